@@ -1,0 +1,25 @@
+# The README's two commands: `make run` and `make test`. Both install what they need themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test chromium bench
+
+run: $(BIN)/tournee
+	$(BIN)/tournee serve
+
+test: $(BIN)/tournee chromium
+	$(BIN)/pytest
+
+bench: $(BIN)/tournee chromium
+	$(BIN)/python bench/run_all.py
+
+$(BIN)/tournee: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+chromium:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

@@ -1,0 +1,67 @@
+"""Tournée server: `create_app` is the one place the application is assembled."""
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import load_config
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Config → extensions → blueprints → errors → CLI, in that order."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(load_config(config))
+    app.config["APP_VERSION"] = __version__
+    app.instance_path = app.config["INSTANCE_PATH"]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import errors, i18n, security
+    errors.register(app)
+    i18n.register(app)
+    security.register(app)
+
+    from .cli import register_commands
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables on the metadata)
+    from .extensions import csrf, db, login_manager, migrate
+    from .services.accounts import load_session_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "web.login"
+    login_manager.login_message = "Veuillez vous connecter pour accéder à cette page."
+    login_manager.user_loader(load_session_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .pwa_host import pwa_bp
+    from .web import web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(pwa_bp)
+
+
+def _migrations_dir():
+    from .config import PROJECT_ROOT
+    return PROJECT_ROOT / "migrations"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: WAL for concurrent readers, foreign keys enforced, wait instead of failing on locks."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,59 @@
+"""The one place that reads the environment and turns it into the app's settings."""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("TOURNEE_INSTANCE", PROJECT_ROOT / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    given = os.environ.get("SECRET_KEY")
+    if given:
+        return given
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Settings from the environment with embedded defaults; `overrides` wins (tests)."""
+    instance = _instance_dir()
+    if overrides and overrides.get("INSTANCE_PATH"):
+        instance = Path(overrides["INSTANCE_PATH"])
+        instance.mkdir(parents=True, exist_ok=True)
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'tournee.sqlite3'}"
+        ),
+        "SECRET_KEY": None,
+        "BLOB_DIR": os.environ.get("TOURNEE_BLOB_DIR", str(instance / "blobs")),
+        "BLOB_MAX_BYTES": int(os.environ.get("TOURNEE_BLOB_MAX_BYTES", 15 * 1024 * 1024)),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("TOURNEE_MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        "TIMEZONE": os.environ.get("TOURNEE_TIMEZONE", "Europe/Paris"),
+        "LANGUAGE": os.environ.get("TOURNEE_LANGUAGE", "fr"),
+        "BUSINESS_CALENDAR": os.environ.get("TOURNEE_BUSINESS_CALENDAR", "fr-working-days"),
+        "TICK_INTERVAL_SECONDS": int(os.environ.get("TOURNEE_TICK_INTERVAL", 0)),
+        "LOGIN_MAX_ATTEMPTS": int(os.environ.get("TOURNEE_LOGIN_MAX_ATTEMPTS", 5)),
+        "LOGIN_WINDOW_SECONDS": int(os.environ.get("TOURNEE_LOGIN_WINDOW", 300)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("TOURNEE_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    if overrides:
+        config.update(overrides)
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _secret_key(Path(config["INSTANCE_PATH"]))
+    return config

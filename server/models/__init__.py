@@ -1,0 +1,17 @@
+"""The domain model, one module per aggregate; importing this package registers every table."""
+from .audit import AuditEntry, Counter
+from .billing import Invoice, Payment
+from .communications import Communication, Letter
+from .contracts import Contract
+from .devices import Device
+from .dossiers import Dossier, DossierEvent, Task
+from .network import Commune, DeliveryPoint, Meter, PointContact, Reading, Tariff
+from .orders import Order
+from .people import Customer, LoginAttempt, User
+from .reports import QuarantinedReport, Report
+
+__all__ = [
+    "AuditEntry", "Counter", "Invoice", "Payment", "Communication", "Letter", "Contract", "Device",
+    "Dossier", "DossierEvent", "Task", "Commune", "DeliveryPoint", "Meter", "PointContact", "Reading",
+    "Tariff", "Order", "Customer", "LoginAttempt", "User", "QuarantinedReport", "Report",
+]

@@ -1,0 +1,79 @@
+"""People: office and field users, customers and prospects."""
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String, Boolean
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import one_of, utcnow
+
+ROLES = ("agent", "chief", "technician", "controller", "cashier", "admin")
+CUSTOMER_STATUSES = ("customer", "prospect")
+CUSTOMER_KINDS = ("person", "organisation")
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    __table_args__ = (one_of("role", ROLES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    utility: Mapped[str | None] = mapped_column(String(16))  # water / electricity / None = both
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped to revoke every session of the user: the session cookie carries it (PITFALLS 17).
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    chief_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class LoginAttempt(db.Model):
+    """Failed sign-ins, counted per login and per address to rate-limit guessing."""
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class Customer(db.Model):
+    """An actor: a customer holding contracts, or a prospect (known successor not yet subscribed)."""
+    __tablename__ = "customers"
+    __table_args__ = (one_of("status", CUSTOMER_STATUSES), one_of("kind", CUSTOMER_KINDS))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="person")
+    status: Mapped[str] = mapped_column(String(16), default="customer")
+    title: Mapped[str | None] = mapped_column(String(20))
+    last_name: Mapped[str] = mapped_column(String(120), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    postal_address: Mapped[str | None] = mapped_column(String(255))
+    identity_document: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def display_name(self) -> str:
+        parts = [self.title, self.first_name, self.last_name]
+        return " ".join(p for p in parts if p)

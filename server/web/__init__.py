@@ -1,0 +1,6 @@
+"""The office web blueprint; each area's views live in their own module."""
+from flask import Blueprint
+
+web_bp = Blueprint("web", __name__)
+
+from . import admin, auth, customers, health, home  # noqa: E402,F401  (views register on web_bp)

@@ -1,0 +1,41 @@
+"""Office sign-in and sign-out."""
+from datetime import datetime, timezone
+from urllib.parse import urlparse
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user
+
+from ..errors import DomainError
+from ..services.accounts import authenticate
+from . import web_bp
+from .webforms import LoginForm
+
+
+def _safe_next(target: str | None) -> str:
+    if target and urlparse(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("web.home")
+
+
+@web_bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next"))
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.login.data, form.password.data, request.remote_addr or "?",
+                                datetime.now(timezone.utc), current_app.config["LOGIN_MAX_ATTEMPTS"],
+                                current_app.config["LOGIN_WINDOW_SECONDS"])
+        except DomainError as err:
+            flash(err.message, "error")
+            return render_template("auth/login.html", form=form), err.status
+        login_user(user)
+        return redirect(_safe_next(form.next.data))
+    return render_template("auth/login.html", form=form)
+
+
+@web_bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for("web.login"))

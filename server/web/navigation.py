@@ -1,0 +1,10 @@
+"""The office menu per role: (path, French label, roles allowed). Add an entry when an area lands."""
+NAVIGATION = [
+    ("/", "Accueil", ("agent", "chief", "controller", "cashier", "admin")),
+    ("/customers", "Clients", ("agent", "chief", "controller", "cashier", "admin")),
+    ("/admin/users", "Utilisateurs", ("admin",)),
+]
+
+
+def menu_for(role: str) -> list[tuple[str, str]]:
+    return [(path, label) for path, label, roles in NAVIGATION if role in roles]

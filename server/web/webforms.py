@@ -1,0 +1,21 @@
+"""flask-wtf form classes of the office (CSRF on every one)."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    login = StringField("Identifiant", validators=[DataRequired("Identifiant requis."), Length(max=64)])
+    password = PasswordField("Mot de passe", validators=[DataRequired("Mot de passe requis."), Length(max=256)])
+    next = HiddenField()
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField("Rechercher", validators=[Length(max=120)])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form for POST buttons: it carries the CSRF token."""

@@ -1,0 +1,75 @@
+"""A real `tournee serve` process on a free port, with its own database, that tests can stop and restart."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_database(instance: Path, url: str | None = None, with_demo: bool = True) -> str:
+    """Schema from the models, stamped at the latest migration, demo data loaded."""
+    from flask_migrate import stamp
+
+    from server import create_app
+    from server.extensions import db
+    url = url or f"sqlite:///{instance / 'tournee.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance),
+                      "SECRET_KEY": "live-test-secret"})
+    with app.app_context():
+        db.create_all()
+        stamp()
+        if with_demo:
+            from server.services.seeding import load_demo
+            load_demo(date.today())
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+class LiveServer:
+    def __init__(self, instance: Path, database_url: str, port: int | None = None, env: dict | None = None):
+        self.instance = instance
+        self.database_url = database_url
+        self.port = port or free_port()
+        self.env = env or {}
+        self.process: subprocess.Popen | None = None
+        self.log = instance / "server.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> "LiveServer":
+        env = dict(os.environ, TOURNEE_INSTANCE=str(self.instance), DATABASE_URL=self.database_url,
+                   SECRET_KEY="live-test-secret", **self.env)
+        log = open(self.log, "ab")
+        self.process = subprocess.Popen([str(VENV_BIN / "tournee"), "serve", "--port", str(self.port)],
+                                        env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log.read_text()[-3000:]}")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill() if kill else self.process.terminate()
+            self.process.wait(10)
+        self.process = None
