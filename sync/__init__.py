@@ -1,0 +1,1 @@
+"""The sync protocol between tablets and server (pure Python): see PROTOCOL.md."""

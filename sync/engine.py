@@ -1,0 +1,177 @@
+"""The sync engine: push (one answer per report) and pull (one page of changes), over a SyncStore.
+
+Pure: no I/O of its own, no clock (the caller gives `received_at`), no framework.
+"""
+from datetime import datetime, timezone
+
+from forms import validate_submission
+from marshmallow import ValidationError
+
+from . import messages as msg
+from .content import canonical_size, content_hash
+from .cursor import Cursor, decode_cursor, encode_cursor
+from .errors import DuplicateReport, InvalidRequest
+from .fields import UUID_RE, parse_datetime
+from .ports import AsideReport, NewReport, StoredReport, SyncStore
+from .rules import (attachment_errors, blob_hashes, clock_skew_flag, conflict_reason, may_report_on,
+                    stale_version_flag)
+from .schemas import MAX_REPORT_BYTES, PULL_LIMIT_MAX, OrderSchema, ReportSchema, flatten_errors
+
+HTTP_STATUS = {"applied": 200, "duplicate": 200, "awaiting_blobs": 200, "conflict": 200,
+               "rejected": 422, "mismatch": 409}
+_report_schema = ReportSchema()
+_order_schema = OrderSchema()
+
+
+class _Refusal(Exception):
+    """A report the server will not count: kept aside, answered `rejected`."""
+
+    def __init__(self, errors: dict, reason: str = "rejected", http_status: int = 422):
+        super().__init__(reason)
+        self.errors, self.reason, self.http_status = errors, reason, http_status
+
+
+def push_reports(store: SyncStore, technician_id: int, device_id: int | None, reports: list,
+                 received_at: datetime, device_clock: datetime | None = None) -> list[dict]:
+    """One result per report, in order; each report is stored (or kept aside) on its own."""
+    return [push_report(store, technician_id, device_id, raw, received_at, device_clock)
+            for raw in reports]
+
+
+def push_report(store: SyncStore, technician_id: int, device_id: int | None, raw: object,
+                received_at: datetime, device_clock: datetime | None = None) -> dict:
+    """The answer to one report: applied, duplicate, awaiting_blobs, conflict, rejected or mismatch."""
+    uuid = _uuid_of(raw)
+    try:
+        report = _load(raw)
+        chash = content_hash(raw)
+        stored = store.find_report(uuid)
+        if stored is None:
+            new = _judge(store, technician_id, device_id, report, chash, received_at, device_clock)
+            try:
+                return _answer(store.insert_report(new), store)
+            except DuplicateReport:  # another request won the race on the UNIQUE constraint
+                stored = store.find_report(uuid)
+        return _again(store, stored, chash, raw, technician_id, device_id, received_at)
+    except _Refusal as refusal:
+        chash = content_hash(raw) if isinstance(raw, dict) else ""
+        store.keep_aside(AsideReport(uuid, chash, raw, refusal.reason, refusal.errors,
+                                     technician_id, device_id, received_at))
+        return {"uuid": uuid, "status": "rejected", "errors": refusal.errors,
+                "http_status": refusal.http_status}
+
+
+def _uuid_of(raw: object) -> str | None:
+    value = raw.get("uuid") if isinstance(raw, dict) else None
+    return value if isinstance(value, str) and UUID_RE.match(value) else None
+
+
+def _load(raw: object) -> dict:
+    if not isinstance(raw, dict):
+        raise _Refusal({"_schema": [msg.NOT_AN_OBJECT]})
+    try:
+        size = canonical_size(raw)
+    except ValueError:  # NaN or infinity somewhere: not JSON
+        raise _Refusal({"_schema": [msg.NOT_A_NUMBER]}) from None
+    if size > MAX_REPORT_BYTES:
+        raise _Refusal({"_schema": [msg.REPORT_TOO_BIG.format(max=MAX_REPORT_BYTES)]})
+    try:
+        return _report_schema.load(raw)
+    except ValidationError as error:
+        raise _Refusal(flatten_errors(error.messages)) from None
+
+
+def _judge(store, technician_id, device_id, report, chash, received_at, device_clock) -> NewReport:
+    """Check the report against its order and form; the record to store, or a _Refusal."""
+    order = store.order_for_sync(report["order_id"])
+    if order is None:
+        raise _Refusal({"order_id": [msg.UNKNOWN_ORDER]})
+    if not may_report_on(order, technician_id):
+        raise _Refusal({"order_id": [msg.NOT_YOUR_ORDER]}, reason="forbidden", http_status=403)
+    if report["form_type"] != order.form_type:
+        raise _Refusal({"form_type": [msg.WRONG_FORM_TYPE.format(expected=order.form_type)]})
+    definition = store.form_definition(report["form_type"], report["form_version"])
+    if definition is None:
+        raise _Refusal({"form_version": [msg.UNKNOWN_FORM_VERSION]})
+    attachments = report.get("attachments") or []
+    errors = validate_submission(definition, report["outcome"], report["answers"],
+                                 order.meter_context, reason_code=report.get("reason_code"))
+    errors = _merge(errors, attachment_errors(report["answers"], attachments))
+    if errors:
+        raise _Refusal(errors)
+    hashes = blob_hashes(attachments)
+    device_time = parse_datetime(report["device_time"])
+    flags = tuple(f for f in (clock_skew_flag(device_time, received_at, device_clock),
+                              stale_version_flag(order, report["order_version"])) if f)
+    return NewReport(
+        uuid=report["uuid"], content_hash=chash, content=report, technician_id=technician_id,
+        device_id=device_id, order_id=order.id, order_version=report["order_version"],
+        form_type=report["form_type"], form_version=report["form_version"],
+        device_seq=report["device_seq"], device_time=device_time, outcome=report["outcome"],
+        reason_code=report.get("reason_code"), received_at=received_at, blob_hashes=hashes,
+        complete=not store.missing_blobs(hashes), conflict=conflict_reason(order, technician_id),
+        flags=flags)
+
+
+def _again(store, stored: StoredReport, chash, raw, technician_id, device_id, received_at) -> dict:
+    """A UUID already stored: the stored answer, completion, or a mismatch kept aside."""
+    if stored.content_hash != chash:
+        errors = {"uuid": [msg.UUID_CONTENT_MISMATCH]}
+        store.keep_aside(AsideReport(stored.uuid, chash, raw, "mismatch", errors,
+                                     technician_id, device_id, received_at))
+        return {"uuid": stored.uuid, "status": "mismatch", "errors": errors, "http_status": 409}
+    if stored.complete:
+        return _result(stored, "duplicate")
+    if store.missing_blobs(stored.blob_hashes):
+        return _answer(stored, store)
+    return _answer(store.complete_report(stored.id), store)
+
+
+def _answer(stored: StoredReport, store: SyncStore) -> dict:
+    if not stored.complete:
+        result = _result(stored, "awaiting_blobs")
+        result["missing_blobs"] = store.missing_blobs(stored.blob_hashes)
+        return result
+    return _result(stored, "conflict" if stored.conflict else "applied")
+
+
+def _result(stored: StoredReport, status: str) -> dict:
+    return {"uuid": stored.uuid, "status": status, "report_id": stored.id,
+            "received_at": format_time(stored.received_at), "http_status": HTTP_STATUS[status]}
+
+
+def format_time(moment: datetime) -> str:
+    """Server times on the wire: UTC, ISO 8601, milliseconds."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _merge(first: dict, second: dict) -> dict:
+    merged = {k: list(v) for k, v in first.items()}
+    for key, messages in second.items():
+        merged.setdefault(key, []).extend(messages)
+    return merged
+
+
+# ---- pull -----------------------------------------------------------------------------------
+
+def pull_changes(store: SyncStore, technician_id: int, cursor: str | None, limit: int) -> dict:
+    """One page of what changed for this technician since `cursor` (empty: from scratch)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PULL_LIMIT_MAX:
+        raise InvalidRequest(fields={"limit": [msg.OUT_OF_RANGE.format(min=1, max=PULL_LIMIT_MAX)]})
+    position = decode_cursor(cursor, technician_id)
+    changes = store.order_changes(technician_id, position.seq, limit + 1,
+                                  with_tombstones=not position.fresh)
+    page = changes[:limit]
+    latest = {c.order_id: c for c in page}  # an order leaving then coming back: the last word counts
+    current = store.current_forms()
+    versions = {form_type: d["version"] for form_type, d in sorted(current.items())}
+    orders, meters = store.technician_counts(technician_id)
+    return {
+        "orders": [_order_schema.dump(c.order) for c in latest.values() if c.order is not None],
+        "tombstones": [{"order_id": c.order_id, "reason": c.tombstone}
+                       for c in latest.values() if c.order is None],
+        "forms": [current[t] for t in versions if position.forms.get(t) != versions[t]],
+        "cursor": encode_cursor(Cursor(technician_id, page[-1].seq if page else position.seq, versions)),
+        "has_more": len(changes) > limit,
+        "counts": {"orders": orders, "meters": meters, "forms": versions},
+    }
