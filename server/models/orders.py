@@ -26,6 +26,7 @@ class Order(db.Model):
         one_of("state", ORDER_STATES),
         # A technician's pull: their orders changed since a change sequence.
         Index("ix_orders_assignee_seq", "assignee_id", "change_seq"),
+        Index("ix_orders_previous_seq", "previous_assignee_id", "change_seq"),  # tombstones of a pull
         Index("ix_orders_state_planned", "state", "planned_date"),
     )
 

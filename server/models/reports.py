@@ -1,7 +1,7 @@
 """Reports (compte-rendus) sent back from the field; content sealed once signed."""
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -32,18 +32,22 @@ class Report(db.Model):
     content_sha256: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16), default="received")
     flags: Mapped[list] = mapped_column(JSON, default=list)
+    conflict: Mapped[str | None] = mapped_column(String(16))  # order "cancelled" / "reassigned" meanwhile (sync)
     result: Mapped[dict] = mapped_column(JSON, default=dict)  # the answer given to the tablet
 
 
 class QuarantinedReport(db.Model):
     """Content kept aside for review: a UUID re-sent with other content, or a report the form refused."""
     __tablename__ = "quarantined_reports"
+    # The same refused content is kept once however often the tablet resends it (sync).
+    __table_args__ = (UniqueConstraint("uuid", "content_sha256", "reason", name="uq_quarantined_reports_content"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), index=True)
     technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
     reason: Mapped[str] = mapped_column(String(32))
+    content_sha256: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[str | None] = mapped_column(Text)
     content: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
