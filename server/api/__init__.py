@@ -1,0 +1,42 @@
+"""The JSON API for the tablets under /api/v1: bearer tokens, never cookies, JSON errors only."""
+from flask import Blueprint, jsonify
+from werkzeug.exceptions import HTTPException
+
+from sync.errors import SyncError
+
+from ..blobs import BlobRefused
+from ..errors import HTTP_MESSAGES
+from ..extensions import csrf
+
+api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(api_bp)  # bearer tokens, not cookies: no ambient authority to forge (PITFALLS 18)
+
+HTTP_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+              422: "invalid_request", 429: "too_many_attempts"}
+
+
+def error_body(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+@api_bp.errorhandler(SyncError)
+def _sync_error(err: SyncError):
+    return error_body(err.http_status, err.code, err.message, err.fields)
+
+
+@api_bp.errorhandler(BlobRefused)
+def _blob_refused(err: BlobRefused):
+    return error_body(err.http_status, err.code, err.message)
+
+
+@api_bp.errorhandler(HTTPException)
+def _http_error(err: HTTPException):
+    status = err.code or 400
+    return error_body(status, HTTP_CODES.get(status, "error"), HTTP_MESSAGES.get(status, "Erreur."))
+
+
+from . import blobs, devices, meta, sync  # noqa: E402,F401  (views register on api_bp)

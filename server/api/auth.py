@@ -1,0 +1,21 @@
+"""Bearer-token authentication of the tablets: the device and its user on `g`, or 401."""
+from functools import wraps
+
+from flask import g, request
+
+from ..services.devices import device_for_token
+
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def device_required(view):
+    """Only a live enrolled device (a session cookie is ignored here)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.device, g.api_user = device_for_token(bearer_token())
+        return view(*args, **kwargs)
+    wrapped.device_required = True
+    return wrapped

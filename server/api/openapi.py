@@ -1,0 +1,111 @@
+"""The OpenAPI 3.1 document of /api/v1, generated from the marshmallow schemas of sync/schemas.py."""
+from functools import lru_cache
+
+from marshmallow import Schema, fields, validate
+
+from sync import fields as wire
+from sync import schemas
+
+SCALARS = [(wire.Sha256, {"type": "string", "pattern": "^[0-9a-f]{64}$"}),
+           (wire.Uuid, {"type": "string", "format": "uuid"}),
+           (wire.IsoDateTime, {"type": "string", "format": "date-time"}),
+           (wire.Num, {"type": "number"}), (wire.Bool, {"type": "boolean"}),
+           (fields.Integer, {"type": "integer"}), (fields.Float, {"type": "number"}),
+           (fields.Boolean, {"type": "boolean"}), (fields.String, {"type": "string"})]
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def field_schema(field: fields.Field) -> dict:
+    """JSON Schema of one marshmallow field (bounds from its validators where declared)."""
+    if isinstance(field, fields.Nested):
+        out = {"$ref": f"#/components/schemas/{name_of(field.nested)}"}
+    elif isinstance(field, fields.List):
+        out = {"type": "array", "items": field_schema(field.inner)}
+    elif isinstance(field, fields.Dict):
+        out = {"type": "object", "additionalProperties": field_schema(field.value_field) if field.value_field else {}}
+    else:
+        out = next((dict(s) for kind, s in SCALARS if isinstance(field, kind)), {})
+    for validator in field.validators:
+        if isinstance(validator, validate.OneOf):
+            out["enum"] = list(validator.choices)
+        elif isinstance(validator, validate.Range):
+            out.update({k: v for k, v in (("minimum", validator.min), ("maximum", validator.max)) if v is not None})
+    if field.allow_none and "$ref" not in out:
+        out["type"] = [out.get("type", "string"), "null"]
+    return out
+
+
+def name_of(schema) -> str:
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__.removesuffix("Schema")
+
+
+def object_schema(schema_cls: type[Schema]) -> dict:
+    schema = schema_cls()
+    props = {(f.data_key or n): field_schema(f) for n, f in schema.fields.items()}
+    out = {"type": "object", "properties": props}
+    required = [(f.data_key or n) for n, f in schema.fields.items() if f.required]
+    if required:
+        out["required"] = required
+    if issubclass(schema_cls, schemas.Strict):
+        out["additionalProperties"] = False
+    return out
+
+
+def _json(ref: str) -> dict:
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+def _errors(*statuses: int) -> dict:
+    return {str(s): {"description": "Erreur", **_json("Error")} for s in statuses}
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict:
+    components = {name_of(cls): object_schema(cls) for cls in (
+        schemas.DeviceEnrolmentSchema, schemas.DeviceEnrolledSchema, schemas.TechnicianSchema,
+        schemas.ReportSchema, schemas.AttachmentSchema, schemas.PositionSchema, schemas.PushRequestSchema,
+        schemas.PushResponseSchema, schemas.PushResultSchema, schemas.PullResponseSchema, schemas.OrderSchema,
+        schemas.FormRefSchema, schemas.PremisesSchema, schemas.MeterSchema, schemas.ContactSchema,
+        schemas.RequesterSchema, schemas.TombstoneSchema, schemas.CountsSchema, schemas.BlobReceiptSchema,
+        schemas.ErrorSchema)}
+    components["PushRequest"]["properties"]["reports"]["items"] = {"$ref": "#/components/schemas/Report"}
+    components["PushRequest"]["properties"]["reports"]["maxItems"] = schemas.MAX_REPORTS_PER_PUSH
+    sha = {"name": "sha256", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}
+    bearer = [{"device": []}]
+    paths = {
+        "/devices": {"post": {"summary": "Enrôler une tablette", "requestBody": _json("DeviceEnrolment"),
+                              "responses": {"201": {"description": "Enrôlée", **_json("DeviceEnrolled")},
+                                            **_errors(401, 403, 422, 429)}}},
+        "/devices/{device_id}": {"delete": {
+            "summary": "Révoquer une tablette (chef, admin)", "security": bearer,
+            "parameters": [{"name": "device_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"204": {"description": "Révoquée"}, **_errors(401, 403, 404)}}},
+        "/sync/pull": {"get": {
+            "summary": "Ordres, annulations et formulaires changés depuis le curseur", "security": bearer,
+            "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                           {"name": "limit", "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": schemas.PULL_LIMIT_MAX}}],
+            "responses": {"200": {"description": "Une page", **_json("PullResponse")}, **_errors(400, 401, 422)}}},
+        "/sync/push": {"post": {
+            "summary": "Envoyer des comptes-rendus (50 au plus)", "security": bearer,
+            "requestBody": _json("PushRequest"),
+            "responses": {"200": {"description": "Un résultat par compte-rendu", **_json("PushResponse")},
+                          **_errors(401, 413, 422)}}},
+        "/blobs/{sha256}": {
+            "put": {"summary": "Déposer une photo ou une signature", "security": bearer, "parameters": [sha],
+                    "requestBody": {"content": {t: {"schema": {"type": "string", "format": "binary"}}
+                                                for t in schemas.BLOB_TYPES}},
+                    "responses": {"201": {"description": "Stocké", **_json("BlobReceipt")},
+                                  "200": {"description": "Déjà présent", **_json("BlobReceipt")},
+                                  **_errors(401, 413, 415, 422)}},
+            "head": {"summary": "Présence d'un fichier", "security": bearer, "parameters": [sha],
+                     "responses": {"200": {"description": "Présent"}, "404": {"description": "Absent"}}}},
+        "/ping": {"get": {"summary": "Point d'entrée trivial", "responses": {"200": {"description": "OK"}}}},
+    }
+    return {"openapi": "3.1.0",
+            "info": {"title": "Tournée — API des tablettes", "version": "1",
+                     "description": "Protocole de synchronisation : voir sync/PROTOCOL.md."},
+            "servers": [{"url": "/api/v1"}], "paths": paths,
+            "components": {"schemas": components,
+                           "securitySchemes": {"device": {"type": "http", "scheme": "bearer"}}}}

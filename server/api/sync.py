@@ -1,0 +1,37 @@
+"""Pull and push of the sync protocol (sync/PROTOCOL.md)."""
+from datetime import datetime, timezone
+
+from flask import current_app, g, jsonify, request
+
+from sync.errors import SyncError
+
+from ..blobs import DiskBlobStore
+from ..services import sync
+from . import api_bp
+from .auth import device_required
+
+PUSH_MAX_BYTES = 8 * 1024 * 1024  # 50 reports of at most 256 KB, with room
+
+
+def blob_store() -> DiskBlobStore:
+    return DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
+
+
+@api_bp.get("/sync/pull")
+@device_required
+def pull():
+    page = sync.pull(request.args, device=g.device, user=g.api_user, headers=request.headers,
+                     now=datetime.now(timezone.utc), blobs=blob_store())
+    return jsonify(page)
+
+
+@api_bp.post("/sync/push")
+@device_required
+def push():
+    request.max_content_length = PUSH_MAX_BYTES
+    body = request.get_json(silent=True)
+    if body is None:
+        raise SyncError("Le corps de la requête doit être du JSON valide (UTF-8).")
+    answer = sync.push(body, device=g.device, user=g.api_user, headers=request.headers,
+                       now=datetime.now(timezone.utc), blobs=blob_store())
+    return jsonify(answer)

@@ -1,0 +1,29 @@
+"""Tablet sync use cases: push reports, pull changes (the sync/ engine over the SQL store)."""
+from datetime import datetime
+
+from sync.engine import pull_changes, push_reports
+from sync.fields import parse_datetime
+from sync.schemas import load_pull_query, load_push_request
+
+from ..blobs import BlobStore
+from ..models import Device, User
+from ..sync_store import SqlSyncStore
+from .devices import record_telemetry
+
+DEVICE_TIME_HEADER = "X-Tournee-Device-Time"
+
+
+def push(body: object, *, device: Device, user: User, headers, now: datetime, blobs: BlobStore) -> dict:
+    """{"results": [...]}: each report stored (or kept aside) in its own transaction."""
+    reports = load_push_request(body)
+    record_telemetry(device, headers, now)
+    clock = parse_datetime(headers.get(DEVICE_TIME_HEADER) or "")
+    results = push_reports(SqlSyncStore(blobs, now), user.id, device.id, reports, now, device_clock=clock)
+    return {"results": results}
+
+
+def pull(args, *, device: Device, user: User, headers, now: datetime, blobs: BlobStore) -> dict:
+    """One page of this technician's changes since the cursor in `args`."""
+    query = load_pull_query(args)
+    record_telemetry(device, headers, now)
+    return pull_changes(SqlSyncStore(blobs, now), user.id, query["cursor"], query["limit"])

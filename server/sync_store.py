@@ -1,0 +1,215 @@
+"""The SQLAlchemy side of sync/ports.py: one transaction per report, a UNIQUE constraint for races.
+
+Pull pages on `orders.change_seq` (bumped under a row lock by services.orders.touch_order), so
+a page never skips a change committed late; tombstones come from the cancelled state and from
+`previous_assignee_id` (a technician who lost the order).
+"""
+from datetime import date, datetime, timezone
+from functools import lru_cache
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+import forms
+from sync.errors import DuplicateReport
+from sync.ports import AsideReport, Change, NewReport, OrderForSync, StoredReport
+
+from .blobs import BlobStore
+from .extensions import db
+from .models import DeliveryPoint, Meter, Order, QuarantinedReport, Reading, Report
+from .services.audit import record
+
+INACTIVE_STATES = ("cancelled", "closed")
+CONTACT_ROLES_BY_TYPE = {  # W24: only the contacts the procedure needs on site
+    "INVESTIGATION": ("owner", "manager", "agency", "landlord"),
+    "CLOSURE": ("owner", "manager", "agency", "landlord"),
+}
+
+
+@lru_cache(maxsize=1)
+def definitions() -> dict:
+    return forms.load_definitions()
+
+
+class SqlSyncStore:
+    """SyncStore over the app's database session and a blob store."""
+
+    def __init__(self, blobs: BlobStore, now: datetime):
+        self.session = db.session
+        self.blobs = blobs
+        self.now = now
+
+    # ---- reports ------------------------------------------------------------------------
+
+    def find_report(self, uuid: str) -> StoredReport | None:
+        row = self.session.execute(
+            select(Report.id, Report.uuid, Report.content_sha256, Report.state, Report.conflict,
+                   Report.received_at, Report.content).where(Report.uuid == uuid)).first()
+        if row is None:
+            return None
+        hashes = tuple(dict.fromkeys(a["sha256"] for a in row.content.get("attachments") or []))
+        return StoredReport(row.id, row.uuid, row.content_sha256, row.state != "awaiting_blobs",
+                            row.conflict, as_utc(row.received_at), hashes)
+
+    def insert_report(self, new: NewReport) -> StoredReport:
+        report = Report(
+            uuid=new.uuid, order_id=new.order_id, technician_id=new.technician_id, device_id=new.device_id,
+            order_version=new.order_version, form_type=new.form_type, form_version=new.form_version,
+            device_seq=new.device_seq, device_time=new.device_time, received_at=new.received_at,
+            outcome=new.outcome, reason_code=new.reason_code, content=new.content,
+            content_sha256=new.content_hash, state="received" if new.complete else "awaiting_blobs",
+            conflict=new.conflict, flags=list(new.flags),
+            result={"status": ("conflict" if new.conflict else "applied") if new.complete else "awaiting_blobs"})
+        self.session.add(report)
+        try:
+            self.session.flush()
+            entry = record("receive_report", "report", report.id, device_id=new.device_id, at=new.received_at,
+                           order_id=new.order_id, uuid=new.uuid, conflict=new.conflict, complete=new.complete)
+            entry.user_id = new.technician_id
+            self.session.commit()
+        except IntegrityError:
+            self.session.rollback()
+            raise DuplicateReport(new.uuid) from None
+        return StoredReport(report.id, new.uuid, new.content_hash, new.complete, new.conflict,
+                            new.received_at, new.blob_hashes)
+
+    def complete_report(self, report_id: int) -> StoredReport:
+        done = self.session.execute(update(Report).where(Report.id == report_id, Report.state == "awaiting_blobs")
+                                    .values(state="received"))
+        if done.rowcount:  # only the request that made it complete records it
+            record("complete_report", "report", report_id, at=self.now)
+        self.session.commit()
+        uuid = self.session.scalar(select(Report.uuid).where(Report.id == report_id))
+        return self.find_report(uuid)
+
+    def keep_aside(self, aside: AsideReport) -> None:
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in aside.errors.items())
+        self.session.add(QuarantinedReport(
+            uuid=aside.uuid or "", technician_id=aside.technician_id, device_id=aside.device_id,
+            reason=aside.reason, content_sha256=aside.content_hash, details=details[:4000],
+            content=aside.content, received_at=aside.received_at))
+        try:
+            self.session.commit()
+        except IntegrityError:  # this very content was already kept aside
+            self.session.rollback()
+
+    def missing_blobs(self, hashes) -> list[str]:
+        return [h for h in dict.fromkeys(hashes) if not self.blobs.has(h)]
+
+    # ---- orders -------------------------------------------------------------------------
+
+    def order_for_sync(self, order_id: int) -> OrderForSync | None:
+        order = self.session.get(Order, order_id)
+        if order is None:
+            return None
+        meter = meter_facts(order.meter, self.now.date())
+        former = {order.previous_assignee_id} - {None, order.assignee_id}
+        return OrderForSync(
+            id=order.id, version=order.version, state=order.state, assignee_id=order.assignee_id,
+            form_type=order.type, cancelled=order.state == "cancelled", former_assignee_ids=frozenset(former),
+            meter_context={"meter_serial": meter["serial"] if meter else None,
+                           "dials": meter["dials"] if meter else None,
+                           **{k: meter[k] if meter else None
+                              for k in ("previous_index", "plausible_min", "plausible_max")}})
+
+    def order_changes(self, technician_id: int, after_seq: int, limit: int,
+                      with_tombstones: bool) -> list[Change]:
+        held = and_(Order.assignee_id == technician_id, Order.change_seq > after_seq, Order.state != "cancelled")
+        if not with_tombstones:
+            held = and_(held, Order.state.not_in(INACTIVE_STATES))
+        rows = self.session.scalars(
+            select(Order).where(held).order_by(Order.change_seq).limit(limit)
+            .options(selectinload(Order.point).selectinload(DeliveryPoint.commune),
+                     selectinload(Order.point).selectinload(DeliveryPoint.contacts),
+                     selectinload(Order.meter))).all()
+        changes = [Change(o.change_seq, o.id, order=wire_order(o, self.now.date())) for o in rows]
+        if with_tombstones:
+            changes += self._tombstones(technician_id, after_seq, limit)
+        return sorted(changes, key=lambda c: c.seq)[:limit]
+
+    def _tombstones(self, technician_id: int, after_seq: int, limit: int) -> list[Change]:
+        cancelled = and_(Order.assignee_id == technician_id, Order.state == "cancelled")
+        moved = and_(Order.previous_assignee_id == technician_id,
+                     or_(Order.assignee_id.is_(None), Order.assignee_id != technician_id))
+        rows = self.session.execute(
+            select(Order.id, Order.change_seq, Order.state).where(Order.change_seq > after_seq, or_(cancelled, moved))
+            .order_by(Order.change_seq).limit(limit)).all()
+        return [Change(r.change_seq, r.id, tombstone="cancelled" if r.state == "cancelled" else "reassigned")
+                for r in rows]
+
+    def technician_counts(self, technician_id: int) -> tuple[int, int]:
+        row = self.session.execute(
+            select(func.count(Order.id), func.count(func.distinct(Order.meter_id)))
+            .where(Order.assignee_id == technician_id, Order.state.not_in(INACTIVE_STATES))).one()
+        return row[0], row[1]
+
+    def current_forms(self) -> dict[str, dict]:
+        latest: dict[str, dict] = {}
+        for (form_type, _version), definition in sorted(definitions().items()):
+            latest[form_type] = definition
+        return latest
+
+    def form_definition(self, form_type: str, version: int) -> dict | None:
+        return definitions().get((form_type, version))
+
+
+def wire_order(order: Order, today: date) -> dict:
+    """ORDER of the contract for one order (dumped through OrderSchema by the engine)."""
+    point = order.point
+    roles = CONTACT_ROLES_BY_TYPE.get(order.type, ())
+    versions = {t: v for (t, v) in sorted(definitions())}
+    return {
+        "id": order.id, "ref": order.ref, "version": order.version, "type": order.type, "state": order.state,
+        "code": order.code, "planned_date": iso(order.planned_date), "window_start": iso(order.window_start),
+        "window_end": iso(order.window_end), "round_position": order.round_position,
+        "travel_fee": order.travel_fee, "utility": point.commune.utility,
+        "form": {"type": order.type, "version": versions.get(order.type, 1)},
+        "premises": {"address": point.address, "commune": point.commune.name, "lat": point.lat,
+                     "lon": point.lon, "kind": point.kind, "individual_house": point.individual_house,
+                     "access_notes": point.access_notes},
+        "meter": meter_facts(order.meter, today),
+        "contacts": [{"role": c.role, "name": c.name, "phone": c.phone} for c in point.contacts if c.role in roles],
+        "requester": {"name": order.requester_name} if order.requester_name else None,
+        "instructions": order.instructions,
+    }
+
+
+def meter_facts(meter: Meter | None, today: date) -> dict | None:
+    """The meter as the field needs it: identity, dials, last trusted index and the plausible range."""
+    if meter is None:
+        return None
+    readings = db.session.execute(
+        select(Reading.read_on, Reading.index).where(Reading.meter_id == meter.id, Reading.source != "estimated")
+        .order_by(Reading.read_on.desc()).limit(2)).all()
+    previous = readings[0] if readings else None
+    low, high = plausible_range(readings, today, meter.dials)
+    return {"serial": meter.serial, "dials": meter.dials, "reading_mode": meter.reading_mode,
+            "previous_index": previous.index if previous else None,
+            "previous_date": iso(previous.read_on) if previous else None,
+            "plausible_min": low, "plausible_max": high}
+
+
+def plausible_range(readings, today: date, dials: int) -> tuple[int | None, int | None]:
+    """From the last index to three times the usual consumption since (at least 50 units more)."""
+    if not readings:
+        return None, None
+    last = readings[0]
+    rate = 0.0
+    if len(readings) > 1 and readings[0].read_on > readings[1].read_on:
+        rate = max(0, last.index - readings[1].index) / (readings[0].read_on - readings[1].read_on).days
+    days = max(1, (today - last.read_on).days)
+    return last.index, min(10 ** dials - 1, last.index + max(50, int(3 * rate * days)))
+
+
+def iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    return as_utc(value).isoformat() if isinstance(value, datetime) else value.isoformat()
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes: they were written in UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)

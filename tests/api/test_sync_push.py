@@ -1,0 +1,165 @@
+"""Push through HTTP on SQLite and PostgreSQL: statuses, idempotency, conflicts, rows in the database."""
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import AuditEntry, Order, QuarantinedReport, Report
+from server.services.orders import cancel_order
+from tests.api.sync_world_sql import auth, build_world, ensure_api
+from tests.unit.sync_world import ALICE, GOLDEN, reading_report
+
+PNG = (GOLDEN / "blobs" / "dials.png").read_bytes()
+
+
+@pytest.fixture
+def client(app):
+    ensure_api(app)
+    with app.app_context():
+        build_world()
+    return app.test_client()
+
+
+def push(client, *reports, user=ALICE, headers=None):
+    response = client.post("/api/v1/sync/push", json={"reports": list(reports)},
+                           headers={**auth(user), **(headers or {})})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json["results"]
+
+
+def photo_report(client, **overrides):
+    """A READING report whose photo is a real PNG (uploaded or not by the test)."""
+    import hashlib
+    sha = hashlib.sha256(PNG).hexdigest()
+    report = reading_report(photo=sha, **overrides)
+    report["attachments"][0].update(content_type="image/png", size=len(PNG))
+    return report, sha
+
+
+def upload(client, sha, body=PNG, user=ALICE):
+    return client.put(f"/api/v1/blobs/{sha}", data=body, headers={**auth(user), "Content-Type": "image/png"})
+
+
+def count(app, model, *where):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_awaiting_blobs_then_applied_then_duplicate(client, app):
+    report, sha = photo_report(client)
+    [first] = push(client, report)
+    assert first["status"] == "awaiting_blobs" and first["missing_blobs"] == [sha]
+    assert upload(client, sha).status_code == 201
+    [second] = push(client, report)
+    assert second["status"] == "applied" and second["report_id"] == first["report_id"]
+    [third] = push(client, report)
+    assert third == {**second, "status": "duplicate"}
+    assert count(app, Report) == 1
+    with app.app_context():
+        stored = db.session.scalar(select(Report))
+        assert stored.state == "received" and stored.content == report and stored.technician_id == ALICE
+        assert stored.device_id == ALICE * 10 and stored.uuid == report["uuid"]
+
+
+def test_lost_answer_retried_gets_the_same_answer(client):
+    report, sha = photo_report(client)
+    upload(client, sha)
+    [first] = push(client, report)   # imagine this answer never reached the tablet
+    [retry] = push(client, report)
+    assert retry["status"] == "duplicate"
+    assert (retry["report_id"], retry["received_at"]) == (first["report_id"], first["received_at"])
+
+
+def test_same_uuid_other_content_first_kept_second_aside(client, app):
+    report, sha = photo_report(client)
+    upload(client, sha)
+    push(client, report)
+    changed = {**report, "answers": {**report["answers"], "index": 1299}}
+    [result] = push(client, changed)
+    assert result["status"] == "mismatch" and result["http_status"] == 409
+    push(client, changed)
+    with app.app_context():
+        assert db.session.scalar(select(Report.content)) == report
+        [aside] = db.session.scalars(select(QuarantinedReport)).all()
+        assert aside.reason == "mismatch" and aside.content == changed and aside.uuid == report["uuid"]
+
+
+def test_report_on_cancelled_order_is_a_stored_conflict(client, app):
+    with app.app_context():
+        cancel_order(db.session.get(Order, 101), reason="client rappelle", now=datetime.now(timezone.utc))
+        db.session.commit()
+    report, sha = photo_report(client)
+    upload(client, sha)
+    [result] = push(client, report)
+    assert result["status"] == "conflict" and result["http_status"] == 200
+    with app.app_context():
+        assert db.session.scalar(select(Report.conflict)) == "cancelled"
+        assert count(app, AuditEntry, AuditEntry.action == "receive_report") == 1
+
+
+def test_rejected_report_is_kept_aside_with_field_reasons(client, app):
+    report, _ = photo_report(client)
+    report["answers"]["meter_serial"] = "W00-999999"
+    [result] = push(client, report)
+    assert result["status"] == "rejected" and result["http_status"] == 422 and "meter_serial" in result["errors"]
+    assert count(app, Report) == 0 and count(app, QuarantinedReport, QuarantinedReport.reason == "rejected") == 1
+
+
+def test_report_on_another_technicians_order_is_refused(client, app):
+    report, _ = photo_report(client, order_id=104)
+    report["answers"]["meter_serial"] = "W18-000104"
+    [result] = push(client, report)
+    assert result["status"] == "rejected" and result["http_status"] == 403
+    assert count(app, Report) == 0
+
+
+def test_clock_skew_header_is_flagged(client, app):
+    report, sha = photo_report(client)
+    upload(client, sha)
+    push(client, report, headers={"X-Tournee-Device-Time": "2001-01-01T00:00:00+00:00"})
+    with app.app_context():
+        [flag] = [f for f in db.session.scalar(select(Report.flags)) if f["flag"] == "clock_skew"]
+        assert flag["seconds"] < -10**8
+
+
+def test_telemetry_headers_land_on_the_device(client, app):
+    report, _ = photo_report(client)
+    push(client, report, headers={"X-Tournee-App-Version": "1.4.2", "X-Tournee-Queue-Depth": "3",
+                                  "X-Tournee-Storage-Used": "1048576", "X-Tournee-Storage-Quota": "oops"})
+    from server.models import Device
+    with app.app_context():
+        device = db.session.get(Device, ALICE * 10)
+        assert (device.app_version, device.queue_depth, device.storage_used, device.storage_quota) == \
+            ("1.4.2", 3, 1048576, None)
+        assert device.last_sync_at is not None
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"reports": []}, "reports"), ({"reports": [{}] * 51}, "reports"), ({"reports": [{}], "x": 1}, "x"),
+    ([], "_schema"), ({"reports": "x"}, "reports"),
+])
+def test_malformed_envelope_is_a_422_with_fields(client, body, field):
+    response = client.post("/api/v1/sync/push", json=body, headers=auth(ALICE))
+    assert response.status_code == 422
+    assert response.json["error"] == "invalid_request" and field in response.json["fields"]
+
+
+def test_not_json_is_a_clear_4xx(client):
+    for data, kind in ((b"{not json", "application/json"), (b"\xff\xfe", "application/json"), (b"x", "text/plain")):
+        response = client.post("/api/v1/sync/push", data=data, headers={**auth(ALICE), "Content-Type": kind})
+        assert response.status_code == 400 and response.json["error"] == "invalid_request"
+
+
+def test_oversized_push_is_413(client):
+    big = {"reports": [{"uuid": "x" * 1000, "pad": "y" * (9 * 1024 * 1024)}]}
+    response = client.post("/api/v1/sync/push", json=big, headers=auth(ALICE))
+    assert response.status_code == 413 and response.json["error"] == "payload_too_large"
+
+
+def test_hostile_values_in_a_report_never_500(client):
+    hostile = [reading_report(order_id=2**70), reading_report(device_seq=-5),
+               reading_report(answers={"index": {"$gt": 1}}), reading_report(uuid="' OR 1=1 --"),
+               reading_report(device_time="9999-99-99T99:99:99+99:99"), reading_report(form_version=10**12)]
+    results = push(client, *hostile)
+    assert [r["status"] for r in results] == ["rejected"] * len(hostile)
