@@ -12,6 +12,8 @@ LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Pet
               "François", "Martinez", "Legrand"]
 FIRST_NAMES = ["Marie", "Jean", "Pierre", "Sophie", "Nathalie", "Michel", "Isabelle", "Philippe", "Catherine",
                "Alain", "Sylvie", "Nicolas", "Christine", "Julien", "Camille", "Léa", "Hugo", "Chloé"]
+FEMALE = {"Marie", "Sophie", "Nathalie", "Isabelle", "Catherine", "Sylvie", "Christine", "Camille", "Léa", "Chloé",
+          "Afi", "Adjoa", "Sèna", "Fifamè", "Nafissatou"}
 AFRICAN_LAST = ["Adjovi", "Hounkpatin", "Dossou", "Agbodjan", "Kpossou", "Sossou", "Ahouandjinou",
                 "Gbaguidi", "Zinsou", "Akplogan", "Tossou", "Houngbo", "Amoussou", "Djossa"]
 AFRICAN_FIRST = ["Koffi", "Afi", "Comlan", "Adjoa", "Sèna", "Rachidi", "Fifamè", "Codjo", "Mawulé", "Nafissatou"]
@@ -110,7 +112,8 @@ def generate(rng: random.Random, communes: list[CommuneSpec], count: int, today:
         address = f"{rng.randint(1, 180)} {street}"
         rows.customers.append({
             "id": cid, "ref": f"C{cid:08d}", "kind": "person", "status": "customer",
-            "title": rng.choice(["M.", "Mme"]), "last_name": last, "first_name": first,
+            # The draw is kept so the demo file's random sequence stays the same; the title follows the name.
+            "title": rng.choice(["M.", "Mme"]) and ("Mme" if first in FEMALE else "M."), "last_name": last, "first_name": first,
             "email": f"{first.lower()}.{last.lower()}{cid}@example.org".replace("è", "e").replace("é", "e").replace("ï", "i"),
             "mobile": f"06{rng.randint(10000000, 99999999)}" if water else f"+229 9{rng.randint(1000000, 9999999)}",
             "postal_address": f"{address}, {commune.code}"})
