@@ -1,0 +1,54 @@
+"""Every office route names the roles allowed to use it, and refuses every other role (PITFALLS 19)."""
+import re
+
+import pytest
+
+from server import create_app
+
+ROLE_LOGINS = {"agent": "agent.eau", "chief": "chef.eau", "technician": "tech.eau1",
+               "controller": "controle", "cashier": "caisse", "admin": "admin"}
+# Routes anyone may reach without a role check of their own.
+PUBLIC = {"web.login", "web.logout", "web.healthz", "web.home", "static"}
+
+
+def office_rules():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(("pwa.", "api.")) or rule.endpoint in PUBLIC:
+            continue
+        view = app.view_functions[rule.endpoint]
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        rules.append((rule.endpoint, rule.rule, methods, getattr(view, "allowed_roles", None)))
+    return rules
+
+
+RULES = office_rules()
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?[^<>]+>", "1", path)
+
+
+@pytest.mark.parametrize("endpoint,path,methods,allowed", RULES, ids=[r[0] for r in RULES])
+def test_every_office_route_declares_its_roles(endpoint, path, methods, allowed):
+    assert allowed, f"{endpoint} ({path}) has no roles_required"
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_LOGINS))
+def test_every_office_route_refuses_the_roles_it_does_not_name(office, role):
+    client = office(ROLE_LOGINS[role])
+    from tests.conftest import csrf_token_from
+    token = csrf_token_from(client.get("/admin/users" if role == "admin" else "/").get_data(as_text=True)) \
+        if role != "technician" else None
+    checked = 0
+    for endpoint, path, methods, allowed in RULES:
+        if not allowed or role in allowed:
+            continue
+        for method in methods:
+            data = {"csrf_token": token} if token and method != "GET" else None
+            answer = client.open(concrete(path), method=method, data=data)
+            assert answer.status_code in (403, 400 if method != "GET" and not token else 403), \
+                f"{role} got {answer.status_code} on {method} {path}"
+            checked += 1
+    assert checked > 0 or role == "admin"
