@@ -1,7 +1,7 @@
 """Upload and presence of photos and signatures, by SHA-256."""
 from flask import current_app, jsonify, request
 
-from sync.errors import InvalidRequest
+from sync.errors import SyncError
 from sync.fields import SHA256_RE
 
 from . import api_bp
@@ -11,7 +11,7 @@ from .sync import blob_store
 
 def checked_name(sha256: str) -> str:
     if not SHA256_RE.match(sha256):
-        raise InvalidRequest("Le nom d'un fichier est son empreinte SHA-256 en hexadécimal minuscule.")
+        raise SyncError("Le nom d'un fichier est son empreinte SHA-256 en hexadécimal minuscule.")
     return sha256
 
 
