@@ -48,6 +48,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(web_bp)
     app.register_blueprint(pwa_bp)
+    from .api import api_bp; app.register_blueprint(api_bp)  # noqa: E702  (tablet JSON API /api/v1)
 
 
 def _migrations_dir():

@@ -11,7 +11,6 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-import forms
 from sync.errors import DuplicateReport
 from sync.ports import AsideReport, Change, NewReport, OrderForSync, StoredReport
 
@@ -29,6 +28,7 @@ CONTACT_ROLES_BY_TYPE = {  # W24: only the contacts the procedure needs on site
 
 @lru_cache(maxsize=1)
 def definitions() -> dict:
+    import forms  # TEMPORARY: top-level once forms/ is committed
     return forms.load_definitions()
 
 

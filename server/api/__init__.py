@@ -6,10 +6,14 @@ from sync.errors import SyncError
 
 from ..blobs import BlobRefused
 from ..errors import HTTP_MESSAGES
-from ..extensions import csrf
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(api_bp)  # bearer tokens, not cookies: no ambient authority to forge (PITFALLS 18)
+
+
+@api_bp.record_once
+def _exempt_from_csrf(state):
+    """Bearer tokens, not cookies: no ambient authority to forge (PITFALLS 18)."""
+    state.app.extensions["csrf"].exempt(api_bp)
 
 HTTP_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",

@@ -87,9 +87,3 @@ def _advance_sequences() -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}) + 1, false)"))
     db.session.commit()
 
-
-def ensure_api(app) -> None:
-    """Until create_app registers api_bp (waiting on forms/), register it here."""
-    if "api" not in app.blueprints:
-        from server.api import api_bp
-        app.register_blueprint(api_bp)

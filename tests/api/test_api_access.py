@@ -6,7 +6,7 @@ import pytest
 from server.extensions import db
 from server.models import User
 from server.services.devices import revoke_device
-from tests.api.sync_world_sql import OFFICE, PASSWORD, auth, build_world, ensure_api, token_of
+from tests.api.sync_world_sql import OFFICE, PASSWORD, auth, build_world, token_of
 from tests.conftest import sign_in
 from tests.unit.sync_world import ALICE, BRUNO, GOLDEN, reading_report
 
@@ -37,7 +37,6 @@ def app(request, tmp_path, templates):
 
 @pytest.fixture
 def client(app):
-    ensure_api(app)
     with app.app_context():
         build_world()
     return app.test_client()
@@ -56,7 +55,6 @@ def call(client, method, rule, headers):
 
 
 def test_the_table_names_every_api_route(app):
-    ensure_api(app)
     found = {(m, r.rule) for r in app.url_map.iter_rules() if r.rule.startswith("/api/")
              for m in r.methods - {"OPTIONS"} if not (m == "HEAD" and "GET" in r.methods)}
     assert found == set(ROUTES)

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from server.blobs import DiskBlobStore, strip_jpeg_location
-from tests.api.sync_world_sql import auth, build_world, ensure_api
+from tests.api.sync_world_sql import auth, build_world
 from tests.unit.sync_world import ALICE, GOLDEN
 
 PNG = (GOLDEN / "blobs" / "dials.png").read_bytes()
@@ -27,7 +27,6 @@ def app(request, tmp_path, templates):
 
 @pytest.fixture
 def client(app):
-    ensure_api(app)
     with app.app_context():
         build_world(with_office=False)
     return app.test_client()

@@ -8,7 +8,7 @@ import pytest
 from server.extensions import db
 from server.models import Order, User
 from server.services.orders import assign_order, cancel_order
-from tests.api.sync_world_sql import auth, build_world, ensure_api
+from tests.api.sync_world_sql import auth, build_world
 from tests.unit.sync_world import ALICE, BRUNO
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -16,7 +16,6 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def client(app):
-    ensure_api(app)
     with app.app_context():
         build_world()
     return app.test_client()

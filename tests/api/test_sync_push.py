@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import AuditEntry, Order, QuarantinedReport, Report
 from server.services.orders import cancel_order
-from tests.api.sync_world_sql import auth, build_world, ensure_api
+from tests.api.sync_world_sql import auth, build_world
 from tests.unit.sync_world import ALICE, GOLDEN, reading_report
 
 PNG = (GOLDEN / "blobs" / "dials.png").read_bytes()
@@ -15,7 +15,6 @@ PNG = (GOLDEN / "blobs" / "dials.png").read_bytes()
 
 @pytest.fixture
 def client(app):
-    ensure_api(app)
     with app.app_context():
         build_world()
     return app.test_client()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import QuarantinedReport, Report
-from tests.api.sync_world_sql import auth, build_world, ensure_api
+from tests.api.sync_world_sql import auth, build_world
 from tests.unit.sync_world import ALICE, GOLDEN, reading_report
 
 PNG = (GOLDEN / "blobs" / "dials.png").read_bytes()
@@ -16,7 +16,6 @@ THREADS = 8
 
 @pytest.fixture
 def client(app):
-    ensure_api(app)
     with app.app_context():
         build_world(with_office=False)
     client = app.test_client()
