@@ -34,6 +34,10 @@ class Report(db.Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
     conflict: Mapped[str | None] = mapped_column(String(16))  # order "cancelled" / "reassigned" meanwhile (sync)
     result: Mapped[dict] = mapped_column(JSON, default=dict)  # the answer given to the tablet
+    # The back office's decision (review): who, when, and the reason of a rejection.
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_note: Mapped[str | None] = mapped_column(Text)
 
 
 class QuarantinedReport(db.Model):
@@ -51,3 +55,34 @@ class QuarantinedReport(db.Model):
     details: Mapped[str | None] = mapped_column(Text)
     content: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportVersion(db.Model):
+    """A correction of a report: new content with its author and reason; the original is never edited."""
+    __tablename__ = "report_versions"
+    __table_args__ = (UniqueConstraint("report_id", "number", name="uq_report_versions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # the report as received is version 1
+    content: Mapped[dict] = mapped_column(JSON)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Countersignature(db.Model):
+    """The chief's countersignature and the seal binding the report content and every signature (E7, E11)."""
+    __tablename__ = "countersignatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    version_number: Mapped[int] = mapped_column(Integer)  # the version that was sealed
+    chief_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(String(8))  # "web" or "tablet"
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    signature: Mapped[dict] = mapped_column(JSON)  # {sha256, signer_name, strokes} (no pressure, no speed)
+    device_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # server time
+    seal_sha256: Mapped[str] = mapped_column(String(64))
