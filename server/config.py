@@ -37,6 +37,7 @@ def load_config(overrides: dict | None = None) -> dict:
         ),
         "SECRET_KEY": None,
         "BLOB_DIR": os.environ.get("TOURNEE_BLOB_DIR", str(instance / "blobs")),
+        "PWA_DIR": os.environ.get("TOURNEE_PWA_DIR", str(PROJECT_ROOT / "pwa")),
         "BLOB_MAX_BYTES": int(os.environ.get("TOURNEE_BLOB_MAX_BYTES", 15 * 1024 * 1024)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("TOURNEE_MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
         "TIMEZONE": os.environ.get("TOURNEE_TIMEZONE", "Europe/Paris"),
