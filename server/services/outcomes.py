@@ -1,0 +1,217 @@
+"""What an accepted field report changes (DESIGN.md §4): one function per rule, named after what it
+decides. Called by services.decisions.accept_report inside its transaction (it commits)."""
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Contract, Customer, DeliveryPoint, Dossier, DossierEvent, Order, Reading, Report, Task, User
+from .audit import record
+from .counters import next_ref
+from .orders import issue_order
+from . import closings
+
+FIELD_VISITS = ("READING", "CLOSURE", "INVESTIGATION", "CUTOFF")
+OPEN_ORDER_STATES = ("issued", "assigned", "reported", "countersigned")
+
+
+def answer(content: dict, *ids: str):
+    """The first answer among candidate field ids (forms may name a field slightly differently)."""
+    answers = content.get("answers") or {}
+    return next((answers[i] for i in ids if i in answers), None)
+
+
+def field_day(report: Report, content: dict) -> date:
+    """The day of the visit: the device's finishing time when given, else the server receipt day."""
+    text = content.get("finished_at") or content.get("device_time")
+    try:
+        return datetime.fromisoformat(text).date()
+    except (TypeError, ValueError):
+        return report.received_at.date()
+
+
+def apply_report_outcome(report: Report, order: Order, content: dict, *, user: User, now: datetime) -> list[str]:
+    """Dispatch on the order type; returns the effects, in French, for the page and the audit trail."""
+    if content.get("outcome") != "done":
+        return not_done_outcome(report, order, content, user=user, now=now)
+    day = field_day(report, content)
+    index = answer(content, "index", "final_index", "cutoff_index")
+    effects = [record_field_reading(order, index, day, content, now)] if isinstance(index, int) else []
+    rule = {"READING": reading_rules, "CUTOFF": cutoff_rules, "REMOVAL": removal_rules,
+            "CLOSURE": closure_rules, "INVESTIGATION": investigation_rules}[order.type]
+    return effects + rule(report, order, content, day=day, index=index, user=user, now=now)
+
+
+def record_field_reading(order: Order, index: int, day: date, content: dict, now: datetime) -> str:
+    """The agent's index goes to the readings warehouse with its photo; the meter was seen today (W3)."""
+    photos = [a["sha256"] for a in content.get("attachments") or [] if a.get("kind") == "photo"]
+    db.session.add(Reading(meter_id=order.meter_id, read_on=day, index=index, source="agent",
+                           photo_sha256=photos[0] if photos else None, created_at=now))
+    if order.meter is not None:
+        order.meter.last_seen_on = day
+    return f"Index {index} du {day.strftime('%d/%m/%Y')} enregistré (source agent)."
+
+
+def not_done_outcome(report: Report, order: Order, content: dict, *, user: User, now: datetime) -> list[str]:
+    """W12: no access or absent → an appointment to take; refused or anomaly → the back office decides."""
+    dossier = dossier_of(order)
+    kind, title = {"no_access": ("appointment", "Prendre rendez-vous : compteur inaccessible (W12)"),
+                   "absent": ("appointment", "Prendre rendez-vous : client absent (W12)")}.get(
+        content.get("outcome"), ("field_anomaly", f"Analyser le compte-rendu {order.ref} : {content.get('outcome')}"))
+    db.session.add(Task(dossier_id=dossier.id if dossier else None, kind=kind, title=title, role="agent",
+                        due_on=now.date()))
+    return [title]
+
+
+def dossier_of(order: Order, dossier_type: str | None = None) -> Dossier | None:
+    """The order's dossier, else the open dossier of that type on the same delivery point."""
+    if order.dossier_id:
+        dossier = db.session.get(Dossier, order.dossier_id)
+        if dossier_type is None or dossier.type == dossier_type:
+            return dossier
+    if dossier_type is None:
+        return None
+    return db.session.scalar(select(Dossier).where(Dossier.delivery_point_id == order.delivery_point_id,
+                                                   Dossier.type == dossier_type, Dossier.state == "open")
+                             .order_by(Dossier.id.desc()))
+
+
+def contract_of(order: Order) -> Contract | None:
+    if order.contract_id:
+        return db.session.get(Contract, order.contract_id)
+    return db.session.scalar(select(Contract).where(Contract.delivery_point_id == order.delivery_point_id,
+                                                    Contract.state.in_(("active", "terminating")))
+                             .order_by(Contract.start_on.desc()))
+
+
+def closing_deferred_by_field_visit(order: Order) -> Order | None:
+    """W17: while another field visit is planned on the premises, the closing waits for it."""
+    return db.session.scalar(select(Order).where(
+        Order.delivery_point_id == order.delivery_point_id, Order.id != order.id,
+        Order.type.in_(FIELD_VISITS), Order.state.in_(OPEN_ORDER_STATES)).order_by(Order.id))
+
+
+def reading_rules(report, order, content, *, day, index, user, now) -> list[str]:
+    """Water: W14/W15 terminate on the reading; electricity anticipated termination: E7/E8 balance."""
+    contract = contract_of(order)
+    if contract is None or index is None:
+        return []
+    if order.point.commune.utility == "electricity":
+        return closings.issue_balance(contract, index=index, read_on=day, user=user, now=now)
+    return close_departure_on_reading(order, contract, index=index, day=day, user=user, now=now)
+
+
+def close_departure_on_reading(order, contract, *, index, day, user, now) -> list[str]:
+    """W14/W15 (and W17 deferral): terminate with the fee, close the DEP, open the ASI."""
+    dep = dossier_of(order, "DEP") or dossier_of(order, "DSI")
+    pending = closing_deferred_by_field_visit(order)
+    if pending is not None:
+        if dep is not None:
+            dep.data = {**(dep.data or {}), "closing_deferred": {"index": index, "read_on": day.isoformat(),
+                                                                 "waiting_for": pending.ref}}
+            note(dep, "closing_deferred", f"Arrêt de compte différé : intervention {pending.ref} programmée (W17).", user, now)
+        return [f"Arrêt de compte différé tant que l'intervention {pending.ref} est programmée (W17)."]
+    return closings.terminate_on_field_reading(contract, index=index, read_on=day, travel_fee=order.travel_fee,
+                                               dossier=dep, user=user, now=now)
+
+
+def cutoff_rules(report, order, content, *, day, index, user, now) -> list[str]:
+    """E7/E8: the countersigned cut-off gives the balance invoice; an MT contract ends here (E12)."""
+    contract = contract_of(order)
+    if contract is None or index is None:
+        return []
+    effects = closings.issue_balance(contract, index=index, read_on=day, user=user, now=now)
+    if contract.voltage == "MT":
+        effects += closings.free_delivery_point(contract, day=day, remove_meter=False, user=user, now=now)
+    return effects
+
+
+def removal_rules(report, order, content, *, day, index, user, now) -> list[str]:
+    """E11: the removal report goes to invoice-reliability control; contract fully terminated, point freed."""
+    remarks = answer(content, "remarks", "premises_remarks", "observations")
+    db.session.add(Task(dossier_id=order.dossier_id, kind="removal_control", role="controller", due_on=now.date(),
+                        title=f"Contrôler le compte-rendu de dépose {order.ref}" + (f" — {remarks}" if remarks else "")))
+    effects = ["Compte-rendu de dépose transmis au contrôle fiabilité factures (E11)."]
+    contract = contract_of(order)
+    if contract is not None and contract.voltage != "MT":  # E12: an MT meter is not removed
+        effects += closings.free_delivery_point(contract, day=day, remove_meter=True, user=user, now=now)
+    return effects
+
+
+def closure_rules(report, order, content, *, day, index, user, now) -> list[str]:
+    """W16: a branch reported closed updates the delivery point's state and closure date."""
+    if answer(content, "branch_closed", "closed") is False:
+        return ["Branchement non fermé d'après le compte-rendu."]
+    return mark_branch_closed(order, day=day, user=user, now=now)
+
+
+def mark_branch_closed(order: Order, *, day: date, user: User, now: datetime) -> list[str]:
+    """W16 (with W13: the alerts of the meter are switched off)."""
+    point = order.point
+    point.state, point.closed_on = "closed", day
+    if order.meter is not None:
+        order.meter.leak_alert = order.meter.consumption_alert = False
+    record("close_branch", "delivery_point", point.id, user=user, at=now, closed_on=day.isoformat(), order=order.ref)
+    return [f"Point de livraison {point.ref} fermé le {day.strftime('%d/%m/%Y')} (W16)."]
+
+
+def investigation_rules(report, order, content, *, day, index, user, now) -> list[str]:
+    """W8: nobody → closed on the spot or a CLOSURE order; a new occupant → prospect and ASI (field)."""
+    found = answer(content, "found", "who_found", "occupant")
+    if found == "nobody":
+        if answer(content, "branch_closed", "closed_on_spot") is True:
+            return mark_branch_closed(order, day=day, user=user, now=now)
+        closure = issue_order("CLOSURE", order.point, now=now, dossier=dossier_of(order), user=user,
+                              instructions=f"Personne sur place lors de l'enquête {order.ref} : fermer le branchement (W8).")
+        return [f"Ordre de fermeture {closure.ref} émis : personne sur place (W8)."]
+    if found == "new_occupant":
+        return welcome_new_occupant(order, answer(content, "new_occupant", "person") or {}, user=user, now=now)
+    dsi = dossier_of(order, "DSI")
+    if dsi is not None:
+        db.session.add(Task(dossier_id=dsi.id, kind="call_customer", role="agent", due_on=now.date(),
+                            title="Client sortant trouvé sur place : le rappeler pour la résiliation (W8)"))
+    return ["Client sortant trouvé sur place : tâche de rappel créée (W8)."]
+
+
+def welcome_new_occupant(order: Order, occupant: dict, *, user: User, now: datetime) -> list[str]:
+    """W8/W18: the new occupant found on site becomes a prospect with an ASI "information du terrain"."""
+    name = (occupant.get("name") or "Nouvel occupant").strip()
+    prospect = Customer(ref=next_ref("C"), status="prospect", last_name=name[:120], mobile=occupant.get("phone"),
+                        email=occupant.get("email"), postal_address=order.point.address)
+    db.session.add(prospect)
+    db.session.flush()
+    asi = Dossier(ref=next_ref("ASI"), type="ASI", branch="field", state="open", customer_id=prospect.id,
+                  utility=order.point.commune.utility, delivery_point_id=order.delivery_point_id,
+                  requested_on=now.date(), step="field", data={"from_order": order.ref})
+    db.session.add(asi)
+    db.session.flush()
+    note(asi, "opened", f"Nouvel occupant trouvé lors de l'enquête {order.ref}.", user, now)
+    record("open_dossier", "dossier", asi.id, user=user, at=now, type="ASI", branch="field")
+    return [f"Prospect {name} créé, dossier {asi.ref} (arrivée, information du terrain) ouvert (W8)."]
+
+
+def note(dossier: Dossier, kind: str, message: str, user: User | None, now: datetime) -> None:
+    db.session.add(DossierEvent(dossier_id=dossier.id, at=now, kind=kind, message=message,
+                                user_id=user.id if user else None))
+
+
+def open_return_task(order: Order, now: datetime) -> None:
+    """W10: an order realised in the field has a return task until the back office treats its report."""
+    if order.dossier_id and not _return_task(order):
+        db.session.add(Task(dossier_id=order.dossier_id, kind="intervention_return", role="agent", due_on=now.date(),
+                            title=f"Traiter le retour d'intervention {order.ref}", outcome=order.ref))
+
+
+def finish_return_task(order: Order, *, now: datetime) -> None:
+    """W10: the report is treated, so its return task is finished."""
+    task = _return_task(order)
+    if task is not None and task.state == "open":
+        task.state, task.done_at = "done", now
+
+
+def _return_task(order: Order) -> Task | None:
+    return db.session.scalar(select(Task).where(Task.dossier_id == order.dossier_id,
+                                                Task.kind == "intervention_return", Task.outcome == order.ref))
+
+
+__all__ = ["apply_report_outcome", "open_return_task", "finish_return_task", "DeliveryPoint"]

@@ -1,0 +1,285 @@
+"""Report review: the chief's countersignature that seals a report (E7, E11), corrections as new
+attributed versions (never an edit in place), and the reconciliation flags of the cockpit."""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from ..errors import DomainError, Forbidden, IllegalTransition, NotFound
+from ..extensions import db
+from ..models import (Countersignature, DeliveryPoint, Meter, Order, QuarantinedReport, Reading, Report,
+                      ReportVersion, User)
+from ..sync_store import definitions as form_definitions
+from .audit import record
+from .checks import Flag, PastReading, ReportFacts, run_checks
+from .orders import touch_order
+from .outcomes import open_return_task
+from .seals import SealFacts, content_sha256, seal_sha256, seal_verifies, signatures_of
+
+COUNTERSIGNABLE = ("received",)
+OSM = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+
+
+@dataclass
+class VersionView:
+    number: int
+    content: dict
+    content_sha256: str
+    author: User | None
+    reason: str | None
+    at: datetime
+    verifies: bool
+
+
+@dataclass
+class SealView:
+    countersignature: Countersignature
+    chief: User
+    verifies: bool
+
+
+@dataclass
+class ReportReview:
+    report: Report
+    order: Order
+    point: DeliveryPoint
+    meter: Meter | None
+    technician: User
+    versions: list[VersionView]
+    seals: list[SealView]
+    flags: list[Flag]
+    history: list[Reading]
+    quarantined: list[QuarantinedReport]
+
+    @property
+    def current(self) -> VersionView:
+        return self.versions[-1]
+
+    @property
+    def photos(self) -> list[tuple[str, str]]:
+        return [(a["field"], a["sha256"]) for a in self.current.content.get("attachments") or [] if a["kind"] == "photo"]
+
+    @property
+    def signatures(self) -> list[dict]:
+        return signatures_of(self.current.content)
+
+    @property
+    def map_url(self) -> str | None:
+        pos = self.current.content.get("position") or {}
+        return OSM.format(lat=pos["lat"], lon=pos["lon"]) if pos.get("lat") is not None else None
+
+    @property
+    def verifies(self) -> bool:
+        return all(v.verifies for v in self.versions) and all(s.verifies for s in self.seals)
+
+
+def get_report(report_id: int) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound("Compte-rendu introuvable.")
+    return report
+
+
+def versions_of(report: Report) -> list[VersionView]:
+    """Version 1 is the report as received; corrections follow, each with its author and reason."""
+    first = VersionView(1, report.content, report.content_sha256, None, None, report.received_at,
+                        content_sha256(report.content) == report.content_sha256)
+    rows = db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
+                              .order_by(ReportVersion.number))
+    return [first] + [VersionView(v.number, v.content, v.content_sha256, db.session.get(User, v.author_id), v.reason,
+                                  v.created_at, content_sha256(v.content) == v.content_sha256) for v in rows]
+
+
+def version_content(report: Report, number: int) -> dict:
+    if number == 1:
+        return report.content
+    row = db.session.scalar(select(ReportVersion).where(ReportVersion.report_id == report.id,
+                                                        ReportVersion.number == number))
+    return row.content if row else {}
+
+
+def person(user: User) -> dict:
+    return {"id": user.id, "login": user.login, "name": user.name}
+
+
+def seal_facts_of(report: Report, cs: Countersignature) -> SealFacts:
+    """The facts as stored today, to seal or to verify."""
+    return SealFacts(
+        report_uuid=report.uuid, version_number=cs.version_number, content=version_content(report, cs.version_number),
+        technician=person(db.session.get(User, report.technician_id)), device_id=report.device_id,
+        device_time=report.device_time, received_at=report.received_at,
+        chief=person(db.session.get(User, cs.chief_id)), signature=cs.signature, channel=cs.channel,
+        countersign_device_id=cs.device_id, countersign_device_time=cs.device_time, signed_at=cs.signed_at)
+
+
+def report_facts(report: Report, versions: list[VersionView] | None = None) -> ReportFacts:
+    """What the reconciliation checks look at, from the database."""
+    content = (versions or versions_of(report))[-1].content
+    order = db.session.get(Order, report.order_id)
+    point, meter = order.point, order.meter
+    history = []
+    if meter is not None:
+        day = report.received_at.date()
+        history = [PastReading(r.read_on, r.index, r.source) for r in db.session.scalars(
+            select(Reading).where(Reading.meter_id == meter.id, Reading.read_on <= day)
+            .order_by(Reading.read_on.desc(), Reading.id.desc()).limit(6))
+            if not (r.source == "agent" and r.created_at and aware(r.created_at) >= aware(report.received_at))]
+    attached = [a["sha256"] for a in content.get("attachments") or []]
+    return ReportFacts(
+        outcome=content.get("outcome", report.outcome), answers=content.get("answers") or {},
+        received_at=report.received_at, device_time=report.device_time, position=content.get("position"),
+        sync_flags=list(report.flags or []), conflict=report.conflict,
+        missing_blobs=attached if report.state == "awaiting_blobs" else [],
+        quarantined=db.session.scalar(select(func.count()).select_from(QuarantinedReport)
+                                      .where(QuarantinedReport.uuid == report.uuid)) or 0,
+        point_lat=point.lat, point_lon=point.lon, meter_serial=meter.serial if meter else None,
+        dials=meter.dials if meter else None, reading_mode=meter.reading_mode if meter else None,
+        history=history, definition=definition_of(report))
+
+
+def definition_of(report: Report) -> dict | None:
+    try:
+        return form_definitions().get((report.form_type, report.form_version))
+    except ImportError:  # forms/ not there yet: checks fall back on the contract's field ids
+        return None
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes, written in UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def review_flags(report: Report, versions: list[VersionView] | None = None) -> list[Flag]:
+    """The cockpit's flags: the automatic checks and a refused tablet countersignature."""
+    return run_checks(report_facts(report, versions)) + tablet_countersignature_flags(report)
+
+
+def report_review(report_id: int) -> ReportReview:
+    """Everything the report page shows, hashes re-verified now."""
+    report = get_report(report_id)
+    order = db.session.get(Order, report.order_id)
+    versions = versions_of(report)
+    seals = [SealView(cs, db.session.get(User, cs.chief_id), seal_verifies(seal_facts_of(report, cs), cs.seal_sha256))
+             for cs in countersignatures_of(report)]
+    history = [] if order.meter is None else list(db.session.scalars(
+        select(Reading).where(Reading.meter_id == order.meter_id).order_by(Reading.read_on.desc()).limit(8)))
+    quarantined = list(db.session.scalars(select(QuarantinedReport).where(QuarantinedReport.uuid == report.uuid)))
+    return ReportReview(report, order, order.point, order.meter, db.session.get(User, report.technician_id),
+                        versions, seals, review_flags(report, versions), history, quarantined)
+
+
+def countersignatures_of(report: Report) -> list[Countersignature]:
+    return list(db.session.scalars(select(Countersignature).where(Countersignature.report_id == report.id)
+                                   .order_by(Countersignature.id)))
+
+
+def may_countersign(chief: User, technician: User) -> bool:
+    """E7: the technician's own chief, or any chief of the same utility."""
+    if chief.role != "chief" or not chief.active:
+        return False
+    return technician.chief_id == chief.id or (chief.utility is not None and chief.utility == technician.utility)
+
+
+def countersign_report(report_id: int, *, chief: User, signature: dict, now: datetime, channel: str = "web",
+                       device_id: int | None = None, device_time: datetime | None = None) -> Countersignature:
+    """E7/E11: the chief countersigns; the seal binds the current version and every signature."""
+    report = get_report(report_id)
+    if not may_countersign(chief, db.session.get(User, report.technician_id)):
+        raise Forbidden("Seul le chef de section du technicien (ou un chef de la même activité) peut contresigner.")
+    if report.state not in COUNTERSIGNABLE:
+        raise IllegalTransition("Ce compte-rendu n'est pas en attente de contresignature.")
+    if not signature.get("strokes"):
+        raise DomainError("La signature est vide : signez dans le cadre.", {"signature": ["Signature requise."]})
+    cs = Countersignature(report_id=report.id, version_number=versions_of(report)[-1].number, chief_id=chief.id,
+                          channel=channel, device_id=device_id, device_time=device_time, signed_at=now,
+                          signature={"sha256": signature.get("sha256"), "signer_name": signature.get("signer_name") or chief.name,
+                                     "strokes": signature["strokes"]}, seal_sha256="")
+    cs.seal_sha256 = seal_sha256(seal_facts_of(report, cs))
+    db.session.add(cs)
+    report.state = "countersigned"
+    _set_order_state(report.order_id, "countersigned")
+    record("countersign_report", "report", report.id, user=chief, device_id=device_id, at=now,
+           seal_sha256=cs.seal_sha256, version=cs.version_number, channel=channel)
+    db.session.commit()
+    return cs
+
+
+def _set_order_state(order_id: int, state: str) -> None:
+    order = db.session.get(Order, order_id)
+    if order.state not in ("cancelled", "closed") and order.state != state:
+        order.state = state
+        touch_order(order)
+
+
+def correct_report(report_id: int, *, author: User, answers: dict, reason: str, now: datetime) -> ReportVersion:
+    """A correction is a new version with its author and reason; a sealed report must be countersigned again."""
+    report = get_report(report_id)
+    if report.state not in ("received", "countersigned"):
+        raise IllegalTransition("Un compte-rendu accepté ou rejeté ne se corrige plus.")
+    if not reason.strip():
+        raise DomainError("Le motif de la correction est obligatoire.", {"reason": ["Motif requis."]})
+    latest = versions_of(report)[-1]
+    content = {**latest.content, "answers": {**(latest.content.get("answers") or {}), **answers}}
+    version = ReportVersion(report_id=report.id, number=latest.number + 1, content=content,
+                            content_sha256=content_sha256(content), author_id=author.id, reason=reason.strip(),
+                            created_at=now)
+    db.session.add(version)
+    if report.state == "countersigned":
+        report.state = "received"
+        _set_order_state(report.order_id, "reported")
+    record("correct_report", "report", report.id, user=author, at=now, version=version.number, reason=reason,
+           changed=sorted(answers))
+    db.session.commit()
+    return version
+
+
+def absorb_synced_reports(now: datetime) -> int:
+    """Reports synced since the last look: their order shows as reported, a countersignature made on
+    the tablet is verified and sealed (or flagged). Idempotent; returns how many were handled."""
+    handled = 0
+    for report in db.session.scalars(select(Report).where(Report.state == "received")):
+        if _order_state(report) == "assigned":
+            _set_order_state(report.order_id, "reported")
+            open_return_task(db.session.get(Order, report.order_id), now)
+        tablet = report.content.get("countersignature")
+        if tablet and not countersignatures_of(report) and not _flagged(report, "countersignature_invalid"):
+            handled += _absorb_tablet_countersignature(report, tablet, now)
+    db.session.commit()
+    return handled
+
+
+def _order_state(report: Report) -> str:
+    return db.session.scalar(select(Order.state).where(Order.id == report.order_id))
+
+
+def _flagged(report: Report, code: str) -> bool:
+    return any(isinstance(f, dict) and f.get("flag") == code for f in report.flags or [])
+
+
+def _absorb_tablet_countersignature(report: Report, tablet: dict, now: datetime) -> int:
+    chief = db.session.scalar(select(User).where(User.login == str(tablet.get("chief_login"))))
+    signature = tablet.get("signature") if isinstance(tablet.get("signature"), dict) else {}
+    if chief is None or not may_countersign(chief, db.session.get(User, report.technician_id)) \
+            or not signature.get("strokes"):
+        report.flags = list(report.flags or []) + [{"flag": "countersignature_invalid",
+                                                     "chief_login": str(tablet.get("chief_login"))[:64]}]
+        record("refuse_tablet_countersignature", "report", report.id, at=now, chief_login=tablet.get("chief_login"))
+        return 1
+    device_time = _parse_time(tablet.get("device_time"))
+    countersign_report(report.id, chief=chief, signature=signature, now=now, channel="tablet",
+                       device_id=report.device_id, device_time=device_time)
+    return 1
+
+
+def _parse_time(text) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def tablet_countersignature_flags(report: Report) -> list[Flag]:
+    if _flagged(report, "countersignature_invalid"):
+        return [Flag("countersignature_invalid", "blocking",
+                     "Contresignature faite sur le terminal refusée : signataire non habilité.")]
+    return []

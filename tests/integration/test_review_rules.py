@@ -1,0 +1,192 @@
+"""Review and the rules applied on acceptance, on SQLite and PostgreSQL (demo data)."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from server.errors import Forbidden, IllegalTransition
+from server.extensions import db
+from server.models import (AuditEntry, Contract, Countersignature, Customer, Dossier, Order, Reading, Report,
+                           Task)
+from server.services.decisions import accept_report, bulk_accept_clean, reject_report
+from server.services.orders import issue_order
+from server.services.reports import (absorb_synced_reports, correct_report, countersign_report, report_review)
+from tests.review_reports import CHIEF_SIGNATURE, NOW, demo_order, store_report, user
+
+
+def countersign(report, login="chef.eau"):
+    return countersign_report(report.id, chief=user(login), signature=CHIEF_SIGNATURE, now=NOW)
+
+
+def test_E7_report_counts_only_once_countersigned_and_the_seal_verifies(demo_ctx):
+    report = store_report(demo_order("P00000001"), answers={"index": 800})
+    with pytest.raises(IllegalTransition):
+        accept_report(report.id, user=user("agent.eau"), now=NOW)
+    cs = countersign(report)
+    review = report_review(report.id)
+    assert report.state == "countersigned" and len(cs.seal_sha256) == 64
+    assert review.verifies and review.seals[0].chief.login == "chef.eau"
+    assert db.session.get(Order, report.order_id).state == "countersigned"
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "countersign_report")).user_id == user("chef.eau").id
+
+
+def test_E7_a_chief_of_another_utility_cannot_countersign(demo_ctx):
+    report = store_report(demo_order("P00000001"), answers={"index": 800})
+    with pytest.raises(Forbidden):
+        countersign(report, "chef.elec")
+
+
+def test_E11_tampering_with_the_content_in_the_database_breaks_the_seal(demo_ctx):
+    report = store_report(demo_order("P00000001"), answers={"index": 800})
+    countersign(report)
+    tampered = dict(report.content, answers={**report.content["answers"], "index": 801})
+    db.session.execute(Report.__table__.update().where(Report.id == report.id).values(content=tampered))
+    db.session.commit()
+    db.session.expire_all()
+    review = report_review(report.id)
+    assert not review.verifies and not review.seals[0].verifies and not review.versions[0].verifies
+
+
+def test_E7_correction_is_a_new_version_and_needs_a_new_countersignature(demo_ctx):
+    report = store_report(demo_order("P00000001"), answers={"index": 800})
+    countersign(report)
+    version = correct_report(report.id, author=user("agent.eau"), answers={"index": 810}, reason="Chiffre mal lu sur la photo", now=NOW)
+    review = report_review(report.id)
+    assert version.number == 2 and report.content["answers"]["index"] == 800  # never edited in place
+    assert [v.number for v in review.versions] == [1, 2] and review.current.content["answers"]["index"] == 810
+    assert review.versions[1].author.login == "agent.eau" and report.state == "received"
+    assert review.verifies  # the first seal still verifies: it sealed version 1
+    countersign(report)
+    assert [s.countersignature.version_number for s in report_review(report.id).seals] == [1, 2]
+
+
+def test_E7_countersignature_made_on_the_tablet_is_verified_and_sealed(demo_ctx):
+    good = store_report(demo_order("P00000001"), answers={"index": 800}, countersignature={
+        "chief_login": "chef.eau", "signature": CHIEF_SIGNATURE, "device_time": NOW.isoformat()})
+    bad = store_report(demo_order("P00000002"), answers={"index": 800}, countersignature={
+        "chief_login": "tech.eau2", "signature": CHIEF_SIGNATURE, "device_time": NOW.isoformat()})
+    absorb_synced_reports(NOW)
+    absorb_synced_reports(NOW)  # idempotent
+    assert good.state == "countersigned"
+    assert db.session.scalar(select(Countersignature).where(Countersignature.report_id == good.id)).channel == "tablet"
+    assert bad.state == "received" and "countersignature_invalid" in {f.code for f in report_review(bad.id).flags}
+
+
+def test_W14_coherent_reading_terminates_closes_the_DEP_and_opens_the_ASI(demo_ctx):
+    order = demo_order("P00000001")
+    report = store_report(order, answers={"index": 800})
+    countersign(report)
+    effects = accept_report(report.id, user=user("agent.eau"), now=NOW)
+    contract = db.session.get(Contract, 1)
+    dep = db.session.scalar(select(Dossier).where(Dossier.type == "DEP", Dossier.delivery_point_id == order.delivery_point_id))
+    asi = db.session.scalar(select(Dossier).where(Dossier.type == "ASI", Dossier.delivery_point_id == order.delivery_point_id))
+    assert contract.state == "terminated" and contract.end_on == NOW.date()
+    assert dep.state == "closed" and asi.state == "open" and asi.branch == "vacant"
+    assert report.state == "accepted" and order.state == "closed" and any("W14" in e for e in effects)
+    assert db.session.scalar(select(Reading).where(Reading.meter_id == order.meter_id, Reading.index == 800)).source == "agent"
+
+
+def test_W17_closing_is_deferred_while_a_field_visit_is_planned(demo_ctx):
+    order = demo_order("P00000001")
+    issue_order("CLOSURE", order.point, now=NOW)
+    report = store_report(order, answers={"index": 800})
+    countersign(report)
+    effects = accept_report(report.id, user=user("agent.eau"), now=NOW)
+    assert db.session.get(Contract, 1).state == "active" and any("W17" in e for e in effects)
+
+
+def test_W16_closure_report_updates_the_delivery_point_state_and_date(demo_ctx):
+    order = demo_order("P00000011")
+    order.meter.leak_alert = True
+    report = store_report(order, answers={"index": 900, "branch_closed": True})
+    countersign(report)
+    accept_report(report.id, user=user("agent.eau"), now=NOW)
+    assert order.point.state == "closed" and order.point.closed_on == (NOW - timedelta(minutes=5)).date()
+    assert order.meter.leak_alert is False
+
+
+def test_W8_investigation_nobody_on_site_issues_a_closure_order(demo_ctx):
+    order = demo_order("P00000004")
+    report = store_report(order, answers={"found": "nobody", "index": 900})
+    countersign(report)
+    accept_report(report.id, user=user("agent.eau"), now=NOW)
+    assert db.session.scalar(select(Order).where(Order.delivery_point_id == order.delivery_point_id,
+                                                 Order.type == "CLOSURE", Order.state == "issued")) is not None
+
+
+def test_W8_investigation_nobody_closed_on_the_spot_closes_the_point(demo_ctx):
+    order = demo_order("P00000004")
+    report = store_report(order, answers={"found": "nobody", "branch_closed": True})
+    countersign(report)
+    accept_report(report.id, user=user("agent.eau"), now=NOW)
+    assert order.point.state == "closed"
+
+
+def test_W8_investigation_new_occupant_becomes_a_prospect_with_an_ASI_from_the_field(demo_ctx):
+    order = demo_order("P00000004")
+    report = store_report(order, answers={"found": "new_occupant", "new_occupant": {"name": "Yasmine Benali", "phone": "0611223344", "email": None}})
+    countersign(report)
+    accept_report(report.id, user=user("agent.eau"), now=NOW)
+    prospect = db.session.scalar(select(Customer).where(Customer.last_name == "Yasmine Benali"))
+    asi = db.session.scalar(select(Dossier).where(Dossier.type == "ASI", Dossier.customer_id == prospect.id))
+    assert prospect.status == "prospect" and asi.branch == "field"
+
+
+def test_W10_a_realised_order_has_its_return_task_finished_on_acceptance(demo_ctx):
+    order = demo_order("P00000004")
+    dsi = db.session.scalar(select(Dossier).where(Dossier.type == "DSI"))
+    order.dossier_id = dsi.id
+    report = store_report(order, answers={"found": "departing"})
+    absorb_synced_reports(NOW)
+    task = db.session.scalar(select(Task).where(Task.kind == "intervention_return", Task.dossier_id == dsi.id))
+    assert task.state == "open" and order.state == "reported"
+    countersign(report)
+    accept_report(report.id, user=user("agent.eau"), now=NOW)
+    assert task.state == "done"
+
+
+def test_E8_countersigned_cutoff_gives_the_balance(demo_ctx):
+    order = demo_order("P00000121")
+    report = store_report(order, answers={"index": 99999, "cutoff_done": True})
+    countersign(report, "chef.elec")
+    effects = accept_report(report.id, user=user("agent.elec"), now=NOW)
+    assert any("E8" in e for e in effects) and db.session.get(Contract, 121).state in ("terminating", "terminated")
+
+
+def test_E11_removal_goes_to_control_terminates_fully_and_frees_the_point(demo_ctx):
+    order = demo_order("P00000123")
+    report = store_report(order, answers={"index": 99999, "remarks": "Panneau pourri"})
+    countersign(report, "chef.elec")
+    accept_report(report.id, user=user("agent.elec"), now=NOW)
+    contract = db.session.get(Contract, 123)
+    task = db.session.scalar(select(Task).where(Task.kind == "removal_control"))
+    assert task.role == "controller" and "Panneau pourri" in task.title
+    assert contract.state == "terminated" and contract.fully_terminated_on is not None
+    assert order.point.state == "removed" and order.meter.removed_on is not None
+
+
+def test_E12_an_MT_meter_is_not_removed(demo_ctx):
+    contract = db.session.scalar(select(Contract).where(Contract.voltage == "MT"))
+    order = issue_order("REMOVAL", contract.point, now=NOW, contract_id=contract.id)
+    order.assignee_id, order.state = user("arpnt.elec").id, "assigned"
+    report = store_report(order, answers={"index": 5})
+    countersign(report, "chef.elec")
+    accept_report(report.id, user=user("agent.elec"), now=NOW)
+    assert contract.point.state != "removed" and all(m.removed_on is None for m in contract.point.meters)
+
+
+def test_reject_keeps_the_report_and_issues_the_order_again(demo_ctx):
+    order = demo_order("P00000002")
+    report = store_report(order, answers={"index": 800})
+    again = reject_report(report.id, user=user("agent.eau"), reason="Photo illisible", now=NOW)
+    assert report.state == "rejected" and report.review_note == "Photo illisible"
+    assert again.type == order.type and again.state == "issued" and again.id != order.id and order.state == "closed"
+
+
+def test_bulk_accept_takes_only_clean_countersigned_reports(demo_ctx):
+    clean = store_report(demo_order("P00000002"), answers={"index": 1160})
+    flagged = store_report(demo_order("P00000005"), answers={"index": 900, "meter_serial": "WRONG"})
+    for r in (clean, flagged):
+        countersign(r)
+    assert bulk_accept_clean(user=user("agent.eau"), now=NOW) == 1
+    assert clean.state == "accepted" and flagged.state == "countersigned"
