@@ -18,7 +18,7 @@ _HASH = {}
 
 
 def token_of(user_id: int) -> str:
-    return f"test-token-{user_id}"
+    return f"golden-token-{user_id}"
 
 
 def auth(user_id: int) -> dict:

@@ -129,7 +129,7 @@ def test_wrong_password_is_401_and_guessing_is_throttled(client):
 def test_a_technician_pulls_only_their_own_orders(client):
     alice = client.get("/api/v1/sync/pull", headers=auth(ALICE)).json
     bruno = client.get("/api/v1/sync/pull", headers=auth(BRUNO)).json
-    assert sorted(o["id"] for o in alice["orders"]) == [101, 102, 103, 105]
+    assert sorted(o["id"] for o in alice["orders"]) == [101, 102, 103, 105, 106]
     assert [o["id"] for o in bruno["orders"]] == [104]
     for who in OFFICE_ONLY:
         assert client.get("/api/v1/sync/pull", headers=auth(ROLES[who])).json["orders"] == []

@@ -26,11 +26,11 @@ def pull_all(store, technician, cursor="", limit=100):
 
 def test_fresh_pull_sends_the_technicians_orders_forms_and_counts(store):
     page = pull_changes(store, ALICE, "", 100)
-    assert [o["id"] for o in page["orders"]] == [101, 102, 103, 105]
+    assert [o["id"] for o in page["orders"]] == [101, 102, 103, 105, 106]
     assert page["tombstones"] == [] and page["has_more"] is False
     latest = {t: max(v for (tt, v) in definitions() if tt == t) for (t, _) in definitions()}
     assert sorted(f["type"] for f in page["forms"]) == sorted(latest)
-    assert page["counts"] == {"orders": 4, "meters": 4, "forms": dict(sorted(latest.items()))}
+    assert page["counts"] == {"orders": 5, "meters": 5, "forms": dict(sorted(latest.items()))}
 
 
 def test_order_objects_carry_exactly_the_contract_fields(store):
@@ -51,9 +51,9 @@ def test_store_extras_never_leave_the_server(store):
 
 def test_pages_walk_every_order_once(store):
     pages, _ = pull_all(store, ALICE, limit=1)
-    assert [len(p["orders"]) for p in pages] == [1, 1, 1, 1]
-    assert [p["has_more"] for p in pages] == [True, True, True, False]
-    assert [p["orders"][0]["id"] for p in pages] == [101, 102, 103, 105]
+    assert [len(p["orders"]) for p in pages] == [1, 1, 1, 1, 1]
+    assert [p["has_more"] for p in pages] == [True, True, True, True, False]
+    assert [p["orders"][0]["id"] for p in pages] == [101, 102, 103, 105, 106]
     assert pages[0]["forms"] and all(p["forms"] == [] for p in pages[1:])
 
 
@@ -61,7 +61,7 @@ def test_nothing_changed_gives_an_empty_page_and_a_stable_cursor(store):
     _, cursor = pull_all(store, ALICE)
     page = pull_changes(store, ALICE, cursor, 100)
     assert page["orders"] == [] and page["tombstones"] == [] and page["forms"] == []
-    assert page["cursor"] == cursor and page["counts"]["orders"] == 4
+    assert page["cursor"] == cursor and page["counts"]["orders"] == 5
 
 
 def test_only_changed_orders_come_down_after_a_cursor(store):
@@ -76,7 +76,7 @@ def test_cancelled_order_becomes_a_tombstone(store):
     store.cancel(103)
     page = pull_changes(store, ALICE, cursor, 100)
     assert page["orders"] == [] and page["tombstones"] == [{"order_id": 103, "reason": "cancelled"}]
-    assert page["counts"]["orders"] == 3
+    assert page["counts"]["orders"] == 4
 
 
 def test_reassigned_order_is_a_tombstone_for_one_and_an_order_for_the_other(store):
@@ -87,7 +87,7 @@ def test_reassigned_order_is_a_tombstone_for_one_and_an_order_for_the_other(stor
     bruno = pull_changes(store, BRUNO, bruno_cursor, 100)
     assert alice["tombstones"] == [{"order_id": 105, "reason": "reassigned"}]
     assert [o["id"] for o in bruno["orders"]] == [105] and bruno["tombstones"] == []
-    assert (alice["counts"]["orders"], bruno["counts"]["orders"]) == (3, 2)
+    assert (alice["counts"]["orders"], bruno["counts"]["orders"]) == (4, 2)
 
 
 def test_order_given_back_is_an_order_again_not_a_tombstone(store):
@@ -102,7 +102,7 @@ def test_fresh_pull_never_sends_tombstones_or_cancelled_orders(store):
     store.cancel(103)
     store.reassign(105, BRUNO)
     page = pull_changes(store, ALICE, "", 100)
-    assert [o["id"] for o in page["orders"]] == [101, 102] and page["tombstones"] == []
+    assert [o["id"] for o in page["orders"]] == [101, 102, 106] and page["tombstones"] == []
 
 
 def test_other_technicians_orders_never_come_down(store):
