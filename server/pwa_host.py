@@ -1,18 +1,103 @@
-"""Serves the offline field app of pwa/ under /app/."""
-from flask import Blueprint, send_from_directory
+"""Serves the offline field app of pwa/ under /app/, with a version and a precache list from hashes.
 
-from .config import PROJECT_ROOT
+At startup every file of the app shell is hashed; the version is the hash of that list, so any
+changed file changes the service worker's bytes and ships (DESIGN.md §6). The service worker is
+served with the shell injected on its first line and `Cache-Control: no-cache`.
+"""
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
 
-PWA_DIR = PROJECT_ROOT / "pwa"
+from flask import Blueprint, Response, abort, current_app, redirect, send_file
 
 pwa_bp = Blueprint("pwa", __name__)
+
+SCOPE = "/app/"
+MIME_TYPES = {
+    ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8", ".json": "application/json",
+    ".webmanifest": "application/manifest+json", ".png": "image/png", ".svg": "image/svg+xml",
+    ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8",
+}
+NOT_SHIPPED = {"sw.js", "README.md"}  # sw.js is served on its own route; docs are not the app
+
+
+@dataclass(frozen=True)
+class Shell:
+    """The app shell: file -> sha256, and the version derived from them."""
+
+    version: str
+    files: dict
+
+    def precache(self) -> list[str]:
+        return [SCOPE] + [SCOPE + name for name in sorted(self.files) if name != "index.html"]
+
+
+def hash_shell(root: Path) -> Shell:
+    """Hash every shipped file under `root`; the version is the hash of the sorted list."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        name = path.relative_to(root).as_posix()
+        if path.is_file() and path.suffix in MIME_TYPES and not _hidden(name) and name not in NOT_SHIPPED:
+            files[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    listing = "\n".join(f"{name} {digest}" for name, digest in files.items())
+    sw_hash = hashlib.sha256((root / "sw.js").read_bytes()).hexdigest() if (root / "sw.js").exists() else ""
+    version = hashlib.sha256((listing + "\nsw.js " + sw_hash).encode()).hexdigest()[:16]
+    return Shell(version=version, files=files)
+
+
+def _hidden(name: str) -> bool:
+    return any(part.startswith(".") for part in name.split("/"))
+
+
+@pwa_bp.record_once
+def _hash_at_startup(state):
+    root = Path(state.app.config.get("PWA_DIR") or Path(__file__).resolve().parent.parent / "pwa")
+    state.app.extensions["pwa_shell"] = (root, hash_shell(root))
+
+
+def _shell() -> tuple[Path, Shell]:
+    return current_app.extensions["pwa_shell"]
+
+
+def _no_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@pwa_bp.route("/app")
+def app_redirect():
+    return redirect(SCOPE, code=301)
 
 
 @pwa_bp.route("/app/")
 def app_index():
-    return send_from_directory(PWA_DIR, "index.html")
+    return app_file("index.html")
+
+
+@pwa_bp.route("/app/sw.js")
+def service_worker():
+    root, shell = _shell()
+    header = "self.SHELL = " + json.dumps({"version": shell.version, "files": shell.precache()}) + ";\n"
+    body = header + (root / "sw.js").read_text(encoding="utf-8")
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = SCOPE
+    return _no_cache(response)
+
+
+@pwa_bp.route("/app/precache.json")
+def precache_list():
+    _, shell = _shell()
+    return _no_cache(current_app.response_class(
+        json.dumps({"version": shell.version, "files": shell.precache()}), mimetype="application/json"))
 
 
 @pwa_bp.route("/app/<path:filename>")
 def app_file(filename: str):
-    return send_from_directory(PWA_DIR, filename)
+    root, shell = _shell()
+    if filename not in shell.files:
+        abort(404)
+    response = send_file(root / filename, mimetype=MIME_TYPES[Path(filename).suffix], etag=True,
+                         conditional=True, max_age=0)
+    return _no_cache(response)

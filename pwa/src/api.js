@@ -1,0 +1,64 @@
+/** The tablet's HTTP client of /api/v1 (sync/PROTOCOL.md): bearer token, JSON, typed errors. */
+
+export class NetworkError extends Error {
+  constructor(cause) { super('Réseau indisponible'); this.cause = cause; }
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `Erreur du serveur (${status})`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+/** Worth retrying later: network down, server error, timeout, too many requests. */
+export function isRetryable(err) {
+  return err instanceof NetworkError || (err instanceof ApiError
+    && (err.status >= 500 || err.status === 408 || err.status === 429));
+}
+
+/** `headers()` gives the extra headers of each call (app version, queue depth, storage…). */
+export function createApi({ base = '/api/v1', fetchFn = (...a) => fetch(...a), headers = () => ({}) } = {}) {
+  async function call(method, path, { token, json, body, contentType, accept = 'json' } = {}) {
+    const h = { ...(await headers()) };
+    if (token) h.Authorization = `Bearer ${token}`;
+    if (json !== undefined) h['Content-Type'] = 'application/json';
+    if (contentType) h['Content-Type'] = contentType;
+    let response;
+    try {
+      response = await fetchFn(base + path, { method, headers: h, cache: 'no-store',
+        body: json !== undefined ? JSON.stringify(json) : body });
+    } catch (err) {
+      throw new NetworkError(err);
+    }
+    const data = accept === 'json' && method !== 'HEAD' ? await response.json().catch(() => null) : null;
+    if (!response.ok) throw new ApiError(response.status, data);
+    return { status: response.status, data };
+  }
+
+  return {
+    async enrol(login, password, deviceName) {
+      return (await call('POST', '/devices', { json: { login, password, device_name: deviceName } })).data;
+    },
+    async pull(token, cursor, limit = 200) {
+      const query = new URLSearchParams({ cursor: cursor || '', limit: String(limit) });
+      return (await call('GET', `/sync/pull?${query}`, { token })).data;
+    },
+    async push(token, reports) {
+      return (await call('POST', '/sync/push', { token, json: { reports } })).data;
+    },
+    async putBlob(token, sha256, data, contentType) {
+      return call('PUT', `/blobs/${sha256}`, { token, body: data, contentType });
+    },
+    async hasBlob(token, sha256) {
+      try {
+        await call('HEAD', `/blobs/${sha256}`, { token });
+        return true;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) return false;
+        throw err;
+      }
+    },
+  };
+}

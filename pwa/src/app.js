@@ -1,0 +1,211 @@
+/** Tournée tablet app: wires storage, API, sync engine, service worker and screens. */
+import { ApiError, NetworkError, createApi } from './api.js';
+import { openDatabase } from './db/connection.js';
+import { getDraft } from './db/drafts.js';
+import { listForms, getForm } from './db/forms.js';
+import { byPlannedOrder, getOrder, listOrders } from './db/orders.js';
+import { listOutbox, nextDueAt } from './db/outbox.js';
+import { listReports } from './db/reports.js';
+import { currentTechnician, listTechnicians, saveEnrolment, setCurrent } from './db/technicians.js';
+import { isoWithOffset } from './forms/report.js';
+import { checkPin, hashPin } from './pin.js';
+import { startServiceWorker } from './sw-bridge.js';
+import { createSyncEngine } from './sync/engine.js';
+import { readiness } from './sync/readiness.js';
+import { renderFormView } from './views/form.js';
+import { renderLogin } from './views/login.js';
+import { renderOrder } from './views/order.js';
+import { renderPin } from './views/pin.js';
+import { renderRound } from './views/round.js';
+import { renderStatus } from './views/status.js';
+
+const UNLOCKED = 'tournee-unlocked';
+const view = document.getElementById('view');
+const app = { technician: null, technicians: [], formOpen: false, updateReady: false, roundFilters: {},
+  progress: {}, version: 'inconnue', timer: null };
+window.tournee = app;   // for the browser tests and support, read-only use
+
+async function storageState() {
+  const estimate = navigator.storage?.estimate ? await navigator.storage.estimate() : null;
+  const persisted = navigator.storage?.persisted ? await navigator.storage.persisted() : false;
+  return estimate ? { usage: estimate.usage || 0, quota: estimate.quota || 0, persisted } : null;
+}
+
+async function syncHeaders() {
+  const storage = await storageState();
+  const queue = (await listOutbox(app.db)).filter((e) => e.state === 'queued').length;
+  return { 'X-Tournee-App-Version': app.version, 'X-Tournee-Queue-Depth': String(queue),
+    'X-Tournee-Device-Time': isoWithOffset(new Date()),
+    ...(storage ? { 'X-Tournee-Storage-Used': String(storage.usage), 'X-Tournee-Storage-Quota': String(storage.quota) } : {}) };
+}
+
+async function updateBar() {
+  const user = document.getElementById('bar-user');
+  const button = document.getElementById('bar-sync');
+  if (!app.technician || !isUnlocked()) { user.textContent = ''; button.hidden = true; return; }
+  const outbox = await listOutbox(app.db);
+  const queued = outbox.filter((e) => e.state === 'queued').length;
+  const parked = outbox.length - queued;
+  const phase = app.progress.phase === 'push' ? ` · envoi ${app.progress.reportsDone}/${app.progress.reportsTotal}`
+    : app.progress.phase === 'pull' ? ' · réception' : '';
+  user.textContent = `${app.technician.name} · ${navigator.onLine ? 'en ligne' : 'hors ligne'}`;
+  button.hidden = false;
+  button.textContent = `Synchro : ${queued} en attente${parked ? `, ${parked} à traiter` : ''}${phase}`;
+  button.dataset.queued = String(queued);
+}
+
+function showUpdate() {
+  const banner = document.getElementById('update');
+  if (!app.updateReady) { banner.hidden = true; return; }
+  banner.hidden = false;
+  if (app.formOpen) {
+    banner.replaceChildren('Nouvelle version prête : elle sera proposée après le formulaire en cours.');
+  } else {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.id = 'apply-update';
+    button.className = 'primary';
+    button.textContent = 'Mettre à jour';
+    button.onclick = () => { if (!app.formOpen) app.bridge.apply(); };
+    banner.replaceChildren('Nouvelle version de l\'application disponible. ', button);
+  }
+}
+
+function isUnlocked() {
+  return app.technician && sessionStorage.getItem(UNLOCKED) === String(app.technician.id);
+}
+
+async function roundData() {
+  const tech = app.technician.id;
+  const orders = (await listOrders(app.db, tech)).sort(byPlannedOrder);
+  const forms = new Set((await listForms(app.db)).map((f) => `${f.type}@${f.version}`));
+  return { orders, status: readiness(app.technician.counts, orders, forms) };
+}
+
+async function route() {
+  app.technician = await currentTechnician(app.db);
+  app.technicians = await listTechnicians(app.db);
+  const wasForm = app.formOpen;
+  app.formOpen = false;
+  if (!app.technician || !app.technician.pin || app.choosing) return renderLogin(view, app);
+  if (!isUnlocked()) return renderPin(view, app, app.technician);
+  const [, screen, id] = (location.hash || '#/round').split('/');
+  const tech = app.technician.id;
+  if (screen === 'order' || screen === 'form') {
+    const order = await getOrder(app.db, tech, Number(id));
+    if (!order) { location.hash = '#/round'; return null; }
+    const draft = await getDraft(app.db, tech, order.id);
+    if (screen === 'form' && !['done', 'conflict'].includes(order.local)) {
+      const definition = order.form && await getForm(app.db, order.form.type, order.form.version);
+      if (!definition) {
+        view.replaceChildren(`Formulaire ${order.type} absent de la tablette : synchronisez en ligne.`);
+        return null;
+      }
+      app.formOpen = true;
+      showUpdate();
+      return renderFormView(view, app, { order, definition, draft });
+    }
+    const reports = (await listReports(app.db, tech)).filter((r) => r.order_id === order.id);
+    renderOrder(view, app, { order, draft, report: reports[reports.length - 1] });
+  } else if (screen === 'sync') {
+    renderStatus(view, app, { outbox: await listOutbox(app.db, tech), reports: await listReports(app.db, tech),
+      storage: await storageState() });
+  } else {
+    renderRound(view, app, await roundData());
+  }
+  if (wasForm) showUpdate();
+  await updateBar();
+  return null;
+}
+
+Object.assign(app, {
+  async enrol(login, password, pin) {
+    let answer;
+    try {
+      answer = await app.api.enrol(login, password, `Tablette ${navigator.platform || ''}`.trim());
+    } catch (err) {
+      if (err instanceof NetworkError) throw new Error('Connexion impossible : le réseau est nécessaire pour la première connexion.');
+      if (err instanceof ApiError && err.status === 401) throw new Error('Identifiant ou mot de passe incorrect.');
+      throw err;
+    }
+    app.technician = await saveEnrolment(app.db, answer, await hashPin(pin));
+    sessionStorage.setItem(UNLOCKED, String(app.technician.id));
+    app.choosing = false;
+    location.hash = '#/round';
+    await route();
+    app.sync();
+  },
+  async unlock(technician, pin) {
+    if (!(await checkPin(pin, technician.pin))) return false;
+    sessionStorage.setItem(UNLOCKED, String(technician.id));
+    await route();
+    app.sync();
+    return true;
+  },
+  async choose(id) {
+    await setCurrent(app.db, id);
+    app.choosing = false;
+    sessionStorage.removeItem(UNLOCKED);
+    await route();
+  },
+  async switchUser() {
+    sessionStorage.removeItem(UNLOCKED);
+    app.choosing = true;
+    location.hash = '#/round';
+    await route();
+  },
+  /** Position for a photo or a report: best effort, never blocks more than 1.5 s (PITFALLS 7). */
+  position() {
+    if (!navigator.geolocation) return Promise.resolve(null);
+    return Promise.race([
+      new Promise((resolve) => navigator.geolocation.getCurrentPosition(
+        (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude, accuracy: p.coords.accuracy }),
+        () => resolve(null), { maximumAge: 60000, timeout: 1500 })),
+      new Promise((resolve) => setTimeout(() => resolve(null), 1500)),
+    ]);
+  },
+  afterFinish() {
+    location.hash = '#/round';
+    app.sync();
+  },
+  async sync() {
+    if (!app.engine) return null;
+    const result = await app.engine.sync();
+    if (!result.skipped) {
+      clearTimeout(app.timer);
+      const due = await nextDueAt(app.db);
+      if (due != null) app.timer = setTimeout(() => app.sync(), Math.max(1000, due - Date.now()));
+      app.lastResult = result;
+      app.bridge?.check();
+      if (!app.formOpen) await route();
+    }
+    return result;
+  },
+});
+
+function onProgress(progress) {
+  app.progress = progress;
+  updateBar();
+}
+
+async function boot() {
+  app.db = await openDatabase();
+  app.api = createApi({ headers: syncHeaders });
+  app.engine = createSyncEngine({ api: app.api, db: app.db, locks: navigator.locks, onProgress });
+  app.bridge = startServiceWorker({
+    onUpdateReady: () => { app.updateReady = true; showUpdate(); },
+    onVersion: (version) => { app.version = version; },
+  });
+  window.addEventListener('hashchange', () => route());
+  window.addEventListener('online', () => { updateBar(); app.sync(); });
+  window.addEventListener('offline', () => updateBar());
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') app.sync(); });
+  document.getElementById('bar-sync').addEventListener('click', () => { location.hash = '#/sync'; });
+  setInterval(() => app.sync(), 5 * 60 * 1000);
+  if (navigator.storage?.persist) navigator.storage.persist().catch(() => false);
+  await route();
+  document.body.dataset.ready = '1';
+  if (isUnlocked()) app.sync();
+}
+
+boot();

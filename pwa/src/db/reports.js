@@ -1,0 +1,71 @@
+/** Finished reports. Finishing writes the report, links its photos, queues its outbox entry,
+ *  drops the draft and marks the order, all in ONE transaction (PITFALLS 4). */
+
+export class MissingPhoto extends Error {}
+
+/** `report` is the REPORT of the contract without `device_seq`, which is given here. */
+export function finishReport(db, tech, report) {
+  const stores = ['technicians', 'reports', 'outbox', 'blobs', 'drafts', 'orders'];
+  return db.write(stores, async (t) => {
+    const technician = await t.get('technicians', tech);
+    const seq = (technician.device_seq || 0) + 1;
+    const body = { ...report, device_seq: seq };
+    for (const attachment of body.attachments) {
+      const blob = await t.get('blobs', [tech, attachment.sha256]);
+      if (!blob || !blob.data) throw new MissingPhoto(`Pièce jointe absente de la tablette : ${attachment.field}`);
+      await t.put('blobs', { ...blob, reports: [...new Set([...blob.reports, body.uuid])] });
+    }
+    await t.put('technicians', { ...technician, device_seq: seq });
+    await t.put('reports', { uuid: body.uuid, tech, order_id: body.order_id, body, status: 'queued',
+      finished_at: body.finished_at });
+    await t.put('outbox', { uuid: body.uuid, tech, order_id: body.order_id, seq, state: 'queued', attempts: 0, next_at: 0,
+      reason: null, enqueued_at: body.finished_at });
+    await t.del('drafts', [tech, body.order_id]);
+    const order = await t.get('orders', [tech, body.order_id]);
+    if (order) await t.put('orders', { ...order, local: 'done' });
+    return body;
+  });
+}
+
+export function getReport(db, uuid) {
+  return db.read(['reports'], (t) => t.get('reports', uuid));
+}
+
+export function listReports(db, tech) {
+  return db.read(['reports'], (t) => t.all('reports', 'tech', tech));
+}
+
+/** The server acknowledged the report (applied, duplicate, conflict): out of the outbox, its
+ *  blobs freed once they are acknowledged by hash too. */
+export function acknowledge(db, uuid, result) {
+  return db.write(['reports', 'outbox', 'blobs', 'orders'], async (t) => {
+    const row = await t.get('reports', uuid);
+    if (!row) return;
+    await t.put('reports', { ...row, status: result.status, report_id: result.report_id ?? null,
+      received_at: result.received_at ?? null });
+    await t.del('outbox', uuid);
+    for (const attachment of row.body.attachments) {
+      const key = [row.tech, attachment.sha256];
+      const blob = await t.get('blobs', key);
+      if (!blob) continue;
+      const reports = blob.reports.filter((u) => u !== uuid);
+      if (reports.length === 0 && blob.uploaded) await t.del('blobs', key);
+      else await t.put('blobs', { ...blob, reports });
+    }
+    if (result.status === 'conflict') {
+      const order = await t.get('orders', [row.tech, row.order_id]);
+      if (order) await t.put('orders', { ...order, local: 'conflict' });
+    }
+  });
+}
+
+/** Rejected or mismatch: parked "à traiter" with the reason, never deleted (PITFALLS 2). */
+export function park(db, uuid, reason) {
+  return db.write(['reports', 'outbox'], async (t) => {
+    const entry = await t.get('outbox', uuid);
+    if (!entry) return;
+    await t.put('outbox', { ...entry, state: 'parked', reason });
+    const row = await t.get('reports', uuid);
+    if (row) await t.put('reports', { ...row, status: 'parked' });
+  });
+}

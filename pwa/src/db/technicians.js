@@ -1,0 +1,43 @@
+/** Technicians enrolled on this tablet: device token, PIN, cursor, device sequence, last sync.
+ *  The current technician is kept in `meta`; switching never deletes anyone's data. */
+
+export function getTechnician(db, id) {
+  return db.read(['technicians'], (t) => t.get('technicians', id));
+}
+
+export function listTechnicians(db) {
+  return db.read(['technicians'], (t) => t.all('technicians'));
+}
+
+/** Records an enrolment (new token); keeps the cursor and sequence of a technician seen before. */
+export function saveEnrolment(db, { technician, device_id, token }, pin) {
+  return db.write(['technicians', 'meta'], async (t) => {
+    const old = (await t.get('technicians', technician.id)) || { cursor: '', device_seq: 0, last_sync_at: null };
+    const row = { ...old, id: technician.id, login: technician.login, name: technician.name,
+      device_id, token, needs_enrol: false, pin };
+    await t.put('technicians', row);
+    await t.put('meta', { key: 'current', tech: technician.id });
+    return row;
+  });
+}
+
+export function updateTechnician(db, id, changes) {
+  return db.write(['technicians'], async (t) => {
+    const row = await t.get('technicians', id);
+    if (!row) return null;
+    const next = { ...row, ...changes };
+    await t.put('technicians', next);
+    return next;
+  });
+}
+
+export async function currentTechnician(db) {
+  return db.read(['meta', 'technicians'], async (t) => {
+    const current = await t.get('meta', 'current');
+    return current && current.tech != null ? (await t.get('technicians', current.tech)) || null : null;
+  });
+}
+
+export function setCurrent(db, id) {
+  return db.write(['meta'], (t) => t.put('meta', { key: 'current', tech: id }));
+}

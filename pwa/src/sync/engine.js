@@ -1,0 +1,108 @@
+/** The sync engine: one sync at a time (Web Locks), push before pull, backoff with jitter on
+ *  retryable errors, 401 keeps everything and asks to enrol again. No DOM: api, db, clock, locks
+ *  and the progress callback are given. */
+import { ApiError, isRetryable } from '../api.js';
+import { getBlob } from '../db/blobs.js';
+import { getReport } from '../db/reports.js';
+import { dueEntries, listOutbox, reschedule, techniciansWithQueue } from '../db/outbox.js';
+import { currentTechnician, getTechnician, updateTechnician } from '../db/technicians.js';
+import { backoffDelay } from './backoff.js';
+import { pullAll } from './pull.js';
+import { pushEntries } from './push.js';
+
+const LOCK = 'tournee-sync';
+
+/** Fallback when the Web Locks API is missing: a mutex inside this page only. */
+function localLocks() {
+  let busy = false;
+  return {
+    async request(name, options, fn) {
+      if (busy) return fn(null);
+      busy = true;
+      try { return await fn({ name }); } finally { busy = false; }
+    },
+  };
+}
+
+function progressTracker(onProgress, total, bytesTotal) {
+  const state = { phase: 'push', reportsDone: 0, reportsTotal: total, bytesDone: 0, bytesTotal };
+  onProgress({ ...state });
+  return {
+    bytes(n) { state.bytesDone += n; onProgress({ ...state }); },
+    report() { state.reportsDone += 1; onProgress({ ...state }); },
+  };
+}
+
+export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, random = Math.random,
+  locks = localLocks(), onProgress = () => {} }) {
+  async function failEntries(entries, err) {
+    const attempts = Math.max(0, ...entries.map((e) => e.attempts));
+    const next = clock.now() + backoffDelay(attempts, random);
+    await reschedule(db, entries.map((e) => e.uuid), next, err.message);
+  }
+
+  async function pushFor(techId, summary) {
+    const technician = await getTechnician(db, techId);
+    if (!technician || !technician.token || technician.needs_enrol) return;
+    const entries = await dueEntries(db, techId, clock.now());
+    if (!entries.length) return;
+    const bytesTotal = await pendingBytes(entries);
+    const ctx = { api, db, technician, progress: progressTracker(onProgress, entries.length, bytesTotal) };
+    try {
+      const waiting = await pushEntries(ctx, entries);
+      if (waiting.length) await failEntries(entries.filter((e) => waiting.includes(e.uuid)), new Error('Photos en attente'));
+    } catch (err) {
+      await handleError(err, techId, summary);
+      const left = await dueEntries(db, techId, clock.now());
+      if (isRetryable(err) && left.length) await failEntries(left, err);
+    }
+  }
+
+  async function pendingBytes(entries) {
+    let bytes = 0;
+    for (const entry of entries) {
+      const row = await getReport(db, entry.uuid);
+      for (const a of row.body.attachments) {
+        const blob = await getBlob(db, entry.tech, a.sha256);
+        if (blob && !blob.uploaded) bytes += blob.size;
+      }
+    }
+    return bytes;
+  }
+
+  async function handleError(err, techId, summary) {
+    summary.error = err.message;
+    if (err instanceof ApiError && err.status === 401) {
+      await updateTechnician(db, techId, { needs_enrol: true });
+      summary.unauthorized = true;
+    } else if (!isRetryable(err) && !(err instanceof ApiError)) {
+      throw err;   // a bug, not a network condition: surface it
+    }
+  }
+
+  async function run() {
+    const summary = { ok: false, error: null, unauthorized: false };
+    for (const techId of await techniciansWithQueue(db)) await pushFor(techId, summary);
+    const current = await currentTechnician(db);
+    if (current && current.token && !current.needs_enrol) {
+      onProgress({ phase: 'pull' });
+      try {
+        summary.pulled = await pullAll({ api, db, technician: current });
+        summary.ok = !summary.error;
+      } catch (err) {
+        await handleError(err, current.id, summary);
+      }
+      if (summary.ok) await updateTechnician(db, current.id, { last_sync_at: new Date(clock.now()).toISOString() });
+    }
+    summary.queued = (await listOutbox(db)).filter((e) => e.state === 'queued').length;
+    onProgress({ phase: 'idle', summary });
+    return summary;
+  }
+
+  return {
+    /** Runs one sync unless another one (this tab or another) is running: then `{skipped: true}`. */
+    sync() {
+      return locks.request(LOCK, { ifAvailable: true }, (lock) => (lock ? run() : { skipped: true }));
+    },
+  };
+}

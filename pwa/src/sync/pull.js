@@ -1,0 +1,79 @@
+/** Pull: orders, tombstones and form definitions down, page by page; the cursor is stored in
+ *  the same transaction as the page it follows (PROTOCOL §3). */
+import { ApiError } from '../api.js';
+import { saveForms } from '../db/forms.js';
+import { orderRow } from '../db/orders.js';
+
+const STORES = ['technicians', 'orders', 'forms', 'drafts', 'outbox'];
+
+/** True when the tablet still holds work on this order (draft or report not acknowledged). */
+async function hasWork(t, tech, orderId) {
+  if (await t.get('drafts', [tech, orderId])) return true;
+  const entries = await t.all('outbox', 'tech', tech);
+  const order = await t.get('orders', [tech, orderId]);
+  return entries.some((e) => e.order_id === orderId) || (order && ['done', 'conflict'].includes(order.local));
+}
+
+async function forget(t, tech, orderId, reason) {
+  const order = await t.get('orders', [tech, orderId]);
+  if (!order) return;
+  if (await hasWork(t, tech, orderId)) await t.put('orders', { ...order, removed: reason });
+  else await t.del('orders', [tech, orderId]);
+}
+
+function applyPage(db, tech, page) {
+  return db.write(STORES, async (t) => {
+    for (const order of page.orders) {
+      const old = await t.get('orders', [tech, order.id]);
+      await t.put('orders', orderRow(tech, order, old));
+    }
+    for (const stone of page.tombstones) await forget(t, tech, stone.order_id, stone.reason);
+    await saveForms(t, page.forms);
+    const technician = await t.get('technicians', tech);
+    await t.put('technicians', { ...technician, cursor: page.cursor, counts: page.counts });
+  });
+}
+
+function markUnconfirmed(db, tech) {
+  return db.write(['orders'], async (t) => {
+    for (const row of await t.all('orders', 'tech', tech)) await t.put('orders', { ...row, confirmed: false });
+  });
+}
+
+/** After a full snapshot: what the server no longer lists leaves, unless work remains on it. */
+function dropUnconfirmed(db, tech) {
+  return db.write(STORES, async (t) => {
+    for (const row of await t.all('orders', 'tech', tech)) {
+      if (!row.confirmed) await forget(t, tech, row.id, 'absent');
+    }
+  });
+}
+
+/** Pulls every page for `technician`; returns the number of orders and tombstones applied. */
+export async function pullAll({ api, db, technician, onPage = () => {} }) {
+  let cursor = technician.cursor || '';
+  let fresh = !cursor;
+  if (fresh) await markUnconfirmed(db, technician.id);
+  let applied = 0;
+  for (let pages = 0; pages < 1000; pages += 1) {
+    let page;
+    try {
+      page = await api.pull(technician.token, cursor);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 400 && err.body.error === 'invalid_cursor' && !fresh) {
+        cursor = '';
+        fresh = true;
+        await markUnconfirmed(db, technician.id);
+        continue;
+      }
+      throw err;
+    }
+    await applyPage(db, technician.id, page);
+    applied += page.orders.length + page.tombstones.length;
+    onPage(page);
+    cursor = page.cursor;
+    if (!page.has_more) break;
+  }
+  if (fresh) await dropUnconfirmed(db, technician.id);
+  return applied;
+}

@@ -1,0 +1,105 @@
+/** The form screen: draft saved at every change, photos and signatures stored as verified blobs,
+ *  "Terminer" only when the form's validator accepts the outcome and answers. */
+import { dropUnreferenced, getBlob, saveBlob } from '../db/blobs.js';
+import { saveDraft } from '../db/drafts.js';
+import { finishReport } from '../db/reports.js';
+import { compress } from '../forms/fields/photo.js';
+import { el } from '../forms/fields/dom.js';
+import { renderForm } from '../forms/render.js';
+import { buildReport, isoWithOffset, namedBlobs } from '../forms/report.js';
+import { orderContext, validateSubmission } from '../forms/validate.js';
+
+export function newDraft(tech, order, definition) {
+  return { tech, order_id: order.id, uuid: crypto.randomUUID(), order_version: order.version,
+    form_type: definition.type, form_version: definition.version, outcome: 'done', reason_code: null,
+    answers: {}, attachments: {}, started_at: isoWithOffset(new Date()) };
+}
+
+export async function renderFormView(root, app, { order, definition, draft: stored }) {
+  const tech = app.technician.id;
+  const draft = stored || newDraft(tech, order, definition);
+  let saving = stored ? Promise.resolve() : saveDraft(app.db, draft);
+  let showAll = false;
+  const urls = [];
+  const save = () => { saving = saving.then(() => saveDraft(app.db, draft)); return saving; };
+
+  const services = {
+    async addPhoto(file, field) {
+      const buffer = await compress(file);
+      const position = await app.position();
+      const meta = await saveBlob(app.db, tech, buffer, { content_type: 'image/jpeg',
+        captured_at: isoWithOffset(new Date()), lat: position?.lat, lon: position?.lon });
+      draft.attachments[meta.sha256] = { ...meta, field, kind: 'photo' };
+      return meta;
+    },
+    async addSignature(buffer, field) {
+      const meta = await saveBlob(app.db, tech, buffer, { content_type: 'image/png', captured_at: isoWithOffset(new Date()) });
+      draft.attachments[meta.sha256] = { ...meta, field, kind: 'signature' };
+      return meta;
+    },
+    async photoUrl(sha256) {
+      const blob = await getBlob(app.db, tech, sha256);
+      const url = URL.createObjectURL(new Blob([blob.data], { type: blob.content_type }));
+      urls.push(url);
+      return url;
+    },
+    async forget(sha256) {
+      if (namedBlobs(definition, draft.answers).some((b) => b.sha256 === sha256)) return;
+      delete draft.attachments[sha256];
+      await save();
+      await dropUnreferenced(app.db, tech, sha256);
+    },
+  };
+
+  const context = orderContext(order);
+  const errorsNow = () => validateSubmission(definition, draft.outcome, draft.answers, context, draft.reason_code);
+  const touched = new Set();
+  function refresh() {
+    const errors = errorsNow();
+    view.showErrors(showAll ? errors : Object.fromEntries(Object.entries(errors).filter(([k]) => touched.has(k))));
+    return errors;
+  }
+  async function onChange(patch) {
+    if (patch.answers) Object.keys(patch.answers).forEach((k) => touched.add(k));
+    Object.assign(draft, { ...patch, answers: { ...draft.answers, ...(patch.answers || {}) } });
+    refresh();
+    await save();
+    if ('outcome' in patch) redraw();
+  }
+
+  const formBox = el('div', { id: 'form' });
+  const message = el('p', { class: 'bad', role: 'alert', id: 'form-message' });
+  const finish = el('button', { type: 'button', class: 'primary', id: 'finish', text: 'Terminer', onclick: async () => {
+    showAll = true;
+    const errors = refresh();
+    if (Object.keys(errors).length) {
+      message.textContent = 'Le compte-rendu est incomplet : voir les champs signalés.';
+      const first = root.querySelector('.field.invalid, [data-field="outcome"]');
+      if (first && errors[first.dataset.field]) first.scrollIntoView({ block: 'center' });
+      return;
+    }
+    finish.disabled = true;
+    message.textContent = 'Enregistrement…';
+    try {
+      await saving;
+      const report = buildReport(definition, draft, { now: new Date(), position: await app.position() });
+      await finishReport(app.db, tech, report);
+      urls.forEach((u) => URL.revokeObjectURL(u));
+      app.formOpen = false;
+      app.afterFinish();
+    } catch (err) {
+      finish.disabled = false;
+      message.textContent = err.message;
+    }
+  } });
+
+  let view;
+  function redraw() { view = renderForm(formBox, { definition, order, draft, services, onChange }); refresh(); }
+  root.replaceChildren(
+    el('p', {}, el('a', { href: `#/order/${order.id}`, class: 'btn', text: '← Ordre' })),
+    el('h1', { text: `${order.ref} — ${order.premises?.address || ''}` }),
+    el('p', { class: 'hint', text: 'Chaque saisie est enregistrée sur la tablette immédiatement.' }),
+    formBox, message, el('div', { class: 'actions' }, finish));
+  redraw();
+  await saving;
+}

@@ -1,0 +1,12 @@
+/** French labels of codes shown on screens. */
+export const TYPES = { READING: 'Relevé d\'index', CUTOFF: 'Interruption et relevé', REMOVAL: 'Dépose de compteur',
+  CLOSURE: 'Fermeture de branchement', INVESTIGATION: 'Enquête client' };
+export const LOCAL = { todo: 'À faire', draft: 'En cours', done: 'Terminé', conflict: 'Conflit' };
+export const REMOVED = { cancelled: 'Annulé par le bureau', reassigned: 'Réaffecté', absent: 'Retiré de la tournée' };
+export const ROLES = { owner: 'Propriétaire', manager: 'Gestionnaire', agency: 'Agence', notary: 'Notaire',
+  landlord: 'Bailleur social', customer: 'Client', requester: 'Demandeur' };
+
+/** Street of an address: without its leading number. */
+export function street(address) {
+  return String(address || '').replace(/^\s*\d+\s*(bis|ter)?\s*,?\s*/i, '').split(',')[0].trim();
+}

@@ -1,0 +1,36 @@
+/** Enrolment (online, once) and PIN choice; lists technicians already enrolled on the tablet. */
+import { el } from '../forms/fields/dom.js';
+import { validPin } from '../pin.js';
+
+export function renderLogin(root, app) {
+  const error = el('p', { class: 'bad', role: 'alert' });
+  const login = el('input', { id: 'login', autocomplete: 'username', autocapitalize: 'none', required: true });
+  const password = el('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const pin = el('input', { id: 'pin', type: 'password', inputmode: 'numeric', maxlength: 8, required: true });
+  const pin2 = el('input', { id: 'pin2', type: 'password', inputmode: 'numeric', maxlength: 8, required: true });
+  const form = el('form', { class: 'card', onsubmit: async (event) => {
+    event.preventDefault();
+    if (!validPin(pin.value)) { error.textContent = 'Le code PIN doit comporter 4 à 8 chiffres.'; return; }
+    if (pin.value !== pin2.value) { error.textContent = 'Les deux codes PIN diffèrent.'; return; }
+    error.textContent = 'Connexion…';
+    try {
+      await app.enrol(login.value.trim(), password.value, pin.value);
+    } catch (err) {
+      error.textContent = err.message;
+    }
+  } },
+  el('h1', { text: 'Connexion du technicien' }),
+  el('p', { text: 'Première connexion sur cette tablette : le réseau est nécessaire une seule fois.' }),
+  el('label', { for: 'login', text: 'Identifiant' }), login,
+  el('label', { for: 'password', text: 'Mot de passe' }), password,
+  el('label', { for: 'pin', text: 'Code PIN de déverrouillage hors ligne (4 à 8 chiffres)' }), pin,
+  el('label', { for: 'pin2', text: 'Confirmer le code PIN' }), pin2,
+  error,
+  el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: 'Se connecter' })));
+  const known = app.technicians.filter((t) => t.pin);
+  const others = known.length ? el('section', { class: 'card' }, el('h2', { text: 'Déjà enrôlés sur cette tablette' }),
+    el('div', { class: 'actions' }, known.map((t) => el('button', { type: 'button', text: t.name,
+      onclick: () => app.choose(t.id) })))) : null;
+  root.replaceChildren(form, others || '');
+  login.focus();
+}

@@ -1,0 +1,23 @@
+/** Offline unlock with the technician's PIN. */
+import { el } from '../forms/fields/dom.js';
+
+export function renderPin(root, app, technician) {
+  const error = el('p', { class: 'bad', role: 'alert' });
+  const pin = el('input', { id: 'unlock-pin', type: 'password', inputmode: 'numeric', maxlength: 8,
+    autocomplete: 'off', 'aria-label': 'Code PIN' });
+  const form = el('form', { class: 'card', onsubmit: async (event) => {
+    event.preventDefault();
+    if (!(await app.unlock(technician, pin.value))) {
+      error.textContent = 'Code PIN incorrect.';
+      pin.value = '';
+      pin.focus();
+    }
+  } },
+  el('h1', { text: `Bonjour ${technician.name}` }),
+  el('label', { for: 'unlock-pin', text: 'Code PIN' }), pin, error,
+  el('div', { class: 'actions' },
+    el('button', { type: 'submit', class: 'primary', text: 'Déverrouiller' }),
+    el('button', { type: 'button', text: 'Changer de technicien', onclick: () => app.switchUser() })));
+  root.replaceChildren(form);
+  pin.focus();
+}

@@ -1,0 +1,64 @@
+/** The round: readiness against the server's counts, search and filters, orders in planned order. */
+import { fold } from '../db/schema.js';
+import { el } from '../forms/fields/dom.js';
+import { LOCAL, REMOVED, TYPES, street } from './labels.js';
+
+function readinessBanner(status) {
+  if (status.ready) {
+    return el('div', { class: 'ready ok', id: 'readiness', role: 'status',
+      text: `Tournée prête hors ligne : ${status.orders}/${status.total} ordres, ${status.meters} compteurs` });
+  }
+  return el('div', { class: 'ready warn', id: 'readiness', role: 'status' },
+    el('strong', { text: 'Tournée incomplète sur la tablette : ' }), status.missing.join(' ; '));
+}
+
+function orderItem(order) {
+  const tag = order.removed ? el('span', { class: 'tag conflict', text: REMOVED[order.removed] || order.removed })
+    : el('span', { class: `tag ${order.local}`, text: LOCAL[order.local] || order.local });
+  const when = order.window_start ? ` · RDV ${order.window_start.slice(11, 16)}–${(order.window_end || '').slice(11, 16)}` : '';
+  return el('li', { 'data-order': order.id },
+    el('a', { href: `#/order/${order.id}` },
+      el('span', { class: 'pos', text: String(order.round_position ?? '') }),
+      el('span', { class: 'main' },
+        el('strong', { text: `${order.premises?.address || ''}, ${order.premises?.commune || ''}` }),
+        el('div', { class: 'meta', text: `${TYPES[order.type] || order.type} · ${order.ref} · compteur ${order.meter?.serial || '—'}${when}` })),
+      tag));
+}
+
+export function filterOrders(orders, { q = '', state = '', type = '', road = '' }) {
+  const needle = fold(q.trim());
+  return orders.filter((o) => (!needle || (o.search || '').includes(needle))
+    && (!state || o.local === state) && (!type || o.type === type)
+    && (!road || street(o.premises?.address) === road));
+}
+
+export function renderRound(root, app, { orders, status }) {
+  const filters = { ...app.roundFilters };
+  const list = el('ul', { class: 'orders', id: 'orders' });
+  const count = el('p', { class: 'meta', id: 'orders-count' });
+  function draw() {
+    const shown = filterOrders(orders, filters);
+    const fragment = document.createDocumentFragment();
+    for (const order of shown) fragment.append(orderItem(order));
+    list.replaceChildren(fragment);
+    count.textContent = `${shown.length} ordre${shown.length > 1 ? 's' : ''} affiché${shown.length > 1 ? 's' : ''} sur ${orders.length}`;
+    app.roundFilters = filters;
+  }
+  const select = (id, label, options, key) => {
+    const node = el('select', { id, 'aria-label': label, onchange: () => { filters[key] = node.value; draw(); } },
+      el('option', { value: '', text: label }),
+      options.map(([value, text]) => el('option', { value, text, selected: filters[key] === value })));
+    return node;
+  };
+  const search = el('input', { id: 'search', type: 'search', placeholder: 'Rechercher : adresse, commune, n° d\'ordre, compteur',
+    'aria-label': 'Rechercher', value: filters.q || '', oninput: () => { filters.q = search.value; draw(); } });
+  const roads = [...new Set(orders.map((o) => street(o.premises?.address)).filter(Boolean))].sort();
+  root.replaceChildren(
+    el('h1', { text: 'Ma tournée' }), readinessBanner(status),
+    el('div', { class: 'row' }, search,
+      select('filter-state', 'Tous les états', Object.entries(LOCAL), 'state'),
+      select('filter-type', 'Tous les types', Object.entries(TYPES), 'type'),
+      select('filter-street', 'Toutes les rues', roads.map((r) => [r, r]), 'road')),
+    count, list);
+  draw();
+}
