@@ -3,7 +3,8 @@ countersigned), assignment, round order, appointment windows, cancellation, and 
 progress from what has synced. Every change goes through services.orders so the tablet sees it at
 its next pull (tombstones for what left it)."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -17,6 +18,7 @@ from .reports import absorb_synced_reports
 COLUMNS = ("assigned", "on_tablet", "done", "countersigned")
 COLUMN_LABELS = {"unassigned": "Non affectés", "assigned": "Affectés", "on_tablet": "Sur la tablette",
                  "done": "Réalisés", "countersigned": "Contresignés"}
+TIME_ZONES = {"water": "Europe/Paris", "electricity": "Africa/Porto-Novo"}
 ACTIVE_STATES = ("issued", "assigned", "reported", "countersigned", "closed")
 
 
@@ -181,6 +183,17 @@ def set_window(order_id: int, start: datetime | None, end: datetime | None, *, c
            end=end.isoformat() if end else None)
     db.session.commit()
     return order
+
+
+def set_window_times(order_id: int, start: str | None, end: str | None, *, chief: User, now: datetime) -> Order:
+    """A window given as HH:MM on the planned day, in the utility's local time."""
+    order = get_order(order_id)
+    if not start and not end:
+        return set_window(order_id, None, None, chief=chief, now=now)
+    zone = ZoneInfo(TIME_ZONES.get(order.point.commune.utility, "UTC"))
+    day = order.planned_date or now.date()
+    moments = [datetime.combine(day, time.fromisoformat(t), tzinfo=zone) if t else None for t in (start, end)]
+    return set_window(order_id, moments[0], moments[1], chief=chief, now=now)
 
 
 def cancel(order_id: int, reason: str, *, chief: User, now: datetime) -> Order:

@@ -4,3 +4,4 @@ from flask import Blueprint
 web_bp = Blueprint("web", __name__)
 
 from . import admin, auth, customers, health, home  # noqa: E402,F401  (views register on web_bp)
+from . import dispatch, reports  # noqa: E402,F401  (chief's board, report review)

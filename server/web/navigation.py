@@ -3,6 +3,8 @@ NAVIGATION = [
     ("/", "Accueil", ("agent", "chief", "controller", "cashier", "admin")),
     ("/customers", "Clients", ("agent", "chief", "controller", "cashier", "admin")),
     ("/admin/users", "Utilisateurs", ("admin",)),
+    ("/dispatch", "Tournées", ("chief", "admin")),
+    ("/reports", "Comptes-rendus", ("agent", "chief", "controller", "admin")),
 ]
 
 

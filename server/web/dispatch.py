@@ -1,0 +1,83 @@
+"""The chief's day board: plan, reorder, set windows, cancel; progress of the team."""
+from datetime import date, datetime, timezone
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..services import dispatch
+from . import web_bp
+from .access import roles_required
+from .review_forms import AssignForm, DayForm, MoveForm, ReasonForm, WindowForm
+
+PLANNERS = ("chief", "admin")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _back(day: date | None = None):
+    day = day or DayForm(request.args).day.data
+    return redirect(url_for("web.dispatch_board", day=day.isoformat() if day else None))
+
+
+def _refused(form) -> None:
+    for messages in form.errors.values():
+        flash(" ".join(messages), "error")
+
+
+@web_bp.route("/dispatch")
+@roles_required(*PLANNERS)
+def dispatch_board():
+    form = DayForm(request.args)
+    day = form.day.data if form.validate() and form.day.data else _now().date()
+    board = dispatch.day_board(current_user, day, now=_now())
+    return render_template("dispatch/board.html", board=board, labels=dispatch.COLUMN_LABELS, assign_form=AssignForm(),
+                           move_form=MoveForm(), window_form=WindowForm(), cancel_form=ReasonForm())
+
+
+@web_bp.route("/dispatch/orders/<int:order_id>/assign", methods=["POST"])
+@roles_required(*PLANNERS)
+def dispatch_assign(order_id: int):
+    form = AssignForm()
+    if form.validate_on_submit():
+        order = dispatch.assign(order_id, form.technician_id.data or None, chief=current_user, now=_now())
+        flash(f"Ordre {order.ref} {'affecté' if order.assignee_id else 'retiré de la tournée'}.", "info")
+    else:
+        _refused(form)
+    return _back()
+
+
+@web_bp.route("/dispatch/orders/<int:order_id>/move", methods=["POST"])
+@roles_required(*PLANNERS)
+def dispatch_move(order_id: int):
+    form = MoveForm()
+    if form.validate_on_submit():
+        dispatch.move_in_round(order_id, form.step.data, chief=current_user, now=_now(), day=form.day.data or _now().date())
+    else:
+        _refused(form)
+    return _back(form.day.data)
+
+
+@web_bp.route("/dispatch/orders/<int:order_id>/window", methods=["POST"])
+@roles_required(*PLANNERS)
+def dispatch_window(order_id: int):
+    form = WindowForm()
+    if form.validate_on_submit():
+        order = dispatch.set_window_times(order_id, form.start.data, form.end.data, chief=current_user, now=_now())
+        flash(f"Créneau de l'ordre {order.ref} enregistré.", "info")
+    else:
+        _refused(form)
+    return _back()
+
+
+@web_bp.route("/dispatch/orders/<int:order_id>/cancel", methods=["POST"])
+@roles_required(*PLANNERS)
+def dispatch_cancel(order_id: int):
+    form = ReasonForm()
+    if form.validate_on_submit():
+        order = dispatch.cancel(order_id, form.reason.data, chief=current_user, now=_now())
+        flash(f"Ordre {order.ref} annulé ; la tablette le retirera à la prochaine synchronisation.", "info")
+    else:
+        _refused(form)
+    return _back()

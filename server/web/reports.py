@@ -1,0 +1,103 @@
+"""Report review: the reconciliation cockpit, the report page, countersignature and decisions."""
+from datetime import datetime, timezone
+
+from flask import current_app, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
+
+from ..blobs import DiskBlobStore
+from ..services import cockpit, decisions, reports
+from . import web_bp
+from .access import roles_required
+from .review_forms import CorrectForm, CountersignForm, ReasonForm
+from .webforms import ConfirmForm
+
+READERS = ("agent", "chief", "controller", "admin")
+DECIDERS = ("agent", "admin")
+CORRECTORS = ("agent", "chief", "admin")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _to_report(report_id: int, form=None):
+    for messages in (form.errors.values() if form is not None else ()):
+        flash(" ".join(messages), "error")
+    return redirect(url_for("web.report_page", report_id=report_id))
+
+
+@web_bp.route("/reports")
+@roles_required(*READERS)
+def report_queue():
+    rows = cockpit.review_queue(current_user, now=_now())
+    return render_template("reports/queue.html", rows=rows, form=ConfirmForm())
+
+
+@web_bp.route("/reports/<int:report_id>")
+@roles_required(*READERS)
+def report_page(report_id: int):
+    return render_template("reports/page.html", review=reports.report_review(report_id), confirm=ConfirmForm(),
+                           countersign_form=CountersignForm(signer_name=current_user.name),
+                           reason_form=ReasonForm(), correct_form=CorrectForm())
+
+
+@web_bp.route("/reports/<int:report_id>/blobs/<sha256>")
+@roles_required(*READERS)
+def report_blob(report_id: int, sha256: str):
+    store = DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
+    sha = cockpit.blob_of_report(report_id, sha256)
+    if not store.has(sha):
+        return render_template("error.html", status=404, message="Fichier pas encore reçu du terminal."), 404
+    return send_file(store.open(sha), mimetype="image/*", max_age=86400, etag=sha)
+
+
+@web_bp.route("/reports/<int:report_id>/countersign", methods=["POST"])
+@roles_required("chief")
+def report_countersign(report_id: int):
+    form = CountersignForm()
+    if form.validate_on_submit():
+        signature = {"sha256": None, "signer_name": form.signer_name.data,
+                     "strokes": cockpit.strokes_from_text(form.strokes.data)}
+        reports.countersign_report(report_id, chief=current_user, signature=signature, now=_now())
+        flash("Compte-rendu contresigné et scellé.", "info")
+    return _to_report(report_id, form)
+
+
+@web_bp.route("/reports/<int:report_id>/accept", methods=["POST"])
+@roles_required(*DECIDERS)
+def report_accept(report_id: int):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        for effect in decisions.accept_report(report_id, user=current_user, now=_now()):
+            flash(effect, "info")
+        flash("Compte-rendu accepté.", "info")
+    return _to_report(report_id, form)
+
+
+@web_bp.route("/reports/<int:report_id>/reject", methods=["POST"])
+@roles_required(*DECIDERS)
+def report_reject(report_id: int):
+    form = ReasonForm()
+    if form.validate_on_submit():
+        again = decisions.reject_report(report_id, user=current_user, reason=form.reason.data, now=_now())
+        flash(f"Compte-rendu rejeté ; ordre {again.ref} ré-émis.", "info")
+    return _to_report(report_id, form)
+
+
+@web_bp.route("/reports/<int:report_id>/correct", methods=["POST"])
+@roles_required(*CORRECTORS)
+def report_correct(report_id: int):
+    form = CorrectForm()
+    if form.validate_on_submit():
+        answers = cockpit.correction_of(report_id, form.field_id.data, form.value.data)
+        version = reports.correct_report(report_id, author=current_user, answers=answers, reason=form.reason.data, now=_now())
+        flash(f"Version {version.number} enregistrée.", "info")
+    return _to_report(report_id, form)
+
+
+@web_bp.route("/reports/bulk-accept", methods=["POST"])
+@roles_required(*DECIDERS)
+def report_bulk_accept():
+    if ConfirmForm().validate_on_submit():
+        flash(f"{decisions.bulk_accept_clean(user=current_user, now=_now())} compte(s)-rendu(s) sans alerte accepté(s).", "info")
+    return redirect(url_for("web.report_queue"))
