@@ -122,8 +122,24 @@ def cutoff_rules(report, order, content, *, day, index, user, now) -> list[str]:
         return []
     effects = closings.issue_balance(contract, index=index, read_on=day, user=user, now=now)
     if contract.voltage == "MT":
-        effects += closings.free_delivery_point(contract, day=day, remove_meter=False, user=user, now=now)
-    return effects
+        return effects + closings.free_delivery_point(contract, day=day, remove_meter=False, user=user, now=now)
+    return effects + issue_removal_order_when_due(order, contract, user=user, now=now)
+
+
+def issue_removal_order_when_due(order: Order, contract: Contract, *, user: User, now: datetime) -> list[str]:
+    """E10: on the termination date (reached by the cut-off) the removal order is issued by itself,
+    once per contract (the daily tick issues it for termination dates still ahead)."""
+    if contract.end_on is None or contract.end_on > now.date():
+        return []
+    existing = db.session.scalar(select(Order).where(Order.contract_id == contract.id, Order.type == "REMOVAL",
+                                                     Order.state != "cancelled"))
+    existing = existing or db.session.scalar(select(Order).where(
+        Order.delivery_point_id == contract.delivery_point_id, Order.type == "REMOVAL", Order.state.in_(OPEN_ORDER_STATES)))
+    if existing is not None:
+        return []
+    removal = issue_order("REMOVAL", contract.point, now=now, dossier=dossier_of(order), contract_id=contract.id,
+                          user=user, instructions="Dépose du compteur après coupure (E10) : suivre les étapes de sécurité dans l'ordre.")
+    return [f"Ordre de dépose {removal.ref} émis (E10)."]
 
 
 def removal_rules(report, order, content, *, day, index, user, now) -> list[str]:

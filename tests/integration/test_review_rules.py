@@ -190,3 +190,13 @@ def test_bulk_accept_takes_only_clean_countersigned_reports(demo_ctx):
         countersign(r)
     assert bulk_accept_clean(user=user("agent.eau"), now=NOW) == 1
     assert clean.state == "accepted" and flagged.state == "countersigned"
+
+
+def test_E10_accepted_cutoff_on_the_termination_date_issues_the_removal_order_once(demo_ctx):
+    order = demo_order("P00000121")
+    report = store_report(order, answers={"index": 99999, "cutoff_done": True})
+    countersign(report, "chef.elec")
+    effects = accept_report(report.id, user=user("agent.elec"), now=NOW)
+    removals = db.session.scalars(select(Order).where(Order.delivery_point_id == order.delivery_point_id,
+                                                      Order.type == "REMOVAL")).all()
+    assert len(removals) == 1 and removals[0].state == "issued" and any("E10" in e for e in effects)
