@@ -1,0 +1,47 @@
+"""Office steps shared by the main-job browser tests: sign in, plan, countersign, accept."""
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import CHROMIUM_ARGS  # noqa: F401  (same browser settings)
+
+
+def signed_in(browser, base_url: str, login: str) -> Page:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/login")
+    page.fill("#login", login)
+    page.fill("#password", "tournee2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page
+
+
+def assign_on_board(page: Page, base_url: str, order_ref: str, technician_name: str) -> None:
+    page.goto(base_url + "/dispatch")
+    item = page.locator(f"li[data-order='{order_ref}']").first
+    item.locator("select[name=technician_id]").select_option(label=technician_name)
+    item.locator("form:has(select[name=technician_id]) button").click()
+    page.wait_for_selector("text=affecté")
+
+
+def open_report_of(page: Page, base_url: str, order_ref: str) -> None:
+    page.goto(base_url + "/reports")
+    page.locator(f"tr:has-text('{order_ref}') a").first.click()
+    page.wait_for_selector("h1:has-text('Compte-rendu')")
+
+
+def countersign(page: Page) -> None:
+    canvas = page.locator("canvas.signature-pad")
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 100)
+    page.mouse.down()
+    for x, y in ((80, 40), (140, 110), (220, 30), (300, 90)):
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
+    page.mouse.up()
+    page.click("#countersign-form button[type=submit]")
+    page.wait_for_selector("text=Compte-rendu contresigné et scellé.")
+
+
+def accept(page: Page) -> str:
+    page.click("button:has-text('Accepter le compte-rendu')")
+    page.wait_for_selector("text=Compte-rendu accepté.")
+    return page.inner_text("main")

@@ -1,0 +1,101 @@
+"""A tablet speaking the wire contract over real HTTP (urllib), for the main-job browser tests:
+enrol, pull, upload blobs, push a report filled from the pulled form definition."""
+import hashlib
+import json
+import urllib.request
+import uuid as uuidlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PHOTO = (ROOT / "fixtures" / "sync" / "blobs" / "meter.jpg").read_bytes()
+SIGNATURE_PNG = (ROOT / "fixtures" / "sync" / "blobs" / "signature.png").read_bytes()
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Tablet:
+    def __init__(self, base_url: str, login: str, password: str = "tournee2026"):
+        self.base = base_url
+        enrolled = self.call("POST", "/api/v1/devices", {"login": login, "password": password, "device_name": f"Tablette {login}"})
+        self.token, self.technician = enrolled["token"], enrolled["technician"]
+        self.orders, self.forms, self.seq = {}, {}, 0
+
+    def call(self, method: str, path: str, body=None, data: bytes | None = None, content_type="application/json"):
+        payload = data if data is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.base + path, data=payload, method=method)
+        request.add_header("Content-Type", content_type)
+        if getattr(self, "token", None):
+            request.add_header("Authorization", f"Bearer {self.token}")
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            text = answer.read().decode()
+            return json.loads(text) if text else None
+
+    def pull(self) -> dict:
+        cursor, page = "", {"has_more": True}
+        while page["has_more"]:
+            page = self.call("GET", f"/api/v1/sync/pull?cursor={cursor}&limit=100")
+            self.orders.update({o["id"]: o for o in page["orders"]})
+            self.forms.update({f["type"]: f for f in page["forms"]})
+            cursor = page["cursor"]
+        return page
+
+    def order_at(self, address_part: str) -> dict:
+        return next(o for o in self.orders.values() if address_part in o["premises"]["address"])
+
+    def upload(self, data: bytes, content_type: str) -> str:
+        self.call("PUT", f"/api/v1/blobs/{sha(data)}", data=data, content_type=content_type)
+        return sha(data)
+
+    def complete(self, order: dict, *, outcome: str = "done", overrides: dict | None = None,
+                 countersignature: dict | None = None) -> dict:
+        """Fill every field the form asks for this outcome, upload the blobs, push; the push result."""
+        photo, signature = self.upload(PHOTO, "image/jpeg"), self.upload(SIGNATURE_PNG, "image/png")
+        definition = self.forms[order["form"]["type"]]
+        answers, attachments = {}, []
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        for field in definition["fields"]:
+            value = self.answer_for(field, order, photo, signature, (overrides or {}))
+            if value is None:
+                continue
+            answers[field["id"]] = value
+            if field["type"] == "photo":
+                attachments.append({"sha256": photo, "field": field["id"], "kind": "photo", "content_type": "image/jpeg",
+                                    "size": len(PHOTO), "captured_at": now, "lat": order["premises"]["lat"], "lon": order["premises"]["lon"]})
+            elif field["type"] == "signature":
+                attachments.append({"sha256": signature, "field": field["id"], "kind": "signature", "content_type": "image/png",
+                                    "size": len(SIGNATURE_PNG), "captured_at": now, "lat": None, "lon": None})
+        self.seq += 1
+        report = {"uuid": str(uuidlib.uuid4()), "order_id": order["id"], "order_version": order["version"],
+                  "form_type": definition["type"], "form_version": definition["version"], "device_seq": self.seq,
+                  "device_time": now, "outcome": outcome, "reason_code": None, "answers": answers, "attachments": attachments,
+                  "position": {"lat": order["premises"]["lat"], "lon": order["premises"]["lon"], "accuracy": 5.0},
+                  "started_at": now, "finished_at": now, "countersignature": countersignature}
+        return self.call("POST", "/api/v1/sync/push", {"reports": [report]})["results"][0]
+
+    @staticmethod
+    def answer_for(field: dict, order: dict, photo: str, signature: str, overrides: dict):
+        if field["id"] in overrides:
+            return overrides[field["id"]]
+        meter = order.get("meter") or {}
+        kind = field["type"]
+        if kind == "serial":
+            return meter.get("serial")
+        if kind == "index":
+            return (meter.get("previous_index") or 0) + 7
+        if kind == "photo":
+            return [photo]
+        if kind == "signature":
+            return {"sha256": signature, "signer_name": "Julien Roux", "strokes": [[[4, 4], [40, 30], [90, 12]]]}
+        if kind == "boolean":
+            return True
+        if kind == "checklist":
+            return [s["id"] if isinstance(s, dict) else s for s in field.get("steps", [])]
+        if kind == "choice":
+            options = field.get("options") or []
+            return (options[0]["value"] if isinstance(options[0], dict) else options[0]) if options else None
+        if kind == "text":
+            return "RAS"
+        return None
