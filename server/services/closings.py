@@ -9,6 +9,9 @@ from ..models import Contract, Dossier, DossierEvent, Invoice, User
 from .audit import record
 from .counters import next_ref
 
+BRANCH_LABELS = {"predecessor": "information par le prédécesseur", "third_party": "information par un tiers",
+                 "field": "information du terrain", "vacant": "logement vacant"}
+
 try:  # the procedures' and billing use cases; until they land, the smallest stand-ins below
     from .terminations import terminate_contract
 except ImportError:  # pragma: no cover
@@ -33,6 +36,13 @@ def terminate_on_field_reading(contract: Contract, *, index: int, read_on: date,
     effects = [f"Contrat {contract.number} résilié au {read_on.strftime('%d/%m/%Y')} (W14/W15)."]
     if invoice is not None:
         effects.append(f"Facture d'arrêt de compte {invoice.number} : {invoice.total} (W17).")
+    if dossier is not None and dossier.state != "open":
+        effects.append(f"Dossier {dossier.ref} clos.")
+    arrival = db.session.scalar(select(Dossier).where(Dossier.delivery_point_id == contract.delivery_point_id,
+                                                      Dossier.type == "ASI", Dossier.state == "open")
+                                .order_by(Dossier.id.desc()))
+    if arrival is not None:
+        effects.append(f"Dossier {arrival.ref} ouvert (arrivée, branche « {BRANCH_LABELS.get(arrival.branch, arrival.branch)} »).")
     return effects
 
 

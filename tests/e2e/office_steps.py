@@ -31,6 +31,7 @@ def open_report_of(page: Page, base_url: str, order_ref: str) -> None:
 
 def countersign(page: Page) -> None:
     canvas = page.locator("canvas.signature-pad")
+    canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + 100)
     page.mouse.down()

@@ -33,7 +33,8 @@ def test_W14_water_departure_reading_from_planning_to_closed_dossier(browser, li
     open_report_of(agent, url, order_ref)
     text = accept(agent)
     assert "W14" in text and "Contrat AB00000001 résilié" in text
+    assert "DEP0000001 clos" in text and "logement vacant" in text
     agent.goto(url + "/customers?q=AB00000001")
     agent.click("table.list a >> nth=0")
     page_text = agent.inner_text("main")
-    assert "Résilié" in page_text and "ASI" in page_text
+    assert "Résilié" in page_text and "DEP0000001 DEP — closed" in page_text
