@@ -7,19 +7,24 @@ a page never skips a change committed late; tombstones come from the cancelled s
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from sync.errors import DuplicateReport
 from sync.ports import AsideReport, Change, NewReport, OrderForSync, StoredReport
 
 from .blobs import BlobStore
 from .extensions import db
-from .models import DeliveryPoint, Meter, Order, QuarantinedReport, Reading, Report
+from .models import AuditEntry, DeliveryPoint, Meter, Order, QuarantinedReport, Reading, Report
 from .services.audit import record
 
 INACTIVE_STATES = ("cancelled", "closed")
+# The hot path of a push: constant Core statements, compiled once, values bound at execution.
+INSERT_REPORT = insert(Report.__table__).returning(Report.__table__.c.id)
+INSERT_AUDIT = insert(AuditEntry.__table__)
+FIND_REPORT = select(Report.id, Report.uuid, Report.content_sha256, Report.state, Report.conflict,
+                     Report.received_at, Report.content).where(Report.uuid == bindparam("uuid"))
 CONTACT_ROLES_BY_TYPE = {  # W24: only the contacts the procedure needs on site
     "INVESTIGATION": ("owner", "manager", "agency", "landlord"),
     "CLOSURE": ("owner", "manager", "agency", "landlord"),
@@ -39,13 +44,12 @@ class SqlSyncStore:
         self.session = db.session
         self.blobs = blobs
         self.now = now
+        self._orders: dict[int, OrderForSync | None] = {}
 
     # ---- reports ------------------------------------------------------------------------
 
     def find_report(self, uuid: str) -> StoredReport | None:
-        row = self.session.execute(
-            select(Report.id, Report.uuid, Report.content_sha256, Report.state, Report.conflict,
-                   Report.received_at, Report.content).where(Report.uuid == uuid)).first()
+        row = self.session.connection().execute(FIND_REPORT, {"uuid": uuid}).first()
         if row is None:
             return None
         hashes = tuple(dict.fromkeys(a["sha256"] for a in row.content.get("attachments") or []))
@@ -53,25 +57,28 @@ class SqlSyncStore:
                             row.conflict, as_utc(row.received_at), hashes)
 
     def insert_report(self, new: NewReport) -> StoredReport:
-        report = Report(
-            uuid=new.uuid, order_id=new.order_id, technician_id=new.technician_id, device_id=new.device_id,
-            order_version=new.order_version, form_type=new.form_type, form_version=new.form_version,
-            device_seq=new.device_seq, device_time=new.device_time, received_at=new.received_at,
-            outcome=new.outcome, reason_code=new.reason_code, content=new.content,
-            content_sha256=new.content_hash, state="received" if new.complete else "awaiting_blobs",
-            conflict=new.conflict, flags=list(new.flags),
-            result={"status": ("conflict" if new.conflict else "applied") if new.complete else "awaiting_blobs"})
-        self.session.add(report)
+        """Report row and its audit entry in one transaction (Core inserts: this is the hot path)."""
+        state = "received" if new.complete else "awaiting_blobs"
+        answer = ("conflict" if new.conflict else "applied") if new.complete else "awaiting_blobs"
         try:
-            self.session.flush()
-            entry = record("receive_report", "report", report.id, device_id=new.device_id, at=new.received_at,
-                           order_id=new.order_id, uuid=new.uuid, conflict=new.conflict, complete=new.complete)
-            entry.user_id = new.technician_id
+            connection = self.session.connection()
+            report_id = connection.execute(INSERT_REPORT, {
+                "uuid": new.uuid, "order_id": new.order_id, "technician_id": new.technician_id,
+                "device_id": new.device_id, "order_version": new.order_version, "form_type": new.form_type,
+                "form_version": new.form_version, "device_seq": new.device_seq, "device_time": new.device_time,
+                "received_at": new.received_at, "outcome": new.outcome, "reason_code": new.reason_code,
+                "content": new.content, "content_sha256": new.content_hash, "state": state,
+                "conflict": new.conflict, "flags": list(new.flags), "result": {"status": answer}}).scalar_one()
+            connection.execute(INSERT_AUDIT, {
+                "at": new.received_at, "user_id": new.technician_id, "device_id": new.device_id,
+                "action": "receive_report", "object_type": "report", "object_id": str(report_id),
+                "details": {"order_id": new.order_id, "uuid": new.uuid, "conflict": new.conflict,
+                            "complete": new.complete}})
             self.session.commit()
         except IntegrityError:
             self.session.rollback()
             raise DuplicateReport(new.uuid) from None
-        return StoredReport(report.id, new.uuid, new.content_hash, new.complete, new.conflict,
+        return StoredReport(report_id, new.uuid, new.content_hash, new.complete, new.conflict,
                             new.received_at, new.blob_hashes)
 
     def complete_report(self, report_id: int) -> StoredReport:
@@ -100,7 +107,12 @@ class SqlSyncStore:
     # ---- orders -------------------------------------------------------------------------
 
     def order_for_sync(self, order_id: int) -> OrderForSync | None:
-        order = self.session.get(Order, order_id)
+        if order_id not in self._orders:  # a batch names the same orders again and again
+            self._orders[order_id] = self._order_for_sync(order_id)
+        return self._orders[order_id]
+
+    def _order_for_sync(self, order_id: int) -> OrderForSync | None:
+        order = self.session.scalar(select(Order).where(Order.id == order_id).options(joinedload(Order.meter)))
         if order is None:
             return None
         meter = meter_facts(order.meter, self.now.date())

@@ -58,9 +58,10 @@ def device_for_token(token: str | None) -> tuple[Device, User]:
     """The live device and its user for a bearer token; Unauthenticated otherwise."""
     if not token or len(token) > 200:
         raise Unauthenticated("Authentification requise : jeton d'appareil absent.")
-    device = db.session.scalar(select(Device).where(Device.token_hash == hash_token(token)))
-    user = db.session.get(User, device.user_id) if device else None
-    if device is None or device.revoked_at is not None or user is None or not user.active:
+    row = db.session.execute(select(Device, User).join(User, User.id == Device.user_id)
+                             .where(Device.token_hash == hash_token(token))).first()
+    device, user = row if row else (None, None)
+    if device is None or device.revoked_at is not None or not user.active:
         raise Unauthenticated("Appareil inconnu ou révoqué : enrôlez de nouveau la tablette.")
     return device, user
 
