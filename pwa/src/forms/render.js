@@ -14,6 +14,17 @@ import { requiredFor } from './validate.js';
 
 export const FIELD_TYPES = { boolean, checklist, choice, index, person, photo, serial, signature, text };
 
+/** Labels used when a definition gives none. */
+export const OUTCOMES = [{ value: 'done', label: 'Fait' }, { value: 'absent', label: 'Absent' },
+  { value: 'no_access', label: 'Pas d\'accès' }, { value: 'refused', label: 'Refus' }, { value: 'anomaly', label: 'Anomalie' }];
+const FIELD_LABELS = { meter_serial: 'Numéro du compteur', index: 'Index', dials_photo: 'Photo du cadran' };
+
+/** The definition with every label and the outcome list filled in. */
+export function withDefaults(definition) {
+  return { ...definition, outcomes: definition.outcomes || OUTCOMES,
+    fields: definition.fields.map((f) => ({ ...f, label: f.label || FIELD_LABELS[f.id] || f.id })) };
+}
+
 function outcomeSection(definition, draft, onChange) {
   const reasons = el('div', { class: 'field', 'data-field': 'reason_code' });
   const errors = el('div', { class: 'error', role: 'alert' });
@@ -37,7 +48,8 @@ function outcomeSection(definition, draft, onChange) {
 }
 
 /** Builds the form in `container`; returns `showErrors(errors)` and `refreshRequired(outcome)`. */
-export function renderForm(container, { definition, order, draft, services, onChange }) {
+export function renderForm(container, { definition: given, order, draft, services, onChange }) {
+  const definition = withDefaults(given);
   const handles = {};
   const outcome = outcomeSection(definition, draft, onChange);
   handles.outcome = outcome;

@@ -15,6 +15,8 @@ export function requiredFor(field, outcome) {
   return field.required === true && outcome === 'done';
 }
 
+const DEFAULT_OUTCOMES = ['done', 'absent', 'no_access', 'refused', 'anomaly'].map((value) => ({ value }));
+
 const SHA = /^[0-9a-f]{64}$/;
 
 const CHECKS = {
@@ -74,7 +76,7 @@ const CHECKS = {
 export function validateSubmission(definition, outcome, answers, context, reasonCode = null) {
   const errors = {};
   const add = (key, messages) => { if (messages.length) errors[key] = [...(errors[key] || []), ...messages]; };
-  const outcomes = definition.outcomes || [];
+  const outcomes = definition.outcomes || DEFAULT_OUTCOMES;
   const chosen = outcomes.find((o) => o.value === outcome);
   if (!chosen) add('outcome', ['Issue de l\'intervention invalide.']);
   const reasons = chosen?.reason_codes || [];
