@@ -10,7 +10,8 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..models import Commune, DeliveryPoint, Order, Report, User
 from .checks import Flag
-from .reports import absorb_synced_reports, get_report, review_flags, versions_of
+from .intake import absorb_synced_reports
+from .reports import get_report, review_flags, versions_of
 
 QUEUE_STATES = ("awaiting_blobs", "received", "countersigned")
 MAX_STROKES, MAX_POINTS = 200, 5000

@@ -10,7 +10,8 @@ from ..models import Order, Report, User
 from .audit import record
 from .orders import issue_order, touch_order
 from .outcomes import apply_report_outcome, finish_return_task
-from .reports import absorb_synced_reports, get_report, review_flags, versions_of
+from .intake import absorb_synced_reports
+from .reports import get_report, review_flags, versions_of
 
 
 def countersignature_required(order: Order) -> bool:

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import AuditEntry, Commune, DeliveryPoint, Device, Order, Report, User
 from .audit import record
 from .orders import assign_order, cancel_order, get_order, touch_order
-from .reports import absorb_synced_reports
+from .intake import absorb_synced_reports
 
 COLUMNS = ("assigned", "on_tablet", "done", "countersigned")
 COLUMN_LABELS = {"unassigned": "Non affectés", "assigned": "Affectés", "on_tablet": "Sur la tablette",

@@ -11,9 +11,8 @@ from ..models import (Countersignature, DeliveryPoint, Meter, Order, Quarantined
                       ReportVersion, User)
 from ..sync_store import definitions as form_definitions
 from .audit import record
-from .checks import Flag, PastReading, ReportFacts, run_checks
+from .checks import Flag, PastReading, ReportFacts, field_ids, run_checks
 from .orders import touch_order
-from .outcomes import open_return_task
 from .seals import SealFacts, content_sha256, seal_sha256, seal_verifies, signatures_of
 
 COUNTERSIGNABLE = ("received",)
@@ -50,6 +49,22 @@ class ReportReview:
     flags: list[Flag]
     history: list[Reading]
     quarantined: list[QuarantinedReport]
+    definition: dict | None = None
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """French labels of the form's fields, by id."""
+        return {f["id"]: f.get("label", f["id"]) for f in (self.definition or {}).get("fields", [])}
+
+    @property
+    def index_comparison(self) -> tuple[int, Reading, int] | None:
+        """(index typed, last known reading before the report, consumption) when both exist."""
+        typed = (self.current.content.get("answers") or {}).get(next(iter(field_ids(self.definition, "index", "index"))))
+        before = [h for h in self.history if h.source != "estimated" and aware(h.created_at or self.report.received_at)
+                  < aware(self.report.received_at)]
+        if not isinstance(typed, int) or isinstance(typed, bool) or not before:
+            return None
+        return typed, before[0], typed - before[0].index
 
     @property
     def current(self) -> VersionView:
@@ -165,7 +180,7 @@ def report_review(report_id: int) -> ReportReview:
         select(Reading).where(Reading.meter_id == order.meter_id).order_by(Reading.read_on.desc()).limit(8)))
     quarantined = list(db.session.scalars(select(QuarantinedReport).where(QuarantinedReport.uuid == report.uuid)))
     return ReportReview(report, order, order.point, order.meter, db.session.get(User, report.technician_id),
-                        versions, seals, review_flags(report, versions), history, quarantined)
+                        versions, seals, review_flags(report, versions), history, quarantined, definition_of(report))
 
 
 def countersignatures_of(report: Report) -> list[Countersignature]:
@@ -197,14 +212,14 @@ def countersign_report(report_id: int, *, chief: User, signature: dict, now: dat
     cs.seal_sha256 = seal_sha256(seal_facts_of(report, cs))
     db.session.add(cs)
     report.state = "countersigned"
-    _set_order_state(report.order_id, "countersigned")
+    set_order_state(report.order_id, "countersigned")
     record("countersign_report", "report", report.id, user=chief, device_id=device_id, at=now,
            seal_sha256=cs.seal_sha256, version=cs.version_number, channel=channel)
     db.session.commit()
     return cs
 
 
-def _set_order_state(order_id: int, state: str) -> None:
+def set_order_state(order_id: int, state: str) -> None:
     order = db.session.get(Order, order_id)
     if order.state not in ("cancelled", "closed") and order.state != state:
         order.state = state
@@ -226,60 +241,19 @@ def correct_report(report_id: int, *, author: User, answers: dict, reason: str, 
     db.session.add(version)
     if report.state == "countersigned":
         report.state = "received"
-        _set_order_state(report.order_id, "reported")
+        set_order_state(report.order_id, "reported")
     record("correct_report", "report", report.id, user=author, at=now, version=version.number, reason=reason,
            changed=sorted(answers))
     db.session.commit()
     return version
 
 
-def absorb_synced_reports(now: datetime) -> int:
-    """Reports synced since the last look: their order shows as reported, a countersignature made on
-    the tablet is verified and sealed (or flagged). Idempotent; returns how many were handled."""
-    handled = 0
-    for report in db.session.scalars(select(Report).where(Report.state == "received")):
-        if _order_state(report) == "assigned":
-            _set_order_state(report.order_id, "reported")
-            open_return_task(db.session.get(Order, report.order_id), now)
-        tablet = report.content.get("countersignature")
-        if tablet and not countersignatures_of(report) and not _flagged(report, "countersignature_invalid"):
-            handled += _absorb_tablet_countersignature(report, tablet, now)
-    db.session.commit()
-    return handled
-
-
-def _order_state(report: Report) -> str:
-    return db.session.scalar(select(Order.state).where(Order.id == report.order_id))
-
-
-def _flagged(report: Report, code: str) -> bool:
+def flagged(report: Report, code: str) -> bool:
     return any(isinstance(f, dict) and f.get("flag") == code for f in report.flags or [])
 
 
-def _absorb_tablet_countersignature(report: Report, tablet: dict, now: datetime) -> int:
-    chief = db.session.scalar(select(User).where(User.login == str(tablet.get("chief_login"))))
-    signature = tablet.get("signature") if isinstance(tablet.get("signature"), dict) else {}
-    if chief is None or not may_countersign(chief, db.session.get(User, report.technician_id)) \
-            or not signature.get("strokes"):
-        report.flags = list(report.flags or []) + [{"flag": "countersignature_invalid",
-                                                     "chief_login": str(tablet.get("chief_login"))[:64]}]
-        record("refuse_tablet_countersignature", "report", report.id, at=now, chief_login=tablet.get("chief_login"))
-        return 1
-    device_time = _parse_time(tablet.get("device_time"))
-    countersign_report(report.id, chief=chief, signature=signature, now=now, channel="tablet",
-                       device_id=report.device_id, device_time=device_time)
-    return 1
-
-
-def _parse_time(text) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
-
-
 def tablet_countersignature_flags(report: Report) -> list[Flag]:
-    if _flagged(report, "countersignature_invalid"):
+    if flagged(report, "countersignature_invalid"):
         return [Flag("countersignature_invalid", "blocking",
                      "Contresignature faite sur le terminal refusée : signataire non habilité.")]
     return []

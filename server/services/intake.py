@@ -1,0 +1,54 @@
+"""Reports synced since the office last looked: their order shows as reported (with the W10 return
+task), and a countersignature made on the tablet is verified and sealed, or flagged (E7)."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Order, Report, User
+from .audit import record
+from .outcomes import open_return_task
+from .reports import flagged, set_order_state, countersign_report, countersignatures_of, may_countersign
+
+
+def absorb_synced_reports(now: datetime) -> int:
+    """Reports synced since the last look: their order shows as reported, a countersignature made on
+    the tablet is verified and sealed (or flagged). Idempotent; returns how many were handled."""
+    handled = 0
+    for report in db.session.scalars(select(Report).where(Report.state == "received")):
+        if _order_state(report) == "assigned":
+            set_order_state(report.order_id, "reported")
+            open_return_task(db.session.get(Order, report.order_id), now)
+        tablet = report.content.get("countersignature")
+        if tablet and not countersignatures_of(report) and not flagged(report, "countersignature_invalid"):
+            handled += _absorb_tablet_countersignature(report, tablet, now)
+    db.session.commit()
+    return handled
+
+
+def _order_state(report: Report) -> str:
+    return db.session.scalar(select(Order.state).where(Order.id == report.order_id))
+
+
+def _absorb_tablet_countersignature(report: Report, tablet: dict, now: datetime) -> int:
+    chief = db.session.scalar(select(User).where(User.login == str(tablet.get("chief_login"))))
+    signature = tablet.get("signature") if isinstance(tablet.get("signature"), dict) else {}
+    if chief is None or not may_countersign(chief, db.session.get(User, report.technician_id)) \
+            or not signature.get("strokes"):
+        report.flags = list(report.flags or []) + [{"flag": "countersignature_invalid",
+                                                     "chief_login": str(tablet.get("chief_login"))[:64]}]
+        record("refuse_tablet_countersignature", "report", report.id, at=now, chief_login=tablet.get("chief_login"))
+        return 1
+    device_time = _parse_time(tablet.get("device_time"))
+    countersign_report(report.id, chief=chief, signature=signature, now=now, channel="tablet",
+                       device_id=report.device_id, device_time=device_time)
+    return 1
+
+
+def _parse_time(text) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
