@@ -1,0 +1,131 @@
+"""Closing, takeover and balance invoices on the demo data, on SQLite and PostgreSQL."""
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from server.errors import DomainError
+from server.extensions import db
+from server.models import AuditEntry, Contract, Customer, DeliveryPoint, Invoice, Reading, User
+from server.services.invoices import (issue_balance_invoice, issue_closing_invoice, issue_takeover_invoices,
+                                      last_billed_reading)
+
+NOW = datetime.now(timezone.utc)
+TODAY = NOW.date()
+
+
+def contract_at(ref: str) -> Contract:
+    point = db.session.scalar(select(DeliveryPoint).where(DeliveryPoint.ref == ref))
+    return db.session.scalar(select(Contract).where(Contract.delivery_point_id == point.id))
+
+
+def agent(login="agent.eau") -> User:
+    return db.session.scalar(select(User).where(User.login == login))
+
+
+def last_billed(contract: Contract) -> Reading:
+    return last_billed_reading(contract.point.meters[0])
+
+
+def test_W17_water_closing_invoice_is_issued_with_reading_address_and_lines(demo_ctx):
+    contract = contract_at("P00000001")
+    billed = last_billed(contract)
+    contract.customer.postal_address = "12 rue Neuve, 33000 Bordeaux"
+    invoice = issue_closing_invoice(contract, end_on=TODAY, index=billed.index + 12, read_on=TODAY, source="agent",
+                                    travel_fee=False, user=agent(), now=NOW)
+    db.session.commit()
+    assert invoice.kind == "closing" and invoice.state == "issued" and invoice.issued_on == TODAY
+    assert invoice.number.startswith("FA") and invoice.send_to == "12 rue Neuve, 33000 Bordeaux"
+    assert (invoice.reading_index, invoice.reading_date, invoice.reading_source) == (billed.index + 12, TODAY, "agent")
+    assert invoice.lines[0]["quantity"] == "12" and invoice.lines[0]["amount"] == "25.20"
+    assert invoice.total == sum(Decimal(line["amount"]) for line in invoice.lines) and invoice.total > 0
+    assert invoice.period_start == billed.read_on and invoice.period_end == TODAY
+    assert last_billed(contract).index == billed.index + 12  # the closing index is now the billed one
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "issue_invoice")).object_id == str(invoice.id)
+
+
+def test_W17_end_date_before_the_last_billed_reading_makes_a_credit_note(demo_ctx):
+    contract = contract_at("P00000001")
+    billed = last_billed(contract)
+    end_on = billed.read_on - timedelta(days=20)
+    invoice = issue_closing_invoice(contract, end_on=end_on, index=billed.index - 4, read_on=end_on,
+                                    source="customer", travel_fee=False, now=NOW)
+    assert invoice.kind == "credit_note" and invoice.total < 0
+
+
+def test_W17_refused_when_a_new_occupant_already_took_the_contract_over(demo_ctx):
+    contract = contract_at("P00000001")
+    db.session.add(Contract(number="AB99999999", customer_id=contract_at("P00000002").customer_id,
+                            delivery_point_id=contract.delivery_point_id, service="water",
+                            start_on=TODAY - timedelta(days=10)))
+    db.session.flush()
+    with pytest.raises(DomainError, match="nouvel occupant"):
+        issue_closing_invoice(contract, end_on=TODAY, index=last_billed(contract).index + 1, read_on=TODAY,
+                              source="customer", travel_fee=False, now=NOW)
+
+
+def test_W17_direct_debit_is_kept_on_the_closing_invoice(demo_ctx):
+    contract = contract_at("P00000001")
+    contract.direct_debit = True
+    invoice = issue_closing_invoice(contract, end_on=TODAY, index=last_billed(contract).index, read_on=TODAY,
+                                    source="customer", travel_fee=False, now=NOW)
+    assert invoice.direct_debit
+
+
+def test_W4_travel_fee_billed_in_bordeaux_not_in_lormont(demo_ctx):
+    bordeaux = contract_at("P00000001")
+    assert bordeaux.point.commune.code == "33063"
+    invoice = issue_closing_invoice(bordeaux, end_on=TODAY, index=last_billed(bordeaux).index, read_on=TODAY,
+                                    source="agent", travel_fee=True, now=NOW)
+    assert invoice.travel_fee and any(line["amount"] == "45.00" for line in invoice.lines)
+    lormont = next(c for c in db.session.scalars(select(Contract).where(Contract.service == "water"))
+                   if c.point.commune.code == "33249")
+    other = issue_closing_invoice(lormont, end_on=TODAY, index=last_billed(lormont).index, read_on=TODAY,
+                                  source="agent", travel_fee=True, now=NOW)
+    assert not other.travel_fee and not any("déplacement" in line["label"] for line in other.lines)
+
+
+def test_W5_prepaid_subscription_refunded_on_the_closing_invoice(demo_ctx):
+    contract = contract_at("P00000004")
+    contract.prepaid_until = TODAY + timedelta(days=73)
+    invoice = issue_closing_invoice(contract, end_on=TODAY, index=last_billed(contract).index, read_on=TODAY,
+                                    source="customer", travel_fee=False, now=NOW)
+    refund = next(line for line in invoice.lines if "payé d'avance" in line["label"])
+    assert refund["quantity"] == "-73" and Decimal(refund["amount"]) == Decimal("-9.60")  # 48 * 73 / 365
+
+
+def test_E8_electricity_balance_deducts_the_deposit_and_waits_for_the_controller(demo_ctx):
+    contract = contract_at("P00000200")
+    invoice = issue_balance_invoice(contract, index=last_billed(contract).index + 10, read_on=TODAY,
+                                    user=agent("agent.elec"), now=NOW)
+    assert invoice.kind == "balance" and invoice.state == "draft" and invoice.issued_on is None
+    assert invoice.lines[-1]["amount"] == "-50000" and invoice.total < 0
+    assert all(Decimal(line["amount"]) == Decimal(line["amount"]).quantize(Decimal("1")) for line in invoice.lines)
+
+
+def test_E8_electricity_closing_invoice_is_a_draft(demo_ctx):
+    contract = contract_at("P00000200")
+    invoice = issue_closing_invoice(contract, end_on=TODAY, index=last_billed(contract).index, read_on=TODAY,
+                                    source="agent", travel_fee=False, now=NOW)
+    assert invoice.state == "draft"
+
+
+def test_E4_takeover_issues_termination_and_subscription_invoices(demo_ctx):
+    old = contract_at("P00000199")
+    successor = Customer(ref="CL9999999", last_name="Houngbo", first_name="Afi")
+    db.session.add(successor)
+    db.session.flush()
+    new = Contract(number="EL99999999", customer_id=successor.id, delivery_point_id=old.delivery_point_id,
+                   service="electricity", voltage="BT", start_on=TODAY, deposit_amount=Decimal("50000"),
+                   deposit_payer_name="Afi Houngbo", deposit_payer_identity="CNI000111")
+    db.session.add(new)
+    db.session.flush()
+    index = last_billed(old).index + 40
+    termination, subscription = issue_takeover_invoices(old, new, index=index, read_on=TODAY, now=NOW)
+    db.session.commit()
+    assert termination.contract_id == old.id and termination.kind == "closing" and termination.state == "issued"
+    assert subscription.contract_id == new.id and subscription.kind == "subscription"
+    assert subscription.customer_id == successor.id and subscription.lines[0]["amount"] == "50000"
+    assert new.prepaid_until is not None and new.prepaid_until >= TODAY
+    assert termination.reading_index == subscription.reading_index == index
