@@ -177,7 +177,9 @@ Object.assign(app, {
       if (due != null) app.timer = setTimeout(() => app.sync(), Math.max(1000, due - Date.now()));
       app.lastResult = result;
       app.bridge?.check();
-      if (!app.formOpen) await route();
+      const typing = document.activeElement && view.contains(document.activeElement) && document.activeElement.matches('input, select, textarea');
+      if (!app.formOpen && !typing) await route();
+      else updateBar();
     }
     return result;
   },

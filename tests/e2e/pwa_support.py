@@ -150,16 +150,20 @@ def fill_form(page, order_id: int, photo: Path = PHOTO, outcome: str = "done") -
     if outcome != "done":
         page.check(f"#f-outcome input[value='{outcome}']")
     meter = order.get("meter") or {}
+    requires = next(o for o in definition["outcomes"] if o["code"] == outcome)["requires"]
+    answers = {}
     for field in definition["fields"]:
-        required = outcome in field.get("required_for", []) or (field.get("required") and outcome == "done")
-        if not required and field["type"] != "signature":
+        condition = field.get("required_when") or {}
+        required = field["id"] in requires or (condition and all(answers.get(k) == v for k, v in condition.items()))
+        if not required:
             continue
         fid, kind = field["id"], field["type"]
+        answers[fid] = True
         if kind == "serial":
             page.fill(f"#f-{fid}", meter.get("serial", ""))
         elif kind == "index":
             value = meter.get("plausible_min") or meter.get("previous_index") or 0
-            page.fill(f"#f-{fid}", str(value + 3 if meter.get("plausible_max", 0) >= value + 3 else value))
+            page.fill(f"#f-{fid}", str(value + 3 if (meter.get("plausible_max") or 0) >= value + 3 else value))
         elif kind == "photo":
             page.set_input_files(f"#f-{fid}", str(photo))
             page.wait_for_selector(f"[data-field='{fid}'] .photos img", timeout=15000)
@@ -169,7 +173,7 @@ def fill_form(page, order_id: int, photo: Path = PHOTO, outcome: str = "done") -
             for step in field.get("steps", []):
                 page.check(f"#f-{fid} input[data-step='{step['id']}']")
         elif kind == "boolean":
-            page.check(f"#f-{fid}")
+            page.check(f"#f-{fid} input[value=true]")
         elif kind == "choice":
             page.check(f"#f-{fid} input >> nth=0")
         elif kind == "text":

@@ -1,102 +1,146 @@
-/** Pure mirror of forms/validate.py: the same definition, outcome, answers and order context
- *  give the same errors ({field: [French messages]}, {} when valid). No DOM. The golden cases of
- *  fixtures/forms/cases.json are replayed against both sides. */
+/** Pure mirror of forms/validate.py and forms/fields.py: the same definition, outcome, answers
+ *  and order context give errors on the same fields ({field: [French messages]}, {} when valid).
+ *  No DOM. fixtures/forms/cases.json is replayed against both sides. */
 
-const REQUIRED = 'Ce champ est obligatoire.';
+const MISSING = 'Champ obligatoire pour ce résultat.';
+const SHA256 = /^[0-9a-f]{64}$/;
+const MAX_STROKES = 200;
+const MAX_POINTS = 5000;
 
-function isBlank(value) {
-  return value == null || value === '' || (Array.isArray(value) && value.length === 0)
-    || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isString = (v) => typeof v === 'string';
+const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+
+function serial(field, value) {
+  return !isString(value) || !value.trim() || value.length > 40 ? ['Numéro de série invalide.'] : [];
 }
 
-/** Outcomes a field is required for: `required_for` list, or `required: true` meaning "done". */
-export function requiredFor(field, outcome) {
-  if (Array.isArray(field.required_for)) return field.required_for.includes(outcome);
-  return field.required === true && outcome === 'done';
+function index(field, value, context, answers) {
+  if (!Number.isInteger(value)) return ['L\'index doit être un nombre entier.'];
+  const { dials } = context;
+  if (value < 0 || (dials && value >= 10 ** dials)) {
+    return [dials ? `L'index doit avoir au plus ${dials} chiffres.` : 'L\'index doit être positif.'];
+  }
+  const errors = [];
+  const previous = context.previous_index;
+  const rolled = answers[field.rollover_field] === true;
+  if (previous != null && value < previous && !rolled) {
+    errors.push(`L'index ${value} est inférieur au précédent (${previous}) : confirmez le passage par zéro.`);
+  }
+  const low = context.plausible_min;
+  const high = context.plausible_max;
+  const outside = !rolled && ((low != null && value < low) || (high != null && value > high));
+  if (outside) {
+    const confirmed = answers[field.confirm_field] === true;
+    const photos = answers[field.photo_field] || [];
+    if (!confirmed || !photos.length) errors.push(`Index hors de la plage attendue (${low}–${high}) : confirmez-le et joignez une photo.`);
+  }
+  return errors;
 }
 
-const DEFAULT_OUTCOMES = ['done', 'absent', 'no_access', 'refused', 'anomaly'].map((value) => ({ value }));
+const boolean = (field, value) => (typeof value === 'boolean' ? [] : ['Répondez par oui ou non.']);
 
-const SHA = /^[0-9a-f]{64}$/;
+function text(field, value) {
+  if (!isString(value)) return ['Texte attendu.'];
+  const limit = field.max_length || 2000;
+  return value.length > limit ? [`Au plus ${limit} caractères.`] : [];
+}
 
-const CHECKS = {
-  serial(field, value) {
-    return typeof value === 'string' && value.trim() ? [] : ['Numéro de compteur invalide.'];
-  },
-  index(field, value, ctx, answers) {
-    if (!Number.isInteger(value) || value < 0) return ['L\'index doit être un nombre entier positif.'];
-    const out = [];
-    if (ctx.dials && String(value).length > ctx.dials) out.push(`L'index a au plus ${ctx.dials} chiffres.`);
-    const rollover = field.rollover_field && answers[field.rollover_field] === true;
-    if (ctx.previous_index != null && value < ctx.previous_index && !rollover) {
-      out.push(`L'index est inférieur à l'index précédent (${ctx.previous_index}) : confirmer un passage à zéro du compteur.`);
-    }
-    const confirmed = field.confirm_field && answers[field.confirm_field] === true;
-    const outside = (ctx.plausible_min != null && value < ctx.plausible_min)
-      || (ctx.plausible_max != null && value > ctx.plausible_max);
-    if (outside && !confirmed && !(rollover && value < ctx.previous_index)) {
-      out.push(`Index hors de la plage plausible (${ctx.plausible_min} – ${ctx.plausible_max}) : confirmer l'index.`);
-    }
-    return out;
-  },
-  boolean: (field, value) => (typeof value === 'boolean' ? [] : ['Oui ou non attendu.']),
-  text: (field, value) => (typeof value === 'string' && value.length <= (field.max_length || 2000)
-    ? [] : ['Texte trop long.']),
-  choice: (field, value) => ((field.options || []).some((o) => o.value === value) ? [] : ['Choix invalide.']),
-  photo(field, value) {
-    if (!Array.isArray(value) || !value.every((h) => typeof h === 'string' && SHA.test(h))) return ['Photos invalides.'];
-    const min = field.min_photos ?? field.min ?? 0;
-    const max = field.max_photos ?? field.max ?? 10;
-    if (value.length < min) return [`Au moins ${min} photo${min > 1 ? 's' : ''}.`];
-    if (value.length > max) return [`Au plus ${max} photos.`];
-    return [];
-  },
-  signature(field, value) {
-    if (typeof value !== 'object' || Array.isArray(value) || value === null) return ['Signature invalide.'];
-    const out = [];
-    if (!SHA.test(value.sha256 || '') || !Array.isArray(value.strokes) || !value.strokes.length) out.push('Signature manquante.');
-    if (!String(value.signer_name || '').trim()) out.push('Nom du signataire manquant.');
-    return out;
-  },
-  checklist(field, value, ctx, answers, outcome) {
-    const ids = (field.steps || []).map((s) => s.id);
-    if (!Array.isArray(value) || !value.every((v) => ids.includes(v))) return ['Étapes inconnues.'];
-    if (new Set(value).size !== value.length) return ['Étape cochée deux fois.'];
-    if (field.ordered && value.some((v, i) => v !== ids[i])) return ['Les étapes doivent être faites dans l\'ordre.'];
-    if (requiredFor(field, outcome) && value.length !== ids.length) return ['Toutes les étapes doivent être faites.'];
-    return [];
-  },
-  person(field, value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['Personne invalide.'];
-    return String(value.name || '').trim() ? [] : ['Le nom est obligatoire.'];
-  },
-};
+const choice = (field, value) => ((field.options || []).some((o) => o.value === value) ? [] : ['Choix invalide.']);
 
-/** {field_id | "outcome" | "reason_code": [messages]} for a submission; {} when valid. */
+function photo(field, value) {
+  if (!Array.isArray(value) || !value.every((h) => isString(h) && SHA256.test(h))) return ['Liste de photos invalide.'];
+  const low = field.min || 0;
+  const high = field.max || 10;
+  if (value.length > high) return [`Au plus ${high} photo(s).`];
+  if (value.length && value.length < low) return [`Au moins ${low} photo(s).`];
+  return [];
+}
+
+function signature(field, value) {
+  if (!isObject(value) || !SHA256.test(String(value.sha256 ?? ''))) return ['Signature invalide.'];
+  if (!isString(value.signer_name) || !value.signer_name.trim()) return ['Le nom du signataire est requis.'];
+  const strokes = value.strokes ?? [];
+  if (!Array.isArray(strokes) || strokes.length > MAX_STROKES) return ['Tracé de signature invalide.'];
+  let points = 0;
+  for (const stroke of strokes) {
+    if (!Array.isArray(stroke)) return ['Tracé de signature invalide.'];
+    if (!stroke.every((p) => Array.isArray(p) && p.length === 2 && p.every(isNumber))) return ['Tracé de signature invalide.'];
+    points += stroke.length;
+  }
+  return points > MAX_POINTS ? ['Tracé de signature trop long.'] : [];
+}
+
+function checklist(field, value) {
+  const steps = (field.steps || []).map((s) => s.id);
+  if (!Array.isArray(value) || !value.every(isString)) return ['Liste d\'étapes invalide.'];
+  if (value.some((v) => !steps.includes(v)) || new Set(value).size !== value.length) return ['Étape inconnue ou cochée deux fois.'];
+  if (field.ordered && value.some((v, i) => v !== steps[i])) return ['Les étapes doivent être cochées dans l\'ordre du mode opératoire.'];
+  return [];
+}
+
+function person(field, value) {
+  if (!isObject(value) || !isString(value.name) || !value.name.trim()) return ['Le nom est requis.'];
+  for (const key of ['phone', 'email']) {
+    if (value[key] != null && (!isString(value[key]) || value[key].length > 254)) return ['Coordonnées invalides.'];
+  }
+  if (Object.keys(value).some((k) => !['name', 'phone', 'email'].includes(k))) return ['Champ inconnu dans les coordonnées.'];
+  return [];
+}
+
+export const VALIDATORS = { serial, index, boolean, text, choice, photo, signature, checklist, person };
+
+/** Whether a required field counts as not filled in (a checklist: until every step is ticked). */
+export function isEmpty(field, value) {
+  if (value == null || value === '' || (Array.isArray(value) && !value.length) || (isObject(value) && !Object.keys(value).length)) return true;
+  if (field.type === 'checklist') return value.length !== (field.steps || []).length;
+  return false;
+}
+
+function conditionHolds(condition, answers) {
+  return Boolean(condition) && Object.keys(condition).length > 0
+    && Object.entries(condition).every(([k, v]) => answers[k] === v);
+}
+
+/** Whether `field` must be filled for `outcome` given the other answers. */
+export function isRequired(definition, field, outcome, answers) {
+  const chosen = definition.outcomes.find((o) => o.code === outcome);
+  return Boolean(chosen && chosen.requires.includes(field.id)) || conditionHolds(field.required_when, answers);
+}
+
+function serialMismatch(outcome, answers, context) {
+  const expected = context.meter_serial;
+  const given = answers.meter_serial;
+  if (outcome === 'anomaly' || !expected || !isString(given) || !given.trim()) return [];
+  if (given.trim().toUpperCase() !== String(expected).trim().toUpperCase()) {
+    return [`Le compteur trouvé (${given}) n'est pas celui de l'ordre (${expected}) : déclarez une anomalie.`];
+  }
+  return [];
+}
+
+/** {} when the submission is acceptable, else messages keyed by field id, "outcome" or "reason_code". */
 export function validateSubmission(definition, outcome, answers, context, reasonCode = null) {
+  const chosen = definition.outcomes.find((o) => o.code === outcome);
+  if (!chosen) return { outcome: ['Résultat inconnu pour ce formulaire.'] };
+  if (!isObject(answers)) return { answers: ['Réponses invalides.'] };
   const errors = {};
-  const add = (key, messages) => { if (messages.length) errors[key] = [...(errors[key] || []), ...messages]; };
-  const outcomes = definition.outcomes || DEFAULT_OUTCOMES;
-  const chosen = outcomes.find((o) => o.value === outcome);
-  if (!chosen) add('outcome', ['Issue de l\'intervention invalide.']);
-  const reasons = chosen?.reason_codes || [];
-  if (reasons.length && !reasons.some((r) => r.value === reasonCode)) add('reason_code', ['Motif obligatoire pour cette issue.']);
-  const known = new Set(definition.fields.map((f) => f.id));
-  for (const key of Object.keys(answers)) if (!known.has(key)) add(key, ['Champ inconnu.']);
+  const reasons = (chosen.reasons || []).map((r) => r.code);
+  if (reasons.length && !reasons.includes(reasonCode)) errors.reason_code = ['Précisez le motif.'];
+  else if (!reasons.length && reasonCode != null) errors.reason_code = ['Ce résultat ne prend pas de motif.'];
+  const fields = Object.fromEntries(definition.fields.map((f) => [f.id, f]));
+  for (const key of Object.keys(answers)) if (!(key in fields)) errors[key] = ['Champ inconnu.'];
   for (const field of definition.fields) {
     const value = answers[field.id];
-    if (isBlank(value)) {
-      if (requiredFor(field, outcome)) add(field.id, [REQUIRED]);
-      continue;
+    const problems = [];
+    if (isEmpty(field, value)) {
+      if (isRequired(definition, field, outcome, answers)) problems.push(MISSING);
+    } else {
+      if (field.allowed_when && !conditionHolds(field.allowed_when, answers) && value !== false) problems.push('Champ non applicable ici.');
+      problems.push(...VALIDATORS[field.type](field, value, context, answers));
+      if ((field.must_be_true_for || []).includes(outcome) && value !== true) problems.push('Doit être confirmé pour ce résultat.');
     }
-    const check = CHECKS[field.type];
-    add(field.id, check ? check(field, value, context, answers, outcome) : ['Type de champ inconnu.']);
-  }
-  const serialField = definition.fields.find((f) => f.type === 'serial');
-  const serial = serialField && answers[serialField.id];
-  if (serial && context.meter_serial && String(serial).trim().toUpperCase() !== String(context.meter_serial).toUpperCase()
-    && outcome !== 'anomaly') {
-    add(serialField.id, ['Le numéro ne correspond pas au compteur de l\'ordre : choisir l\'issue « anomalie ».']);
+    if (field.type === 'serial' && field.id === 'meter_serial') problems.push(...serialMismatch(outcome, answers, context));
+    if (problems.length) errors[field.id] = problems;
   }
   return errors;
 }

@@ -1,8 +1,10 @@
-/** Yes/no field, as one large checkbox. */
+/** Yes/no field as two large radio buttons, so that "no" is an answer too. */
 import { el, frame } from './dom.js';
 
 export function render(field, value, ctx) {
-  const box = el('input', { type: 'checkbox', id: `f-${field.id}`, checked: value === true,
-    onchange: () => ctx.set(box.checked) });
-  return frame(field, el('label', { class: 'choice', for: `f-${field.id}` }, box, 'Oui'), field.help);
+  const group = el('div', { role: 'radiogroup', class: 'row', id: `f-${field.id}` },
+    [[true, 'Oui'], [false, 'Non']].map(([answer, label]) => el('label', { class: 'choice' },
+      el('input', { type: 'radio', name: `f-${field.id}`, value: String(answer), checked: value === answer,
+        onchange: () => ctx.set(answer) }), label)));
+  return frame(field, group, (field.must_be_true_for || []).includes('done') ? 'À confirmer pour clore l\'ordre.' : null);
 }

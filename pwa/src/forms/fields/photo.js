@@ -58,6 +58,6 @@ export function render(field, value, ctx) {
   }
 
   draw();
-  const count = field.min_photos || field.min ? ` (au moins ${field.min_photos || field.min})` : '';
+  const count = field.min ? ` (${field.min} à ${field.max || 10})` : '';
   return frame(field, el('div', {}, input, status, thumbs), `Prendre une photo${count}`);
 }

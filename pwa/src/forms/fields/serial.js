@@ -18,11 +18,11 @@ export function render(field, value, ctx) {
     warn(serial);
   }
   function warn(serial) {
-    warning.textContent = serial && expected && serial !== expected.toUpperCase()
+    warning.textContent = field.id === 'meter_serial' && serial && expected && serial !== expected.toUpperCase()
       ? `Ne correspond pas au compteur attendu (${expected}) : à déclarer en anomalie.` : '';
   }
   const parts = [input, warning];
-  if ('BarcodeDetector' in globalThis) {
+  if (field.scan && 'BarcodeDetector' in globalThis) {
     const picker = el('input', { type: 'file', accept: 'image/*', capture: 'environment', hidden: true,
       onchange: async () => {
         const code = picker.files[0] && await scan(picker.files[0]).catch(() => null);
@@ -33,5 +33,5 @@ export function render(field, value, ctx) {
       el('button', { type: 'button', text: 'Scanner le code', onclick: () => picker.click() }), picker));
   }
   warn(value);
-  return frame(field, el('div', {}, parts), `Compteur attendu : ${expected}`);
+  return frame(field, el('div', {}, parts), field.id === 'meter_serial' ? `Compteur attendu : ${expected}` : null);
 }

@@ -40,8 +40,11 @@ export function render(field, value, ctx) {
     draw(canvas, state.strokes);
   });
   canvas.addEventListener('pointermove', (event) => {
-    if (!current) return;
-    current.push(point(event));
+    if (!current || current.length >= 400) return;
+    const [x, y] = point(event);
+    const [lx, ly] = current[current.length - 1];
+    if (Math.abs(x - lx) + Math.abs(y - ly) < 3) return;   // keep the shape, not every event
+    current.push([x, y]);
     draw(canvas, state.strokes);
   });
   const finish = () => { if (current) { current = null; save(); } };
@@ -68,5 +71,5 @@ export function render(field, value, ctx) {
     onclick: () => { state.strokes = []; draw(canvas, []); save(); } });
   draw(canvas, state.strokes);
   return frame(field, el('div', {}, name, canvas, el('div', { class: 'actions' }, clear)),
-    field.signer ? `Signature : ${field.signer}` : null);
+    { technician: 'Signature de l\'agent', requester: 'Signature du demandeur', customer: 'Signature du client' }[field.signer] || null);
 }

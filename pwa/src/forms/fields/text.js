@@ -1,9 +1,9 @@
-/** Free text field (remarks). */
+/** Text field: one line, or several when the definition says `multiline`. */
 import { el, frame } from './dom.js';
 
 export function render(field, value, ctx) {
-  const input = el('textarea', { id: `f-${field.id}`, rows: 3, maxlength: field.max_length || 2000,
-    oninput: () => ctx.set(input.value || null) });
+  const input = el(field.multiline ? 'textarea' : 'input', { id: `f-${field.id}`, maxlength: field.max_length || 2000,
+    rows: field.multiline ? 3 : null, oninput: () => ctx.set(input.value === '' ? null : input.value) });
   input.value = value || '';
-  return frame(field, input, field.help);
+  return frame(field, input, null);
 }
