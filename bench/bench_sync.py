@@ -144,13 +144,10 @@ def push_request(batch: int):
 
     def make(i, n):
         reports = []
-        for k in range(batch):
-            report = reading_report(uuid=str(uuid.uuid4()), index=1250, device_seq=n * batch + k + 1,
-                                    attachments=[])
-            report["answers"].pop("dials_photo", None)
-            report["outcome"] = "absent"
-            report["answers"] = {}
-            reports.append(report)
+        for k in range(batch):  # no blobs: "absent" needs only a remark and a reason
+            reports.append(reading_report(uuid=str(uuid.uuid4()), device_seq=n * batch + k + 1, attachments=[],
+                                          outcome="absent", reason_code="nobody",
+                                          answers={"remarks": "Personne sur place, avis de passage déposé."}))
         return "POST", "/api/v1/sync/push", json.dumps({"reports": reports}), headers
     return make
 

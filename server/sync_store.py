@@ -11,6 +11,7 @@ from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+import forms
 from sync.errors import DuplicateReport
 from sync.ports import AsideReport, Change, NewReport, OrderForSync, StoredReport
 
@@ -33,7 +34,6 @@ CONTACT_ROLES_BY_TYPE = {  # W24: only the contacts the procedure needs on site
 
 @lru_cache(maxsize=1)
 def definitions() -> dict:
-    import forms  # TEMPORARY: top-level once forms/ is committed
     return forms.load_definitions()
 
 

@@ -4,6 +4,7 @@ Pure: no I/O of its own, no clock (the caller gives `received_at`), no framework
 """
 from datetime import datetime, timezone
 
+from forms import validate_submission
 from marshmallow import ValidationError
 
 from . import messages as msg
@@ -92,8 +93,6 @@ def _judge(store, technician_id, device_id, report, chash, received_at, device_c
     definition = store.form_definition(report["form_type"], report["form_version"])
     if definition is None:
         raise _Refusal({"form_version": [msg.UNKNOWN_FORM_VERSION]})
-    from forms import validate_submission  # TEMPORARY: top-level once forms/ is committed
-
     attachments = report.get("attachments") or []
     errors = validate_submission(definition, report["outcome"], report["answers"],
                                  order.meter_context, reason_code=report.get("reason_code"))

@@ -1,4 +1,5 @@
 """Push through HTTP on SQLite and PostgreSQL: statuses, idempotency, conflicts, rows in the database."""
+import hashlib
 from datetime import datetime, timezone
 
 import pytest
@@ -28,11 +29,14 @@ def push(client, *reports, user=ALICE, headers=None):
 
 
 def photo_report(client, **overrides):
-    """A READING report whose photo is a real PNG (uploaded or not by the test)."""
-    import hashlib
+    """A READING report with a real PNG photo (uploaded or not by the test) and a real signature (uploaded)."""
     sha = hashlib.sha256(PNG).hexdigest()
-    report = reading_report(photo=sha, **overrides)
+    signature = (GOLDEN / "blobs" / "signature.png").read_bytes()
+    signature_sha = hashlib.sha256(signature).hexdigest()
+    assert upload(client, signature_sha, signature).status_code in (200, 201)
+    report = reading_report(photo=sha, signature=signature_sha, **overrides)
     report["attachments"][0].update(content_type="image/png", size=len(PNG))
+    report["attachments"][1].update(size=len(signature))
     return report, sha
 
 

@@ -18,7 +18,7 @@ from server.extensions import db
 from tests.api.sync_world_sql import auth, build_world
 from tests.fault.proxy import FaultyProxy
 from tests.live_server import LiveServer, prepare_database
-from tests.unit.sync_world import ALICE, reading_report
+from tests.unit.sync_world import ALICE, GOLDEN, reading_report
 
 pytestmark = pytest.mark.fault
 REPORTS = 1000
@@ -35,14 +35,18 @@ def photo(i: int) -> bytes:
 
 
 def outbox_of(rng: random.Random) -> tuple[dict, dict]:
-    """1,000 READING reports on order 101, each with its own photo: (reports by uuid, blobs by hash)."""
-    reports, blobs = {}, {}
+    """1,000 READING reports on order 101, each with its own photo and the technician's signature:
+    (reports by uuid, blobs by hash)."""
+    signature = (GOLDEN / "blobs" / "signature.png").read_bytes()
+    signature_sha = hashlib.sha256(signature).hexdigest()
+    reports, blobs = {}, {signature_sha: signature}
     for i in range(REPORTS):
         data = photo(i)
         sha = hashlib.sha256(data).hexdigest()
         uid = str(uuidlib.UUID(bytes=rng.randbytes(16), version=4))
-        report = reading_report(uuid=uid, index=1205 + i % 200, photo=sha, device_seq=i + 1)
+        report = reading_report(uuid=uid, index=1205 + i % 40, photo=sha, signature=signature_sha, device_seq=i + 1)
         report["attachments"][0].update(content_type="image/png", size=len(data))
+        report["attachments"][1].update(size=len(signature))
         reports[uid], blobs[sha] = report, data
     return reports, blobs
 

@@ -1,5 +1,4 @@
 """The same report pushed by 8 threads at once is stored once: the UNIQUE constraint decides."""
-import hashlib
 import threading
 
 import pytest
@@ -8,9 +7,10 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import QuarantinedReport, Report
 from tests.api.sync_world_sql import auth, build_world
-from tests.unit.sync_world import ALICE, GOLDEN, reading_report
+from tests.unit.sync_golden import blob_file
+from tests.unit.sync_golden import photo_report as golden_report
+from tests.unit.sync_world import ALICE
 
-PNG = (GOLDEN / "blobs" / "dials.png").read_bytes()
 THREADS = 8
 
 
@@ -19,8 +19,10 @@ def client(app):
     with app.app_context():
         build_world(with_office=False)
     client = app.test_client()
-    sha = hashlib.sha256(PNG).hexdigest()
-    assert client.put(f"/api/v1/blobs/{sha}", data=PNG, content_type="image/png", headers=auth(ALICE)).status_code == 201
+    for name in ("dials.png", "signature.png"):
+        data, sha = blob_file(name)
+        assert client.put(f"/api/v1/blobs/{sha}", data=data, content_type="image/png",
+                          headers=auth(ALICE)).status_code == 201
     return client
 
 
@@ -41,9 +43,7 @@ def race(app, bodies: list) -> list[dict]:
 
 
 def photo_report(**overrides):
-    report = reading_report(photo=hashlib.sha256(PNG).hexdigest(), **overrides)
-    report["attachments"][0].update(content_type="image/png", size=len(PNG))
-    return report
+    return golden_report("6f1c2b8e-8d0a-4c55-9a43-1f0d2e3c4b5a", 101, "dials.png", **overrides)
 
 
 def test_same_uuid_from_eight_threads_is_one_row(app, client):

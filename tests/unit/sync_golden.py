@@ -29,12 +29,15 @@ def blob_file(name: str) -> tuple[bytes, str]:
 
 
 def photo_report(uuid: str, order_id: int, blob: str, **overrides) -> dict:
+    """A READING report on `order_id` with the photo `blob` and Alice's signature (blobs/signature.png)."""
     data, sha = blob_file(blob)
+    signature, signature_sha = blob_file("signature.png")
     kind = "image/png" if blob.endswith(".png") else "image/jpeg"
     serial = next(o["order"]["meter"]["serial"] for o in WORLD["orders"] if o["order"]["id"] == order_id)
-    report = reading_report(uuid=uuid, order_id=order_id, photo=sha, **overrides)
+    report = reading_report(uuid=uuid, order_id=order_id, photo=sha, signature=signature_sha, **overrides)
     report["answers"]["meter_serial"] = serial
     report["attachments"][0].update(content_type=kind, size=len(data))
+    report["attachments"][1].update(size=len(signature))
     return report
 
 

@@ -15,15 +15,16 @@ UUID_F = "f0e1d2c3-b4a5-4968-8776-655443322110"
 
 def push_scenario() -> list[dict]:
     a = photo_report(UUID_A, 101, "dials.png")
-    b = photo_report(UUID_B, 101, "meter.jpg", device_seq=2, index=1260)
+    b = photo_report(UUID_B, 101, "meter.jpg", device_seq=2, index=1252)
     c = photo_report(UUID_C, 106, "dials.png", device_seq=3, index=530)
     wrong = photo_report(UUID_E, 101, "dials.png", device_seq=5)
     wrong["answers"]["meter_serial"] = "W00-999999"
     theirs = photo_report(UUID_F, 104, "dials.png", device_seq=6, index=3150)
-    d = photo_report(UUID_D, 101, "dials.png", device_seq=4, index=1270)
+    d = photo_report(UUID_D, 101, "dials.png", device_seq=4, index=1240)
     return [
         ex("blob-created", "A new photo is stored: 201 with its hash and size.", put("dials.png")),
         ex("blob-already-present", "The same photo again: 200, nothing stored twice.", put("dials.png")),
+        ex("blob-signature", "The technician's signature drawing, a PNG.", put("signature.png")),
         ex("push-applied", "A complete report whose photo is on the server counts at once.", push(a)),
         ex("push-duplicate", "The same report again (its answer was lost): the stored answer, status duplicate.",
            push(a), at="2026-03-02T10:05:00.000+00:00"),

@@ -8,7 +8,8 @@ from sync.content import content_hash
 from sync.engine import push_report, push_reports
 from sync.errors import DuplicateReport
 
-from tests.unit.sync_world import ALICE, ALICE_DEVICE, BRUNO, NOW, blob, new_store, reading_report
+from tests.unit.sync_world import (ALICE, ALICE_DEVICE, BRUNO, NOW, PHOTO, SIGNATURE, add_blobs, blob, new_store,
+                                   reading_report)
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def push(store, report, technician=ALICE, at=NOW, **kwargs):
 
 def test_complete_report_is_applied_and_stored_once(store):
     report = reading_report()
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     result = push(store, report)
     assert result == {"uuid": report["uuid"], "status": "applied", "report_id": 1,
                       "received_at": "2026-03-02T10:00:00.000+00:00", "http_status": 200}
@@ -35,9 +36,9 @@ def test_report_missing_blobs_awaits_them_then_applies_when_pushed_again(store):
     report = reading_report()
     first = push(store, report)
     assert first["status"] == "awaiting_blobs" and first["http_status"] == 200
-    assert first["missing_blobs"] == [blob("dials-101")]
+    assert first["missing_blobs"] == [PHOTO, SIGNATURE]
     assert push(store, report)["status"] == "awaiting_blobs"  # still missing: same answer
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     second = push(store, report, at=NOW + timedelta(minutes=5))
     assert second["status"] == "applied" and second["report_id"] == first["report_id"]
     assert second["received_at"] == first["received_at"]  # the first receipt stays authoritative
@@ -46,7 +47,7 @@ def test_report_missing_blobs_awaits_them_then_applies_when_pushed_again(store):
 
 
 def test_same_uuid_same_content_is_duplicate_with_the_stored_answer(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     report = reading_report()
     first = push(store, report)
     again = push(store, dict(reversed(list(report.items()))), at=NOW + timedelta(hours=2))
@@ -55,7 +56,7 @@ def test_same_uuid_same_content_is_duplicate_with_the_stored_answer(store):
 
 
 def test_same_uuid_other_content_is_mismatch_first_untouched_second_aside(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     first = reading_report(index=1250)
     push(store, first)
     second = reading_report(index=1260)
@@ -71,7 +72,7 @@ def test_same_uuid_other_content_is_mismatch_first_untouched_second_aside(store)
 
 
 def test_report_on_cancelled_order_is_stored_as_conflict(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     store.cancel(101)
     result = push(store, reading_report())
     assert result["status"] == "conflict" and result["http_status"] == 200 and result["report_id"]
@@ -80,7 +81,7 @@ def test_report_on_cancelled_order_is_stored_as_conflict(store):
 
 
 def test_report_on_order_reassigned_away_is_stored_as_conflict(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     store.reassign(101, BRUNO)
     result = push(store, reading_report())
     assert result["status"] == "conflict"
@@ -90,13 +91,13 @@ def test_report_on_order_reassigned_away_is_stored_as_conflict(store):
 def test_conflict_waiting_for_blobs_answers_conflict_once_complete(store):
     store.cancel(101)
     assert push(store, reading_report())["status"] == "awaiting_blobs"
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     assert push(store, reading_report())["status"] == "conflict"
 
 
 def test_report_on_another_technicians_order_is_refused_and_kept_aside(store):
-    report = reading_report(order_id=104, answers={"meter_serial": "W18-000104", "index": 3150,
-                                                   "dials_photo": [blob("dials-101")]})
+    report = reading_report(order_id=104, index=3150)
+    report["answers"]["meter_serial"] = "W18-000104"
     result = push(store, report)
     assert result["status"] == "rejected" and result["http_status"] == 403
     assert "order_id" in result["errors"]
@@ -129,7 +130,7 @@ def test_serial_mismatch_without_anomaly_is_rejected_with_field_reason(store):
 
 
 def test_rejected_report_can_be_corrected_and_sent_again_under_its_uuid(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     bad = reading_report()
     bad["answers"]["meter_serial"] = "W00-999999"
     assert push(store, bad)["status"] == "rejected"
@@ -139,7 +140,8 @@ def test_rejected_report_can_be_corrected_and_sent_again_under_its_uuid(store):
 def test_photo_named_in_answers_but_not_attached_is_rejected(store):
     report = reading_report(attachments=[])
     result = push(store, report)
-    assert result["status"] == "rejected" and "dials_photo" in result["errors"]
+    assert result["status"] == "rejected" and "photo_index" in result["errors"]
+    assert "sig_technician" in result["errors"]
 
 
 def test_attachment_not_named_by_any_answer_is_rejected(store):
@@ -157,27 +159,27 @@ def test_malformed_report_is_rejected_not_raised(store):
 
 
 def test_clock_skew_beyond_ten_minutes_is_flagged_not_refused(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     ahead = reading_report(device_time="2026-03-02T12:00:00+01:00")  # 1 h after receipt
     assert push(store, ahead)["status"] == "applied"
     assert store.contents[ahead["uuid"]].flags == ({"flag": "clock_skew", "seconds": 3600},)
 
 
 def test_report_captured_offline_long_ago_is_not_a_skew(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     old = reading_report(device_time="2026-02-27T09:00:00+01:00")
     push(store, old)
     assert store.contents[old["uuid"]].flags == ()
 
 
 def test_device_clock_header_measures_the_skew(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     push(store, reading_report(), device_clock=NOW - timedelta(minutes=25))
     assert store.contents[reading_report()["uuid"]].flags == ({"flag": "clock_skew", "seconds": -1500},)
 
 
 def test_order_changed_since_capture_is_flagged_not_conflict(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     store.set_state(101, "assigned")  # any office change bumps the version
     assert push(store, reading_report())["status"] == "applied"
     assert store.contents[reading_report()["uuid"]].flags == (
@@ -185,7 +187,7 @@ def test_order_changed_since_capture_is_flagged_not_conflict(store):
 
 
 def test_batch_answers_each_report_in_order(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     good = reading_report()
     other = reading_report(uuid="0b9e3f0a-5a1e-4c1b-8d7e-2f4a6b8c0d1e", order_id=999)
     results = push_reports(store, ALICE, ALICE_DEVICE, [good, other, good], NOW)
@@ -193,7 +195,7 @@ def test_batch_answers_each_report_in_order(store):
 
 
 def test_lost_race_on_the_unique_constraint_answers_duplicate(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     report = reading_report()
     real_insert, real_find = store.insert_report, store.find_report
     calls = {"find": 0}
@@ -212,7 +214,7 @@ def test_lost_race_on_the_unique_constraint_answers_duplicate(store):
 
 
 def test_eight_threads_pushing_one_uuid_store_one_report(store):
-    store.add_blob(blob("dials-101"))
+    add_blobs(store)
     results, barrier = [], threading.Barrier(8)
 
     def worker():
