@@ -1,0 +1,22 @@
+"""GET /api/v1/openapi.json: generated from the marshmallow schemas, in step with the routes."""
+import pytest
+
+from tests.unit.sync_world import reading_report
+
+
+@pytest.fixture(params=["sqlite"])
+def app(request, tmp_path, templates):
+    from tests.conftest import _app_for
+    yield from _app_for(request, tmp_path, templates, "empty")
+
+
+def test_openapi_names_every_route_and_the_wire_schemas(app):
+    document = app.test_client().get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.")
+    routes = {r.rule.removeprefix("/api/v1").replace("<int:device_id>", "{device_id}").replace("<sha256>", "{sha256}")
+              for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/") and "openapi" not in r.rule}
+    assert routes == set(document["paths"])
+    report = document["components"]["schemas"]["Report"]
+    assert report["additionalProperties"] is False and set(report["properties"]) == set(reading_report())
+    assert report["properties"]["outcome"]["enum"] == ["done", "absent", "no_access", "refused", "anomaly"]
+    assert document["components"]["schemas"]["PushRequest"]["properties"]["reports"]["maxItems"] == 50
