@@ -85,9 +85,9 @@ def consumption_line(facts: ClosingFacts) -> Line:
     credit = is_credit_note(facts.end_on, facts.previous_date)
     used = consumption(facts.previous_index, facts.index, facts.dials, credit=credit)
     label = (f"Consommation du {fr_date(facts.previous_date)} au {fr_date(facts.end_on)} "
-             f"(index {facts.previous_index} → {facts.index})")
+             f"(index {facts.previous_index} à {facts.index})")
     if used < 0:
-        label = (f"Consommation facturée au-delà de la fin du contrat (index {facts.index} → "
+        label = (f"Consommation facturée au-delà de la fin du contrat (index {facts.index} à "
                  f"{facts.previous_index}), avoir")
     return Line(label, Decimal(used), UNITS.get(facts.service, ""), Decimal(facts.unit_price),
                 round_money(Decimal(used) * Decimal(facts.unit_price), facts.currency))
