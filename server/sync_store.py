@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 import forms
 from sync.errors import DuplicateReport
 from sync.ports import AsideReport, Change, NewReport, OrderForSync, StoredReport
+from sync.rules import blob_hashes
 
 from .blobs import BlobStore
 from .extensions import db
@@ -52,7 +53,7 @@ class SqlSyncStore:
         row = self.session.connection().execute(FIND_REPORT, {"uuid": uuid}).first()
         if row is None:
             return None
-        hashes = tuple(dict.fromkeys(a["sha256"] for a in row.content.get("attachments") or []))
+        hashes = blob_hashes(row.content.get("attachments") or [], row.content.get("countersignature"))
         return StoredReport(row.id, row.uuid, row.content_sha256, row.state != "awaiting_blobs",
                             row.conflict, as_utc(row.received_at), hashes)
 

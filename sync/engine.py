@@ -99,7 +99,7 @@ def _judge(store, technician_id, device_id, report, chash, received_at, device_c
     errors = _merge(errors, attachment_errors(report["answers"], attachments))
     if errors:
         raise _Refusal(errors)
-    hashes = blob_hashes(attachments)
+    hashes = blob_hashes(attachments, report.get("countersignature"))
     device_time = parse_datetime(report["device_time"])
     flags = tuple(f for f in (clock_skew_flag(device_time, received_at, device_clock),
                               stale_version_flag(order, report["order_version"])) if f)

@@ -58,14 +58,23 @@ def attachment_errors(answers: dict, attachments: list[dict]) -> dict[str, list[
         elif listed[(field_id, sha)] != kind:
             errors.setdefault(field_id, []).append(msg.ATTACHMENT_WRONG_KIND.format(sha256=sha, kind=kind))
     for (field_id, sha) in listed:
-        if (field_id, sha) not in named:
+        if (field_id, sha) not in named and field_id != "countersignature":
             errors.setdefault("attachments", []).append(msg.ATTACHMENT_NOT_USED.format(sha256=sha))
     return errors
 
 
-def blob_hashes(attachments: list[dict]) -> tuple[str, ...]:
-    """Every blob a report names, once each, in the order listed."""
-    return tuple(dict.fromkeys(a["sha256"] for a in attachments))
+def blob_hashes(attachments: list[dict], countersignature: dict | None = None) -> tuple[str, ...]:
+    """Every blob a report names, once each: its attachments, then the chief's drawing when the
+    countersignature was made on the tablet (PROTOCOL §8; listing it in attachments is optional)."""
+    hashes = [a["sha256"] for a in attachments]
+    drawn = countersignature_blob(countersignature)
+    return tuple(dict.fromkeys(hashes + ([drawn] if drawn else [])))
+
+
+def countersignature_blob(countersignature: dict | None) -> str | None:
+    signature = countersignature.get("signature") if isinstance(countersignature, dict) else None
+    sha = signature.get("sha256") if isinstance(signature, dict) else None
+    return sha if _is_sha(sha) else None
 
 
 def _named_blobs(answers: dict) -> dict[tuple[str, str], str]:

@@ -226,3 +226,15 @@ def test_eight_threads_pushing_one_uuid_store_one_report(store):
     [t.join() for t in threads]
     assert len(store.reports) == 1
     assert sorted(results) == ["applied"] + ["duplicate"] * 7
+
+
+def test_chief_drawing_of_a_tablet_countersignature_is_awaited_like_an_attachment(store):
+    add_blobs(store)
+    drawing = blob("chief-drawing")
+    report = reading_report(countersignature={
+        "chief_login": "chef.eau", "device_time": "2026-03-02T09:20:00+01:00",
+        "signature": {"sha256": drawing, "signer_name": "Bruno Lambert", "strokes": [[[1, 2], [3, 4]]]}})
+    first = push(store, report)
+    assert first["status"] == "awaiting_blobs" and first["missing_blobs"] == [drawing]
+    store.add_blob(drawing)
+    assert push(store, report)["status"] == "applied"
