@@ -1,0 +1,349 @@
+"""The tablet's own modules (storage, outbox, sync engine, form validation) tested inside the real
+browser, replaying the golden exchanges of fixtures/sync/ and the form cases of fixtures/forms/."""
+import base64
+import hashlib
+import json
+
+import pytest
+
+from tests.e2e.pwa_harness import ROOT, blob_b64, definitions, golden, run, world
+from tests.e2e.pwa_support import start_server
+
+ACK = {"applied", "duplicate", "conflict"}
+
+
+@pytest.fixture(scope="module")
+def app_page(browser, tmp_path_factory):
+    server = start_server(tmp_path_factory.mktemp("pwa-modules"))
+    context = browser.new_context(locale="fr-FR", service_workers="block")
+    page = context.new_page()
+    page.goto(server.url + "/app/precache.json")     # the app's origin, without booting the app
+    yield page
+    context.close()
+    server.stop()
+
+
+ALICE = world()["technicians"][0]
+BRUNO = world()["technicians"][1]
+
+
+# ---- forms: the same golden cases as forms/ in Python -------------------------------------------
+
+def test_validate_replays_every_golden_form_case(app_page):
+    cases = json.loads((ROOT / "fixtures" / "forms" / "cases.json").read_text())
+    got = run(app_page, """
+        return arg.cases.map((c) => Object.keys(mods.validate.validateSubmission(
+            arg.defs[c.type + '@' + c.version], c.outcome, c.answers, c.context, c.reason_code)).sort());
+    """, {"cases": cases, "defs": definitions()})
+    mismatches = [(c["name"], sorted(c["expected_error_fields"]), g) for c, g in zip(cases, got)
+                  if sorted(c["expected_error_fields"]) != g]
+    assert len(cases) >= 40 and mismatches == []
+
+
+# ---- push: every golden exchange through the client engine -------------------------------------
+
+def push_cases():
+    exchanges = golden("push")
+    follow = {e["name"]: exchanges[i + 1:] for i, e in enumerate(exchanges)}
+    for e in exchanges:
+        if e["request"]["path"] == "/api/v1/sync/push":
+            statuses = [r["status"] for r in e["response"]["body"]["results"]]
+            later = [x for x in follow[e["name"]] if x["request"]["path"] == "/api/v1/sync/push"][:1]
+            yield pytest.param(e, later, id=e["name"] + ":" + "+".join(statuses))
+
+
+def _blob_files(reports):
+    files = {}
+    for name in ("dials.png", "meter.jpg", "signature.png"):
+        data = (ROOT / "fixtures" / "sync" / "blobs" / name).read_bytes()
+        files[hashlib.sha256(data).hexdigest()] = base64.b64encode(data).decode()
+    named = {a["sha256"] for r in reports for a in r["attachments"]}
+    return {sha: b64 for sha, b64 in files.items() if sha in named}
+
+
+@pytest.mark.parametrize("exchange,later", list(push_cases()))
+def test_golden_push_handled_as_the_protocol_says(app_page, exchange, later):
+    reports = exchange["request"]["body"]["reports"]
+    responses = [exchange["response"]] + [x["response"] for x in later]
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        for (const body of arg.reports) await seedReport(arg.tech.id, body, arg.blobs);
+        const pushes = [...arg.responses];
+        const api = mods.api.createApi({ fetchFn: fakeFetch((call) => {
+            if (call.method === 'PUT') return { status: 201, body: { sha256: call.path.split('/').pop(), size: 1 } };
+            if (call.path.endsWith('/sync/pull')) return emptyPage;
+            return pushes.shift();
+        }) });
+        await mods.engine.createSyncEngine({ api, db }).sync();
+        const pushed = calls.filter((c) => c.path.endsWith('/sync/push'));
+        return {
+            firstSent: stable(pushed[0].body.reports), expected: stable(arg.reports),
+            outbox: await mods.outbox.listOutbox(db),
+            puts: calls.filter((c) => c.method === 'PUT').map((c) => c.path.split('/').pop()),
+            pushes: pushed.length, blobs: (await db.read(['blobs'], (t) => t.all('blobs'))).map((b) => b.sha256),
+        };
+    """, {"tech": ALICE, "reports": reports, "responses": responses, "blobs": _blob_files(reports)})
+    assert result["firstSent"] == result["expected"]          # the stored object, unchanged
+    named = {a["sha256"] for r in reports for a in r["attachments"]}
+    assert named <= set(result["puts"])                        # blobs before the report
+    left = {e["uuid"]: e for e in result["outbox"]}
+    for r in exchange["response"]["body"]["results"]:
+        status = r["status"]
+        if status == "awaiting_blobs":
+            assert set(r["missing_blobs"]) <= set(result["puts"]) and result["pushes"] == 2
+            final = later[0]["response"]["body"]["results"][0]["status"]
+            assert (r["uuid"] in left) == (final not in ACK)
+        elif status in ACK:
+            assert r["uuid"] not in left
+        else:                                                  # rejected, mismatch: parked, never deleted
+            assert left[r["uuid"]]["state"] == "parked" and left[r["uuid"]]["reason"]["status"] == status
+    if all(r["status"] in ACK for r in exchange["response"]["body"]["results"]):
+        assert result["blobs"] == []                           # freed once acknowledged by hash
+
+
+# ---- pull: the golden pages in order ------------------------------------------------------------
+
+def test_golden_pull_pages_snapshot_then_changes(app_page):
+    pages = [e for e in golden("pull") if "golden-token-7" in json.dumps(e["request"]["headers"])]
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        const queue = [...arg.pages];
+        const api = mods.api.createApi({ fetchFn: fakeFetch((call) => {
+            const next = queue.shift();
+            const want = new URL(next.request.path, location.origin).searchParams.get('cursor') || '';
+            if ((call.query.cursor || '') !== want) return { status: 418, body: { error: 'wrong cursor', message: want } };
+            return next.response;
+        }) });
+        const engine = mods.engine.createSyncEngine({ api, db });
+        const snapshots = [];
+        for (let i = 0; i < 3; i += 1) {
+            const summary = await engine.sync();
+            const orders = await mods.orders.listOrders(db, arg.tech.id);
+            const tech = await mods.technicians.getTechnician(db, arg.tech.id);
+            const forms = new Set((await mods.forms.listForms(db)).map((f) => f.type + '@' + f.version));
+            snapshots.push({ ok: summary.ok, ids: orders.map((o) => o.id).sort((a, b) => a - b),
+                positions: Object.fromEntries(orders.map((o) => [o.id, o.round_position])),
+                cursor: tech.cursor, ready: mods.readiness.readiness(tech.counts, orders, forms) });
+        }
+        return { snapshots, left: queue.length };
+    """, {"tech": ALICE, "pages": pages})
+    first, changed, same = result["snapshots"]
+    bodies = [p["response"]["body"] for p in pages]
+    assert result["left"] == 0 and first["ok"] and changed["ok"] and same["ok"]
+    assert first["ids"] == sorted(o["id"] for b in bodies[:2] for o in b["orders"])
+    assert first["cursor"] == bodies[1]["cursor"] and first["ready"]["ready"]
+    gone = {t["order_id"] for t in bodies[2]["tombstones"]}
+    assert changed["ids"] == sorted(set(first["ids"]) - gone)
+    moved = bodies[2]["orders"][0]
+    assert changed["positions"][str(moved["id"])] == moved["round_position"]
+    assert changed["ready"]["ready"] and changed["ready"]["total"] == bodies[2]["counts"]["orders"]
+    assert same["ids"] == changed["ids"] and same["cursor"] == bodies[3]["cursor"]
+
+
+def test_tombstone_keeps_an_order_whose_report_is_still_queued(app_page):
+    snapshot = golden("pull")[0]["response"]["body"]
+    order = snapshot["orders"][0]
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        const pages = [arg.snapshot, { ...arg.snapshot, orders: [], forms: [], has_more: false,
+            tombstones: [{ order_id: arg.order.id, reason: 'cancelled' }] }];
+        pages[0] = { ...pages[0], has_more: false };
+        const api = mods.api.createApi({ fetchFn: fakeFetch(() => ({ status: 200, body: pages.shift() })) });
+        const engine = mods.engine.createSyncEngine({ api, db });
+        await engine.sync();
+        await db.write(['outbox'], (t) => t.put('outbox', { uuid: 'u1', tech: arg.tech.id, order_id: arg.order.id,
+            seq: 1, state: 'parked', attempts: 0, next_at: 0 }));
+        await engine.sync();
+        return await mods.orders.getOrder(db, arg.tech.id, arg.order.id);
+    """, {"tech": ALICE, "snapshot": snapshot, "order": order})
+    assert result["removed"] == "cancelled"
+
+
+def test_invalid_cursor_restarts_from_a_full_snapshot(app_page):
+    refusal = next(e for e in golden("errors") if e["name"] == "pull-garbage-cursor")["response"]
+    snapshot = {**golden("pull")[0]["response"]["body"], "has_more": False}
+    result = run(app_page, """
+        await seedTechnician({ ...arg.tech, cursor: 'bm90LWEtY3Vyc29y' });
+        const api = mods.api.createApi({ fetchFn: fakeFetch((call) =>
+            (call.query.cursor ? arg.refusal : { status: 200, body: arg.snapshot })) });
+        const summary = await mods.engine.createSyncEngine({ api, db }).sync();
+        return { summary, tech: await mods.technicians.getTechnician(db, arg.tech.id),
+                 orders: (await mods.orders.listOrders(db, arg.tech.id)).length };
+    """, {"tech": ALICE, "refusal": refusal, "snapshot": snapshot})
+    assert result["summary"]["ok"] and result["tech"]["cursor"] == snapshot["cursor"]
+    assert result["orders"] == len(snapshot["orders"])
+
+
+# ---- refusals and retries -----------------------------------------------------------------------
+
+def _one_report():
+    return next(e for e in golden("push") if e["name"] == "push-applied")["request"]["body"]["reports"][0]
+
+
+@pytest.mark.parametrize("answer,kept_as", [
+    ("network", "queued"), ({"status": 503, "body": {}}, "queued"), ({"status": 429, "body": {}}, "queued"),
+    ({"status": 408, "body": {}}, "queued"),
+])
+def test_retryable_failures_keep_the_report_and_back_off(app_page, answer, kept_as):
+    report = _one_report()
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        await seedReport(arg.tech.id, arg.report, arg.blobs);
+        const api = mods.api.createApi({ fetchFn: fakeFetch(() => arg.answer) });
+        const now = 1_000_000;
+        await mods.engine.createSyncEngine({ api, db, clock: { now: () => now }, random: () => 0.5 }).sync();
+        const [entry] = await mods.outbox.listOutbox(db);
+        return { entry, now, blobs: (await db.read(['blobs'], (t) => t.all('blobs'))).length };
+    """, {"tech": ALICE, "report": report, "answer": answer, "blobs": _blob_files([report])})
+    entry = result["entry"]
+    assert entry["state"] == kept_as and entry["attempts"] == 1 and entry["next_at"] > result["now"]
+    assert result["blobs"] == len(_blob_files([report]))      # nothing freed
+
+
+def test_401_keeps_everything_and_asks_to_enrol_again(app_page):
+    refusal = next(e for e in golden("errors") if e["name"] == "unknown-token")["response"]
+    report = _one_report()
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        await seedReport(arg.tech.id, arg.report, arg.blobs);
+        const api = mods.api.createApi({ fetchFn: fakeFetch(() => arg.refusal) });
+        const summary = await mods.engine.createSyncEngine({ api, db }).sync();
+        return { summary, outbox: await mods.outbox.listOutbox(db), tech: await mods.technicians.getTechnician(db, arg.tech.id),
+                 reports: (await mods.reports.listReports(db, arg.tech.id)).length };
+    """, {"tech": ALICE, "report": report, "refusal": refusal, "blobs": _blob_files([report])})
+    assert result["summary"]["unauthorized"] and result["tech"]["needs_enrol"]
+    assert [e["state"] for e in result["outbox"]] == ["queued"] and result["reports"] == 1
+
+
+@pytest.mark.parametrize("name", ["blob-hash-mismatch", "blob-not-an-image"])
+def test_blob_refused_parks_the_report_with_its_reason(app_page, name):
+    refusal = {**next(e for e in golden("errors") if e["name"] == name)["response"]}
+    refusal["body"] = {**refusal["body"], "message": "Refus de la pièce jointe."}
+    report = _one_report()
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        await seedReport(arg.tech.id, arg.report, arg.blobs);
+        const api = mods.api.createApi({ fetchFn: fakeFetch((call) => (call.method === 'PUT' ? arg.refusal : emptyPage)) });
+        await mods.engine.createSyncEngine({ api, db }).sync();
+        return { outbox: await mods.outbox.listOutbox(db), pushes: calls.filter((c) => c.path.endsWith('/push')).length };
+    """, {"tech": ALICE, "report": report, "refusal": refusal, "blobs": _blob_files([report])})
+    assert result["pushes"] == 0
+    assert result["outbox"][0]["state"] == "parked" and "pièce jointe" in result["outbox"][0]["reason"]["message"]
+
+
+def test_backoff_doubles_with_jitter_and_is_capped(app_page):
+    delays = run(app_page, """
+        const d = mods.backoff;
+        return [[0, 0], [0, 0.999], [1, 0.5], [5, 0.5], [30, 0], [30, 0.999]].map(([a, r]) => d.backoffDelay(a, () => r));
+    """)
+    assert delays[0] == 1000 and 2990 <= delays[1] <= 3000          # 2 s ± 50 %
+    assert delays[2] == 4000 and delays[3] == 64000
+    assert delays[4] == 150000 and 449000 <= delays[5] <= 450000    # capped at 5 min ± 50 %
+
+
+def test_never_two_syncs_at_once(app_page):
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        let release;
+        const gate = new Promise((r) => { release = r; });
+        const api = mods.api.createApi({ fetchFn: fakeFetch(async () => { await gate; return emptyPage; }) });
+        const make = () => mods.engine.createSyncEngine({ api, db, locks: navigator.locks });
+        const first = make().sync();
+        await new Promise((r) => setTimeout(r, 50));
+        const second = await make().sync();                 // another engine, same lock (another tab)
+        release();
+        return { first: await first, second, pulls: calls.length };
+    """, {"tech": ALICE})
+    assert result["second"] == {"skipped": True} and result["first"]["ok"] and result["pulls"] == 1
+
+
+# ---- storage ----------------------------------------------------------------------------------
+
+def test_migration_v1_to_v2_keeps_and_fills_orders(app_page):
+    order = world()["orders"][0]["order"]
+    result = run(app_page, """
+        const name = 'migrate-' + crypto.randomUUID();
+        const v1 = await conn.openDatabase(name, mods.schema.MIGRATIONS.slice(0, 1));
+        await v1.write(['orders'], (t) => t.put('orders', { ...arg.order, tech: 7, local: 'draft' }));
+        v1.close();
+        const v2 = await conn.openDatabase(name);
+        const row = await mods.orders.getOrder(v2, 7, arg.order.id);
+        v2.close();
+        await conn.deleteDatabase(name);
+        return row;
+    """, {"order": order})
+    assert result["local"] == "draft" and "rue des tilleuls" in result["search"]
+
+
+def test_connection_closed_under_us_is_reopened(app_page):
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        db.idb.close();                                     // what the browser does under memory pressure
+        const again = await mods.technicians.getTechnician(db, arg.tech.id);
+        return again.login;
+    """, {"tech": ALICE})
+    assert result == ALICE["login"]
+
+
+def test_finishing_is_atomic_a_missing_photo_writes_nothing(app_page):
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        await db.write(['drafts'], (t) => t.put('drafts', { tech: arg.tech.id, order_id: 101, answers: {} }));
+        const report = { uuid: crypto.randomUUID(), order_id: 101, attachments: [{ sha256: 'f'.repeat(64), field: 'photo_index' }] };
+        let error = null;
+        try { await mods.reports.finishReport(db, arg.tech.id, report); } catch (e) { error = e.message; }
+        return { error, reports: (await mods.reports.listReports(db, arg.tech.id)).length,
+                 outbox: (await mods.outbox.listOutbox(db)).length,
+                 draft: Boolean(await mods.drafts.getDraft(db, arg.tech.id, 101)),
+                 seq: (await mods.technicians.getTechnician(db, arg.tech.id)).device_seq };
+    """, {"tech": ALICE})
+    assert result["error"] and result["reports"] == 0 and result["outbox"] == 0
+    assert result["draft"] and result["seq"] == 0
+
+
+def test_finishing_writes_report_photos_outbox_and_sequence_together(app_page):
+    photo = blob_b64("blobs/dials.png")
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        const meta = await mods.blobs.saveBlob(db, arg.tech.id, bytesOf(arg.photo), { content_type: 'image/png' });
+        await db.write(['drafts'], (t) => t.put('drafts', { tech: arg.tech.id, order_id: 101, answers: {} }));
+        const body = await mods.reports.finishReport(db, arg.tech.id, { uuid: crypto.randomUUID(), order_id: 101,
+            attachments: [{ sha256: meta.sha256, field: 'photo_index', kind: 'photo' }] });
+        const blob = await mods.blobs.getBlob(db, arg.tech.id, meta.sha256);
+        return { seq: body.device_seq, sha: meta.sha256, linked: blob.reports.includes(body.uuid),
+                 outbox: (await mods.outbox.listOutbox(db)).map((e) => e.uuid === body.uuid),
+                 draft: Boolean(await mods.drafts.getDraft(db, arg.tech.id, 101)) };
+    """, {"tech": ALICE, "photo": photo})
+    assert result["seq"] == 1 and result["linked"] and result["outbox"] == [True] and not result["draft"]
+    assert result["sha"] == hashlib.sha256(base64.b64decode(photo)).hexdigest()
+
+
+def test_data_is_scoped_by_technician(app_page):
+    snapshot = {**golden("pull")[0]["response"]["body"], "has_more": False}
+    result = run(app_page, """
+        await seedTechnician(arg.alice);
+        const api = mods.api.createApi({ fetchFn: fakeFetch(() => ({ status: 200, body: arg.snapshot })) });
+        await mods.engine.createSyncEngine({ api, db }).sync();
+        await seedTechnician(arg.bruno);                    // second technician on the same tablet
+        return { alice: (await mods.orders.listOrders(db, arg.alice.id)).length,
+                 bruno: (await mods.orders.listOrders(db, arg.bruno.id)).length };
+    """, {"alice": ALICE, "bruno": BRUNO, "snapshot": snapshot})
+    assert result["alice"] == len(snapshot["orders"]) and result["bruno"] == 0
+
+
+def test_report_built_from_a_draft_matches_the_contract(app_page):
+    definition = definitions()["READING@1"]
+    result = run(app_page, """
+        const sha = 'a'.repeat(64);
+        const draft = { uuid: 'u', order_id: 101, order_version: 3, form_type: 'READING', form_version: 1,
+            outcome: 'done', reason_code: null, started_at: '2026-03-02T09:00:00+01:00',
+            answers: { meter_serial: 'W1', index: 12, remarks: '', photo_index: [sha], rollover: false },
+            attachments: { [sha]: { size: 10, content_type: 'image/jpeg', captured_at: null, lat: 1, lon: 2 } } };
+        return mods.report.buildReport(arg.definition, draft, { now: new Date(), position: null });
+    """, {"definition": definition})
+    assert set(result) == {"uuid", "order_id", "order_version", "form_type", "form_version", "device_time", "outcome",
+                           "reason_code", "answers", "attachments", "position", "started_at", "finished_at",
+                           "countersignature"}
+    assert result["answers"] == {"meter_serial": "W1", "index": 12, "photo_index": ["a" * 64], "rollover": False}
+    assert result["attachments"][0]["kind"] == "photo" and result["attachments"][0]["field"] == "photo_index"
+    assert result["device_time"][-6] in "+-"
