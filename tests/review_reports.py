@@ -29,15 +29,15 @@ def wire_report(order: Order, *, outcome: str = "done", answers: dict | None = N
     """A REPORT of the wire contract for this order, with a photo and the technician's signature."""
     moment = (device_time or NOW - timedelta(minutes=5)).isoformat()
     point = order.point
-    answers = {"meter_serial": order.meter.serial if order.meter else None, "dials_photo": [photo],
-               "technician_signature": SIGNATURE, **(answers or {})}
+    answers = {"meter_serial": order.meter.serial if order.meter else None, "photo_index": [photo],
+               "sig_technician": SIGNATURE, **(answers or {})}
     answers = {k: v for k, v in answers.items() if v is not None}
     return {"uuid": str(uuidlib.uuid4()), "order_id": order.id, "order_version": order.version,
             "form_type": order.type, "form_version": 1, "device_seq": 1, "device_time": moment,
             "outcome": outcome, "reason_code": None, "answers": answers,
-            "attachments": [{"sha256": photo, "field": "dials_photo", "kind": "photo", "content_type": "image/jpeg",
+            "attachments": [{"sha256": photo, "field": "photo_index", "kind": "photo", "content_type": "image/jpeg",
                              "size": 1000, "captured_at": moment, "lat": point.lat, "lon": point.lon},
-                            {"sha256": SIGNATURE["sha256"], "field": "technician_signature", "kind": "signature",
+                            {"sha256": SIGNATURE["sha256"], "field": "sig_technician", "kind": "signature",
                              "content_type": "image/png", "size": 500, "captured_at": moment, "lat": None, "lon": None}],
             "position": position if position is not None else {"lat": point.lat, "lon": point.lon, "accuracy": 6.0},
             "started_at": moment, "finished_at": moment, "countersignature": countersignature}

@@ -44,6 +44,7 @@ class ReportFacts:
     reading_mode: str | None = None
     history: list = field(default_factory=list)  # PastReading before the report, newest first
     definition: dict | None = None
+    form_errors: dict = field(default_factory=dict)  # a corrected version checked again against the form
 
 
 def run_checks(facts: ReportFacts) -> list[Flag]:
@@ -146,8 +147,8 @@ def serial_mismatch_flags(facts: ReportFacts) -> list[Flag]:
 def missing_evidence_flags(facts: ReportFacts) -> list[Flag]:
     """Required photos or signatures missing from the answers, or blobs not yet on the server."""
     flags = []
-    for f in (facts.definition or {}).get("fields", []):
-        if f.get("type") not in ("photo", "signature") or facts.outcome not in (f.get("required_for") or []):
+    for f in required_fields(facts.definition, facts.outcome, facts.answers):
+        if f.get("type") not in ("photo", "signature"):
             continue
         value = facts.answers.get(f["id"])
         if not value or (f["type"] == "signature" and not (isinstance(value, dict) and value.get("sha256"))):
@@ -156,7 +157,19 @@ def missing_evidence_flags(facts: ReportFacts) -> list[Flag]:
     if facts.missing_blobs:
         flags.append(Flag("missing_blobs", BLOCKING,
                           f"{len(facts.missing_blobs)} photo(s) ou signature(s) pas encore reçue(s) du terminal."))
+    for field_id, messages in (facts.form_errors or {}).items():
+        flags.append(Flag("correction_invalid", BLOCKING, f"Version corrigée refusée par le formulaire ({field_id}) : "
+                                                          f"{' '.join(messages)}"))
     return flags
+
+
+def required_fields(definition: dict | None, outcome: str, answers: dict) -> list[dict]:
+    """Fields the form requires for this outcome: listed by the outcome, or required by another answer."""
+    if not definition:
+        return []
+    listed = next((set(o.get("requires", [])) for o in definition.get("outcomes", []) if o.get("code") == outcome), set())
+    return [f for f in definition.get("fields", []) if f["id"] in listed or outcome in (f.get("required_for") or [])
+            or any(answers.get(k) == v for k, v in (f.get("required_when") or {}).items())]
 
 
 def position_flags(facts: ReportFacts) -> list[Flag]:

@@ -9,6 +9,8 @@ from ..models import Contract, Customer, DeliveryPoint, Dossier, DossierEvent, O
 from .audit import record
 from .counters import next_ref
 from .orders import issue_order
+from forms import get_definition
+
 from . import closings
 
 FIELD_VISITS = ("READING", "CLOSURE", "INVESTIGATION", "CUTOFF")
@@ -144,7 +146,7 @@ def issue_removal_order_when_due(order: Order, contract: Contract, *, user: User
 
 def removal_rules(report, order, content, *, day, index, user, now) -> list[str]:
     """E11: the removal report goes to invoice-reliability control; contract fully terminated, point freed."""
-    remarks = answer(content, "remarks", "premises_remarks", "observations")
+    remarks = " — ".join(str(r) for r in (premises_remark_label(content), answer(content, "remarks")) if r)
     db.session.add(Task(dossier_id=order.dossier_id, kind="removal_control", role="controller", due_on=now.date(),
                         title=f"Contrôler le compte-rendu de dépose {order.ref}" + (f" — {remarks}" if remarks else "")))
     effects = ["Compte-rendu de dépose transmis au contrôle fiabilité factures (E11)."]
@@ -152,6 +154,15 @@ def removal_rules(report, order, content, *, day, index, user, now) -> list[str]
     if contract is not None and contract.voltage != "MT":  # E12: an MT meter is not removed
         effects += closings.free_delivery_point(contract, day=day, remove_meter=True, user=user, now=now)
     return effects
+
+
+def premises_remark_label(content: dict) -> str | None:
+    """E11: the remark chosen on the removal form, in words (none when "RAS")."""
+    value = answer(content, "premises_remarks")
+    if value in (None, "none"):
+        return None
+    field = next((f for f in get_definition("REMOVAL").get("fields", []) if f["id"] == "premises_remarks"), {})
+    return next((o["label"] for o in field.get("options", []) if o["value"] == value), str(value))
 
 
 def closure_rules(report, order, content, *, day, index, user, now) -> list[str]:
@@ -175,7 +186,7 @@ def investigation_rules(report, order, content, *, day, index, user, now) -> lis
     """W8: nobody → closed on the spot or a CLOSURE order; a new occupant → prospect and ASI (field)."""
     found = answer(content, "found", "who_found", "occupant")
     if found == "nobody":
-        if answer(content, "branch_closed", "closed_on_spot") is True:
+        if answer(content, "closure_done", "branch_closed") is True:
             return mark_branch_closed(order, day=day, user=user, now=now)
         closure = issue_order("CLOSURE", order.point, now=now, dossier=dossier_of(order), user=user,
                               instructions=f"Personne sur place lors de l'enquête {order.ref} : fermer le branchement (W8).")

@@ -3,13 +3,14 @@ attributed versions (never an edit in place), and the reconciliation flags of th
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from forms import validate_submission
 from sqlalchemy import func, select
 
 from ..errors import DomainError, Forbidden, IllegalTransition, NotFound
 from ..extensions import db
 from ..models import (Countersignature, DeliveryPoint, Meter, Order, QuarantinedReport, Reading, Report,
                       ReportVersion, User)
-from ..sync_store import definitions as form_definitions
+from ..sync_store import definitions as form_definitions, meter_facts
 from .audit import record
 from .checks import Flag, PastReading, ReportFacts, field_ids, run_checks
 from .orders import touch_order
@@ -129,7 +130,8 @@ def seal_facts_of(report: Report, cs: Countersignature) -> SealFacts:
 
 def report_facts(report: Report, versions: list[VersionView] | None = None) -> ReportFacts:
     """What the reconciliation checks look at, from the database."""
-    content = (versions or versions_of(report))[-1].content
+    versions = versions or versions_of(report)
+    content = versions[-1].content
     order = db.session.get(Order, report.order_id)
     point, meter = order.point, order.meter
     history = []
@@ -149,14 +151,24 @@ def report_facts(report: Report, versions: list[VersionView] | None = None) -> R
                                       .where(QuarantinedReport.uuid == report.uuid)) or 0,
         point_lat=point.lat, point_lon=point.lon, meter_serial=meter.serial if meter else None,
         dials=meter.dials if meter else None, reading_mode=meter.reading_mode if meter else None,
-        history=history, definition=definition_of(report))
+        history=history, definition=definition_of(report),
+        form_errors=correction_errors(report, order, content) if len(versions) > 1 else {})
+
+
+def correction_errors(report: Report, order: Order, content: dict) -> dict:
+    """A corrected version must still satisfy the form it was captured with."""
+    definition = definition_of(report)
+    if definition is None:
+        return {}
+    facts = meter_facts(order.meter, report.received_at.date()) or {}
+    context = {"meter_serial": facts.get("serial"), "dials": facts.get("dials"),
+               **{k: facts.get(k) for k in ("previous_index", "plausible_min", "plausible_max")}}
+    return validate_submission(definition, content.get("outcome"), content.get("answers") or {}, context,
+                               reason_code=content.get("reason_code"))
 
 
 def definition_of(report: Report) -> dict | None:
-    try:
-        return form_definitions().get((report.form_type, report.form_version))
-    except ImportError:  # forms/ not there yet: checks fall back on the contract's field ids
-        return None
+    return form_definitions().get((report.form_type, report.form_version))
 
 
 def aware(moment: datetime) -> datetime:

@@ -18,6 +18,8 @@ def signed_in(browser, base_url: str, login: str) -> Page:
 def assign_on_board(page: Page, base_url: str, order_ref: str, technician_name: str) -> None:
     page.goto(base_url + "/dispatch")
     item = page.locator(f"li[data-order='{order_ref}']").first
+    if item.locator("summary").count():
+        item.locator("summary").click()  # the planning actions of a round are folded
     item.locator("select[name=technician_id]").select_option(label=technician_name)
     item.locator("form:has(select[name=technician_id]) button").click()
     page.wait_for_selector("text=affecté")

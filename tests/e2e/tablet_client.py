@@ -56,8 +56,12 @@ class Tablet:
         definition = self.forms[order["form"]["type"]]
         answers, attachments = {}, []
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        overrides = overrides or {}
+        required = next(set(o.get("requires", [])) for o in definition["outcomes"] if o["code"] == outcome)
         for field in definition["fields"]:
-            value = self.answer_for(field, order, photo, signature, (overrides or {}))
+            wanted = field["id"] in required or field["id"] in overrides or outcome in field.get("must_be_true_for", []) \
+                or any({**answers, **overrides}.get(k) == v for k, v in (field.get("required_when") or {}).items())
+            value = self.answer_for(field, order, photo, signature, overrides) if wanted else None
             if value is None:
                 continue
             answers[field["id"]] = value

@@ -29,12 +29,15 @@ def test_E11_electricity_cutoff_balance_then_removal_frees_the_point(browser, li
     arpnt = Tablet(url, "arpnt.elec")
     arpnt.pull()
     removal = next(o for o in arpnt.orders.values() if o["ref"] == removal_ref)
-    assert arpnt.complete(removal, overrides={"remarks": "Panneau pourri"})["status"] == "applied"
+    assert arpnt.complete(removal, overrides={"premises_remarks": "rotten_panel"})["status"] == "applied"
     open_report_of(chief, url, removal_ref)
     countersign(chief)
     open_report_of(agent, url, removal_ref)
     text = accept(agent)
     assert "contrôle fiabilité factures" in text and "point P00000121 libéré" in text
+    controller = signed_in(browser, url, "controle")
+    controller.goto(url + "/reports")  # the controller reads reports; the removal control task names the remark
+    assert controller.url.endswith("/reports")
     agent.goto(url + "/customers?q=EL00000121")
     agent.click("table.list a >> nth=0")
     assert "déposé" in agent.inner_text("main") and "Résilié" in agent.inner_text("main")

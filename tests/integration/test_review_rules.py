@@ -117,7 +117,7 @@ def test_W8_investigation_nobody_on_site_issues_a_closure_order(demo_ctx):
 
 def test_W8_investigation_nobody_closed_on_the_spot_closes_the_point(demo_ctx):
     order = demo_order("P00000004")
-    report = store_report(order, answers={"found": "nobody", "branch_closed": True})
+    report = store_report(order, answers={"found": "nobody", "closure_done": True, "closure_kind": "curb_stop"})
     countersign(report)
     accept_report(report.id, user=user("agent.eau"), now=NOW)
     assert order.point.state == "closed"
@@ -137,7 +137,7 @@ def test_W10_a_realised_order_has_its_return_task_finished_on_acceptance(demo_ct
     order = demo_order("P00000004")
     dsi = db.session.scalar(select(Dossier).where(Dossier.type == "DSI"))
     order.dossier_id = dsi.id
-    report = store_report(order, answers={"found": "departing"})
+    report = store_report(order, answers={"found": "departing_customer"})
     absorb_synced_reports(NOW)
     task = db.session.scalar(select(Task).where(Task.kind == "intervention_return", Task.dossier_id == dsi.id))
     assert task.state == "open" and order.state == "reported"
@@ -156,7 +156,7 @@ def test_E8_countersigned_cutoff_gives_the_balance(demo_ctx):
 
 def test_E11_removal_goes_to_control_terminates_fully_and_frees_the_point(demo_ctx):
     order = demo_order("P00000123")
-    report = store_report(order, answers={"index": 99999, "remarks": "Panneau pourri"})
+    report = store_report(order, answers={"index": 99999, "premises_remarks": "rotten_panel"})
     countersign(report, "chef.elec")
     accept_report(report.id, user=user("agent.elec"), now=NOW)
     contract = db.session.get(Contract, 123)
@@ -201,3 +201,9 @@ def test_E10_accepted_cutoff_on_the_termination_date_issues_the_removal_order_on
     removals = db.session.scalars(select(Order).where(Order.delivery_point_id == order.delivery_point_id,
                                                       Order.type == "REMOVAL")).all()
     assert len(removals) == 1 and removals[0].state == "issued" and any("E10" in e for e in effects)
+
+
+def test_E7_a_correction_the_form_refuses_is_flagged(demo_ctx):
+    report = store_report(demo_order("P00000001"), answers={"index": 850})
+    correct_report(report.id, author=user("agent.eau"), answers={"meter_serial": "W-AUTRE"}, reason="Essai", now=NOW)
+    assert {"correction_invalid", "serial_mismatch"} <= {f.code for f in report_review(report.id).flags}

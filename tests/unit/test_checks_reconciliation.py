@@ -6,11 +6,15 @@ import pytest
 from server.services.checks import (PastReading, ReportFacts, haversine_metres, is_clean, run_checks)
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
-DEFINITION = {"type": "READING", "version": 1, "fields": [
-    {"id": "meter_serial", "type": "serial", "required_for": ["done"]},
-    {"id": "index", "type": "index", "required_for": ["done"]},
-    {"id": "dials_photo", "type": "photo", "label": "Photo du cadran", "required_for": ["done"]},
-    {"id": "customer_signature", "type": "signature", "label": "Signature du client", "required_for": ["done"]},
+DEFINITION = {"type": "READING", "version": 1,
+              "outcomes": [{"code": "done", "requires": ["meter_serial", "index", "dials_photo"]},
+                           {"code": "absent", "requires": ["remarks"]}],
+              "fields": [
+    {"id": "meter_serial", "type": "serial"},
+    {"id": "index", "type": "index"},
+    {"id": "dials_photo", "type": "photo", "label": "Photo du cadran"},
+    {"id": "customer_present", "type": "boolean"},
+    {"id": "customer_signature", "type": "signature", "label": "Signature du client", "required_when": {"customer_present": True}},
 ]}
 SIGNATURE = {"sha256": "b" * 64, "signer_name": "M. Client", "strokes": [[[1, 2], [3, 4]]]}
 
@@ -40,7 +44,8 @@ def test_a_coherent_report_is_clean():
     ({"answers": {"meter_serial": "W19-000101", "index": 9000, "dials_photo": ["a" * 64], "customer_signature": SIGNATURE}}, "implausible_consumption"),
     ({"answers": {"meter_serial": "X-1", "index": 1250, "dials_photo": ["a" * 64], "customer_signature": SIGNATURE}}, "serial_mismatch"),
     ({"answers": {"meter_serial": "W19-000101", "index": 1250, "customer_signature": SIGNATURE}}, "missing_photo"),
-    ({"answers": {"meter_serial": "W19-000101", "index": 1250, "dials_photo": ["a" * 64]}}, "missing_signature"),
+    ({"answers": {"meter_serial": "W19-000101", "index": 1250, "dials_photo": ["a" * 64], "customer_present": True}}, "missing_signature"),
+    ({"form_errors": {"index": ["L'index doit être un entier."]}}, "correction_invalid"),
     ({"missing_blobs": ["a" * 64]}, "missing_blobs"),
     ({"position": {"lat": 44.42, "lon": 0.7046, "accuracy": 5}}, "position_far"),
     ({"sync_flags": [{"flag": "clock_skew", "seconds": -1800}]}, "clock_skew"),
