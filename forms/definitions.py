@@ -1,109 +1,50 @@
-"""Loading the field-form definitions (one JSON file per order type and version) and checking their shape."""
+"""Loading the field-form definitions: one JSON file per order type and version, `<TYPE>.v<version>.json`
+in forms/definitions/, each checked (schema.py) before anything uses it."""
 import json
 from functools import lru_cache
 from pathlib import Path
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from .schema import reference_problems, schema_problems
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
-FIELD_TYPES = ("serial", "index", "boolean", "text", "choice", "photo", "signature", "checklist", "person")
-OUTCOME_CODES = ("done", "absent", "no_access", "refused", "anomaly")
 
 
 class DefinitionError(ValueError):
-    """A definition file is malformed; the message names the file."""
-
-
-class _Labelled(Schema):
-    label = fields.String(required=True, validate=validate.Length(min=1))
-
-
-class _Reason(_Labelled):
-    code = fields.String(required=True)
-
-
-class _Option(_Labelled):
-    value = fields.String(required=True)
-
-
-class _Step(_Labelled):
-    id = fields.String(required=True)
-
-
-class _Outcome(_Labelled):
-    code = fields.String(required=True, validate=validate.OneOf(OUTCOME_CODES))
-    requires = fields.List(fields.String(), load_default=list)
-    reasons = fields.List(fields.Nested(_Reason), load_default=None)
-
-
-class _Field(_Labelled):
-    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]*$"))
-    type = fields.String(required=True, validate=validate.OneOf(FIELD_TYPES))
-    min = fields.Integer(load_default=None)
-    max = fields.Integer(load_default=None)
-    max_length = fields.Integer(load_default=None)
-    multiline = fields.Boolean(load_default=False)
-    scan = fields.Boolean(load_default=False)
-    signer = fields.String(load_default=None)
-    options = fields.List(fields.Nested(_Option), load_default=None)
-    steps = fields.List(fields.Nested(_Step), load_default=None)
-    ordered = fields.Boolean(load_default=False)
-    rollover_field = fields.String(load_default=None)
-    confirm_field = fields.String(load_default=None)
-    photo_field = fields.String(load_default=None)
-    must_be_true_for = fields.List(fields.String(), load_default=list)
-    required_when = fields.Dict(load_default=None)
-    allowed_when = fields.Dict(load_default=None)
-
-
-class DefinitionSchema(Schema):
-    type = fields.String(required=True, validate=validate.Regexp(r"^[A-Z_]+$"))
-    version = fields.Integer(required=True, validate=validate.Range(min=1))
-    title = fields.String(required=True)
-    utility = fields.List(fields.String(validate=validate.OneOf(("water", "electricity"))), required=True)
-    outcomes = fields.List(fields.Nested(_Outcome), required=True, validate=validate.Length(min=1))
-    fields_ = fields.List(fields.Nested(_Field), required=True, data_key="fields")
-
-    @validates_schema
-    def _references_exist(self, data, **_):
-        ids = {f["id"] for f in data["fields_"]}
-        for outcome in data["outcomes"]:
-            unknown = set(outcome["requires"]) - ids
-            if unknown:
-                raise ValidationError(f"outcome {outcome['code']} requires unknown fields {sorted(unknown)}")
-        for f in data["fields_"]:
-            refs = [f.get(k) for k in ("rollover_field", "confirm_field", "photo_field") if f.get(k)]
-            refs += list((f.get("required_when") or {}).keys()) + list((f.get("allowed_when") or {}).keys())
-            if set(refs) - ids:
-                raise ValidationError(f"field {f['id']} refers to unknown fields {sorted(set(refs) - ids)}")
-            if f["type"] == "choice" and not f.get("options"):
-                raise ValidationError(f"choice field {f['id']} has no options")
-            if f["type"] == "checklist" and not f.get("steps"):
-                raise ValidationError(f"checklist field {f['id']} has no steps")
+    """A definition file is malformed; the message names the file and every problem found."""
 
 
 def parse_definition(path: Path) -> dict:
-    """The definition in `path`, checked; a DefinitionError names the file and the problem."""
+    """The definition in `path`, checked; a DefinitionError names the file and the problems."""
+    path = Path(path)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        DefinitionSchema().load(raw)
-    except (json.JSONDecodeError, ValidationError, OSError) as err:
-        raise DefinitionError(f"{path.name}: {err}") from err
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise DefinitionError(f"{path.name}: not a readable JSON file ({err})") from err
+    problems = schema_problems(raw) or reference_problems(raw)
+    if not problems:
+        expected = f"{raw['type']}.v{raw['version']}.json"
+        if path.name != expected:
+            problems = [f"the file of {raw['type']} version {raw['version']} must be named {expected}"]
+    if problems:
+        raise DefinitionError(f"{path.name}: " + "; ".join(problems))
     return raw
 
 
-@lru_cache(maxsize=None)
-def _load_all(directory: str) -> dict:
+@lru_cache(maxsize=8)
+def _load_directory(directory: str) -> dict:
     loaded = {}
     for path in sorted(Path(directory).glob("*.json")):
         definition = parse_definition(path)
         loaded[(definition["type"], definition["version"])] = definition
+    if not loaded:
+        raise DefinitionError(f"{directory}: no definition file (*.json)")
     return loaded
 
 
-def load_definitions(directory: Path = DEFINITIONS_DIR) -> dict:
-    """Every definition, keyed by (type, version). Callers must not mutate them."""
-    return _load_all(str(directory))
+def load_definitions(directory: Path = DEFINITIONS_DIR) -> dict[tuple[str, int], dict]:
+    """Every definition keyed by (type, version). Read once per process and shared: treat them as
+    read-only (the returned mapping is a fresh copy, so adding keys to it is harmless)."""
+    return dict(_load_directory(str(Path(directory).resolve())))
 
 
 def get_definition(order_type: str, version: int | None = None, directory: Path = DEFINITIONS_DIR) -> dict:
@@ -118,7 +59,7 @@ def get_definition(order_type: str, version: int | None = None, directory: Path 
 
 
 def current_versions(directory: Path = DEFINITIONS_DIR) -> dict[str, int]:
-    """Order type -> latest definition version (what the tablet must hold)."""
+    """Order type -> latest definition version (what a tablet must hold to work offline)."""
     latest: dict[str, int] = {}
     for order_type, version in load_definitions(directory):
         latest[order_type] = max(version, latest.get(order_type, 0))

@@ -1,56 +1,115 @@
-"""Validating a technician's submission against its form definition and the order's context."""
-from .fields import VALIDATORS, is_empty
+"""Validating a technician's submission against its form definition and the order's context: the same
+rules on the server (push) and on the tablet (pwa/src/forms/validate.js), shared golden cases in
+fixtures/forms/cases.json. Never raises on what a tablet sends: every problem is a French message."""
+from .fields import VALIDATORS, is_blank, is_complete, is_integer
 
-MISSING = "Champ obligatoire pour ce résultat."
-
-
-def _condition_holds(condition: dict | None, answers: dict) -> bool:
-    return bool(condition) and all(answers.get(k) == v for k, v in condition.items())
+MAX_DIALS = 15
 
 
-def _serial_mismatch(definition: dict, outcome: str, answers: dict, context: dict) -> list[str]:
-    """A serial that is not the order's meter is an anomaly to declare, never a silent pass."""
-    expected, given = context.get("meter_serial"), answers.get("meter_serial")
-    if outcome == "anomaly" or not expected or not isinstance(given, str) or not given.strip():
-        return []
-    if given.strip().upper() != str(expected).strip().upper():
-        return [f"Le compteur trouvé ({given}) n'est pas celui de l'ordre ({expected}) : déclarez une anomalie."]
-    return []
-
-
-def validate_submission(definition: dict, outcome: str, answers: dict, order_context: dict,
-                        reason_code: str | None = None) -> dict[str, list[str]]:
-    """{} when the submission is acceptable, else French messages keyed by field id, "outcome" or "reason_code"."""
+def validate_submission(definition: dict, outcome, answers, order_context,
+                        reason_code=None) -> dict[str, list[str]]:
+    """{} when the submission is acceptable, else French messages keyed by field id, "outcome",
+    "reason_code" or "answers" (answers not an object)."""
     outcomes = {o["code"]: o for o in definition["outcomes"]}
-    if outcome not in outcomes:
+    if not isinstance(outcome, str) or outcome not in outcomes:
         return {"outcome": ["Résultat inconnu pour ce formulaire."]}
     if not isinstance(answers, dict):
-        return {"answers": ["Réponses invalides."]}
-    errors: dict[str, list[str]] = {}
+        return {"answers": ["Réponses invalides : un objet {champ: valeur} est attendu."]}
     chosen = outcomes[outcome]
-    reasons = [r["code"] for r in chosen.get("reasons") or []]
-    if reasons and reason_code not in reasons:
-        errors["reason_code"] = ["Précisez le motif."]
-    elif not reasons and reason_code is not None:
-        errors["reason_code"] = ["Ce résultat ne prend pas de motif."]
+    context = order_facts(order_context)
+    errors: dict[str, list[str]] = {}
+    reason_error = reason_problem(chosen, reason_code)
+    if reason_error:
+        errors["reason_code"] = [reason_error]
     fields = {f["id"]: f for f in definition["fields"]}
-    for key in set(answers) - set(fields):
-        errors[key] = ["Champ inconnu."]
-    for field_id, field in fields.items():
-        value = answers.get(field_id)
-        problems = []
-        required = field_id in chosen["requires"] or _condition_holds(field.get("required_when"), answers)
-        if is_empty(field, value):
-            if required:
-                problems.append(MISSING)
-        else:
-            if field.get("allowed_when") and not _condition_holds(field["allowed_when"], answers) and value is not False:
-                problems.append("Champ non applicable ici.")
-            problems += VALIDATORS[field["type"]](field, value, order_context, answers)
-            if outcome in field.get("must_be_true_for", []) and value is not True:
-                problems.append("Doit être confirmé pour ce résultat.")
-        if field["type"] == "serial" and field_id == "meter_serial":
-            problems += _serial_mismatch(definition, outcome, answers, order_context)
+    for key in answers:
+        if key not in fields:
+            errors[str(key)] = ["Champ inconnu pour ce formulaire."]
+    for field in definition["fields"]:
+        problems = field_problems(field, chosen, answers, context, fields)
         if problems:
-            errors[field_id] = problems
+            errors[field["id"]] = problems
     return errors
+
+
+def reason_problem(outcome: dict, reason_code) -> str | None:
+    """An outcome with reasons needs one of them; an outcome without takes none."""
+    reasons = [r["code"] for r in outcome.get("reasons", [])]
+    if reasons and reason_code is None:
+        return "Précisez le motif."
+    if reasons and (not isinstance(reason_code, str) or reason_code not in reasons):
+        return "Motif inconnu pour ce résultat."
+    if not reasons and reason_code is not None:
+        return "Ce résultat ne prend pas de motif."
+    return None
+
+
+def field_problems(field: dict, outcome: dict, answers: dict, context: dict, fields: dict) -> list[str]:
+    """Required or not, well typed, allowed by the other answers, the value the outcome expects."""
+    value = answers.get(field["id"])
+    if is_blank(value):
+        if field["id"] in outcome["requires"]:
+            return [f"Obligatoire pour le résultat « {outcome['label']} »."]
+        if condition_holds(field.get("required_when"), answers):
+            return [f"Obligatoire puisque {describe(field['required_when'], fields)}."]
+        return []
+    problems = VALIDATORS[field["type"]](field, value, context, answers)
+    if problems:
+        return problems
+    if is_required(field, outcome, answers) and not is_complete(field, value):
+        problems.append(f"Cochez toutes les étapes ({len(value)}/{len(field['steps'])}).")
+    if field.get("allowed_when") and value is not False and not condition_holds(field["allowed_when"], answers):
+        problems.append(f"Sans objet sauf si {describe(field['allowed_when'], fields)} : effacez ce champ.")
+    if outcome["code"] in field.get("must_be_true_for", []) and value is not True:
+        problems.append(f"Doit être confirmé pour le résultat « {outcome['label']} ».")
+    if field["id"] == "meter_serial":
+        problems += serial_mismatch(outcome["code"], value, context)
+    return problems
+
+
+def is_required(field: dict, outcome: dict, answers: dict) -> bool:
+    """Listed by the outcome, or made required by another answer (required_when)."""
+    return field["id"] in outcome["requires"] or condition_holds(field.get("required_when"), answers)
+
+
+def condition_holds(condition: dict | None, answers: dict) -> bool:
+    """Every {field id: value} pair holds, comparing JSON values strictly (true is not 1)."""
+    return bool(condition) and all(_same(answers.get(k), v) for k, v in condition.items())
+
+
+def _same(a, b) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def describe(condition: dict, fields: dict) -> str:
+    """A condition in French with the labels the technician sees: « Demandeur présent » = oui."""
+    parts = []
+    for field_id, value in condition.items():
+        field = fields[field_id]
+        if isinstance(value, bool):
+            shown = "oui" if value else "non"
+        else:
+            shown = "« " + next((o["label"] for o in field.get("options", []) if o["value"] == value), str(value)) + " »"
+        parts.append(f"« {field['label']} » = {shown}")
+    return " et ".join(parts)
+
+
+def serial_mismatch(outcome_code: str, value: str, context: dict) -> list[str]:
+    """A meter that is not the order's is an anomaly to declare, never a silent pass."""
+    expected = context.get("meter_serial")
+    if outcome_code == "anomaly" or not expected or value.strip().upper() == expected.strip().upper():
+        return []
+    return [f"Le compteur trouvé ({value.strip()}) n'est pas celui de l'ordre ({expected.strip()}) : déclarez une anomalie."]
+
+
+def order_facts(order_context) -> dict:
+    """The order context with anything malformed dropped (a missing fact only skips its check)."""
+    given = order_context if isinstance(order_context, dict) else {}
+    serial = given.get("meter_serial")
+    dials = given.get("dials")
+    facts = {"meter_serial": serial if isinstance(serial, str) and serial.strip() else None,
+             "dials": dials if is_integer(dials) and 1 <= dials <= MAX_DIALS else None}
+    for key in ("previous_index", "plausible_min", "plausible_max"):
+        value = given.get(key)
+        facts[key] = value if is_integer(value) and value >= 0 else None
+    return facts
