@@ -1,25 +1,35 @@
-"""The water main job in a real browser: the chief plans, the technician's tablet completes and syncs
-over the real API, the chief countersigns, the agent accepts; the dossier closes (W14, W16, E7)."""
+"""The water main job in a real browser: the chief plans on the board, the technician completes the
+reading offline in the real tablet app (PWA) and syncs when the network is back, the chief
+countersigns, the agent accepts; the departure dossier closes and the arrival dossier opens (W14, E7)."""
 import pytest
 
 from tests.e2e.office_steps import accept, assign_on_board, countersign, open_report_of, signed_in
+from tests.e2e.pwa_support import enrol, fill_form, finish, wait_controlled, wait_outbox_empty
 
 pytest.importorskip("forms")
+ADDRESS = "58 avenue Jean Jaurès"
 
 
 def test_W14_water_departure_reading_from_planning_to_closed_dossier(browser, live_server):
-    from tests.e2e.tablet_client import Tablet
     url = live_server.url
     chief = signed_in(browser, url, "chef.eau")
     chief.goto(url + "/dispatch")
-    order_ref = chief.locator("li[data-order]:has-text('58 avenue Jean Jaurès')").first.get_attribute("data-order")
+    item = chief.locator(f"li[data-order]:has-text('{ADDRESS}')").first
+    order_ref, order_id = item.get_attribute("data-order"), int(item.get_attribute("data-order-id"))
     assign_on_board(chief, url, order_ref, "Léa Girard")
     assert chief.locator(f"[data-technician='tech.eau2'] li[data-order='{order_ref}']").count() == 1
 
-    tablet = Tablet(url, "tech.eau2")
-    tablet.pull()
-    order = tablet.order_at("58 avenue Jean Jaurès")
-    assert tablet.complete(order)["status"] == "applied"
+    tablet_context = browser.new_context(locale="fr-FR", geolocation={"latitude": 44.8516, "longitude": -0.5631},
+                                         permissions=["geolocation"], viewport={"width": 1280, "height": 800})
+    tablet = tablet_context.new_page()
+    enrol(tablet, url, "tech.eau2")                 # morning, online: the round is downloaded
+    wait_controlled(tablet)
+    tablet_context.set_offline(True)                # in the basement
+    fill_form(tablet, order_id)
+    finish(tablet)
+    tablet_context.set_offline(False)               # network again: the report goes up
+    wait_outbox_empty(tablet)
+    tablet_context.close()
 
     chief.goto(url + "/dispatch")
     assert chief.locator(f"[data-technician='tech.eau2'] [data-column='done'] li[data-order='{order_ref}']").count() == 1
