@@ -93,11 +93,16 @@ class SqlSyncStore:
 
     def keep_aside(self, aside: AsideReport) -> None:
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in aside.errors.items())
-        self.session.add(QuarantinedReport(
+        kept = QuarantinedReport(
             uuid=aside.uuid or "", technician_id=aside.technician_id, device_id=aside.device_id,
             reason=aside.reason, content_sha256=aside.content_hash, details=details[:4000],
-            content=aside.content, received_at=aside.received_at))
+            content=aside.content, received_at=aside.received_at)
+        self.session.add(kept)
         try:
+            self.session.flush()
+            entry = record("keep_report_aside", "quarantined_report", kept.id, device_id=aside.device_id,
+                           at=aside.received_at, uuid=aside.uuid, reason=aside.reason)
+            entry.user_id = aside.technician_id
             self.session.commit()
         except IntegrityError:  # this very content was already kept aside
             self.session.rollback()

@@ -86,6 +86,7 @@ def test_same_uuid_other_content_first_kept_second_aside(client, app):
         assert db.session.scalar(select(Report.content)) == report
         [aside] = db.session.scalars(select(QuarantinedReport)).all()
         assert aside.reason == "mismatch" and aside.content == changed and aside.uuid == report["uuid"]
+    assert count(app, AuditEntry, AuditEntry.action == "keep_report_aside") == 1
 
 
 def test_report_on_cancelled_order_is_a_stored_conflict(client, app):
