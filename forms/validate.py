@@ -85,7 +85,7 @@ def describe(condition: dict, fields: dict) -> str:
     """A condition in French with the labels the technician sees: « Demandeur présent » = oui."""
     parts = []
     for field_id, value in condition.items():
-        field = fields[field_id]
+        field = fields.get(field_id, {"label": field_id})
         if isinstance(value, bool):
             shown = "oui" if value else "non"
         else:
