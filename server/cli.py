@@ -22,7 +22,7 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (load_demo_command, generate_command, create_user_command, serve_command):
+    for command in (load_demo_command, generate_command, create_user_command, serve_command, tick_command):
         app.cli.add_command(command)
 
 
@@ -93,4 +93,51 @@ def serve_command(host: str, port: int):
     upgrade()
     load_demo_command.callback(if_empty=True, today=None)
     click.echo(f"Tournée sur http://{host}:{port}/ (bureau) et http://{host}:{port}/app/ (tablette)")
+    _start_periodic_tick(current_app._get_current_object())
     run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+
+
+@click.command("tick")
+@click.option("--now", "now_text", help="Instant de référence ISO 8601 (ex. 2026-12-05T08:00), UTC par défaut.")
+@with_appcontext
+def tick_command(now_text: str | None):
+    """Run the procedures' timers due at NOW (W8, W19, E10); idempotent."""
+    from datetime import timezone
+    from flask import current_app
+    from .services.timelines import tick
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else datetime.now(timezone.utc)
+    except ValueError:
+        raise click.BadParameter("format attendu : AAAA-MM-JJTHH:MM", param_hint="--now")
+    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    done = tick(now, calendar=current_app.config.get("BUSINESS_CALENDAR"))
+    labels = {"reminders": "relances", "analysis_tasks": "tâches d'analyse", "letters": "courriers 1-70",
+              "closures": "ordres CEO11", "removals": "ordres de dépose", "taken_over": "dossiers repris"}
+    summary = ", ".join(f"{labels.get(k, k)} : {v}" for k, v in sorted(done.items())) or "rien à faire"
+    click.echo(f"Échéances au {now.isoformat(timespec='minutes')} — {summary}.")
+
+
+def _start_periodic_tick(app: Flask) -> None:
+    """Embedded default: a daemon thread runs the timers every TICK_INTERVAL_SECONDS (serve's default
+    300 s; TOURNEE_TICK_INTERVAL=0 turns it off where cron runs `tournee tick`)."""
+    import logging
+    import threading
+    import time
+    from datetime import timezone
+    interval = app.config.get("TICK_INTERVAL_SECONDS")
+    interval = 300 if interval is None else int(interval)
+    if interval <= 0:
+        return
+
+    def loop():
+        from .services.timelines import tick
+        while True:
+            time.sleep(interval)
+            with app.app_context():
+                try:
+                    tick(datetime.now(timezone.utc), calendar=app.config.get("BUSINESS_CALENDAR"))
+                except Exception:  # keep serving; the next round retries
+                    logging.getLogger("tournee.tick").exception("periodic tick failed")
+                finally:
+                    db.session.remove()
+    threading.Thread(target=loop, name="tournee-tick", daemon=True).start()

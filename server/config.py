@@ -43,7 +43,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "TIMEZONE": os.environ.get("TOURNEE_TIMEZONE", "Europe/Paris"),
         "LANGUAGE": os.environ.get("TOURNEE_LANGUAGE", "fr"),
         "BUSINESS_CALENDAR": os.environ.get("TOURNEE_BUSINESS_CALENDAR", "fr-working-days"),
-        "TICK_INTERVAL_SECONDS": int(os.environ.get("TOURNEE_TICK_INTERVAL", 0)),
+        "TICK_INTERVAL_SECONDS": int(os.environ.get("TOURNEE_TICK_INTERVAL", 300)),  # embedded timers (serve)
         "LOGIN_MAX_ATTEMPTS": int(os.environ.get("TOURNEE_LOGIN_MAX_ATTEMPTS", 5)),
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("TOURNEE_LOGIN_WINDOW", 300)),
         "SESSION_COOKIE_HTTPONLY": True,
