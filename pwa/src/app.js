@@ -43,7 +43,7 @@ async function updateBar() {
   const user = document.getElementById('bar-user');
   const button = document.getElementById('bar-sync');
   if (!app.technician || !isUnlocked()) { user.textContent = ''; button.hidden = true; return; }
-  const outbox = await listOutbox(app.db);
+  const outbox = await listOutbox(app.db, app.technician.id);
   const queued = outbox.filter((e) => e.state === 'queued').length;
   const parked = outbox.length - queued;
   const phase = app.progress.phase === 'push' ? ` · envoi ${app.progress.reportsDone}/${app.progress.reportsTotal}`

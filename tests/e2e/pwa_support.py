@@ -4,6 +4,7 @@ and reads of the tablet's IndexedDB through its own modules."""
 import base64
 import hashlib
 import json
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -89,10 +90,11 @@ def wait_app(page) -> None:
 
 
 def enrol(page, base_url: str, login: str, pin: str = PIN) -> None:
-    page.goto(base_url + "/app/")
+    if not page.url.startswith(base_url + "/app/"):
+        page.goto(base_url + "/app/")
     wait_app(page)
-    if page.locator("#switch-user").count():
-        page.click("#switch-user")
+    if not page.locator("#login").count():
+        page.evaluate("tournee.switchUser()")            # "Changer de technicien"
     page.wait_for_selector("#login")
     page.fill("#login", login)
     page.fill("#password", PASSWORD)
@@ -187,6 +189,39 @@ def fill_form(page, order_id: int, photo: Path = PHOTO, outcome: str = "done") -
 def finish(page) -> None:
     page.click("#finish")
     page.wait_for_selector("#orders", timeout=10000)
+
+
+def poll(page, function: str, timeout: float = 15.0):
+    """Waits until `function` (JS, may be async) returns a truthy value; wait_for_function would
+    need eval, which the app's CSP forbids."""
+    from playwright.sync_api import Error
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = page.evaluate(function)
+        except Error as err:                       # a reload in between: try again in the new page
+            if "context was destroyed" not in str(err) and "navigation" not in str(err):
+                raise
+            value = None
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {function}"
+        page.wait_for_timeout(200)
+
+
+def wait_controlled(page) -> None:
+    poll(page, "() => navigator.serviceWorker.controller !== null")
+
+
+def wait_outbox_empty(page, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while outbox(page):
+        assert time.monotonic() < deadline, f"outbox not empty: {outbox(page)}"
+        page.wait_for_timeout(300)
+
+
+def order_states(page) -> dict:
+    return {o["id"]: o["local"] for o in idb(page, "return (await m('db/orders.js')).listOrders(db, tech);")}
 
 
 def outbox(page) -> list[dict]:

@@ -1,12 +1,10 @@
 """A technician's day without network (issue 5): enrol online, work offline with the server down,
 close and reopen the app offline, then everything goes up when the network comes back."""
-import time
-
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.pwa_support import (Office, canonical, enrol, fill_form, finish, idb, local_blobs, local_reports,
-                                   outbox, sha256, start_server, unlock, wait_app)
+from tests.e2e.pwa_support import (Office, canonical, enrol, fill_form, finish, local_blobs, local_reports, order_states,
+                                   outbox, sha256, start_server, unlock, wait_app, wait_controlled, wait_outbox_empty)
 
 POSITION = {"latitude": 6.3654, "longitude": 2.4183}
 
@@ -17,17 +15,6 @@ def open_tablet(playwright, user_dir, offline=False):
         viewport={"width": 1280, "height": 800}, offline=offline, geolocation=POSITION,
         permissions=["geolocation"])
     return context, (context.pages[0] if context.pages else context.new_page())
-
-
-def wait_controlled(page):
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
-
-
-def wait_outbox_empty(page, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while outbox(page):
-        assert time.monotonic() < deadline, f"outbox not empty: {outbox(page)}"
-        page.wait_for_timeout(300)
 
 
 @pytest.fixture
@@ -66,8 +53,7 @@ def test_offline_day_reading_cutoff_removal_then_sync(playwright_sync, tmp_path)
         page.goto(server.url + "/app/")
         wait_app(page)
         unlock(page)
-        states = {o["id"]: o["local"] for o in idb(page, "return (await m('db/orders.js')).listOrders(db, tech);")}
-        assert states == {orders["READING"]: "done", orders["CUTOFF"]: "done", orders["REMOVAL"]: "draft"}
+        assert order_states(page) == {orders["READING"]: "done", orders["CUTOFF"]: "done", orders["REMOVAL"]: "draft"}
         assert len(outbox(page)) == 2
         page.goto(server.url + f"/app/#/form/{orders['REMOVAL']}")
         page.wait_for_selector(".photos img")                  # the draft's photo, from IndexedDB

@@ -24,6 +24,7 @@ export async function renderFormView(root, app, { order, definition, draft: stor
   const save = () => { saving = saving.then(() => saveDraft(app.db, draft)); return saving; };
 
   const services = {
+    technicianName: app.technician.name,
     async addPhoto(file, field) {
       const buffer = await compress(file);
       const position = await app.position();

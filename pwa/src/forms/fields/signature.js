@@ -24,6 +24,7 @@ function draw(canvas, strokes) {
 
 export function render(field, value, ctx) {
   const state = { sha256: null, signer_name: '', strokes: [], ...(value || {}) };
+  if (!value && field.signer === 'technician') state.signer_name = ctx.services.technicianName || '';
   const canvas = el('canvas', { class: 'signature', id: `f-${field.id}`, width: WIDTH, height: HEIGHT,
     'aria-label': `Zone de signature : ${field.label}` });
   let current = null;
