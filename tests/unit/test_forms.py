@@ -95,6 +95,7 @@ def test_W16_closure_done_means_the_branch_is_closed_with_its_kind():
 def test_W8_investigation_nobody_may_close_on_the_spot_and_a_new_occupant_is_a_person():
     assert field("INVESTIGATION", "closure_done")["allowed_when"] == {"found": "nobody"}
     assert field("INVESTIGATION", "closure_kind")["required_when"] == {"closure_done": True}
+    assert "index" not in get_definition("INVESTIGATION")["outcomes"][0]["requires"]  # meter maybe out of reach
     occupant = field("INVESTIGATION", "new_occupant")
     assert occupant["type"] == "person" and occupant["required_when"] == {"found": "new_occupant"}
 
@@ -105,6 +106,14 @@ def test_the_golden_cases_cover_every_order_type_and_both_results():
     for order_type in ORDER_TYPES:
         results = {bool(c["expected_error_fields"]) for c in CASES if c["type"] == order_type}
         assert results == {True, False}, order_type
+
+
+def test_the_golden_cases_are_strict_json_a_browser_can_read():
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+    json.loads((ROOT / "fixtures/forms/cases.json").read_text(encoding="utf-8"), parse_constant=refuse)
+    keys = {"name", "type", "version", "outcome", "reason_code", "answers", "context", "expected_error_fields"}
+    assert all(set(c) == keys and c["expected_error_fields"] == sorted(set(c["expected_error_fields"])) for c in CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
