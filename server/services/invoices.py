@@ -1,14 +1,15 @@
 """Closing, takeover and balance invoices: reading the facts from the database, computing the lines with
 services.invoice_lines, numbering and recording (W4, W5, W17, W22, E4, E8). Adds and flushes; the caller
 commits."""
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..errors import DomainError
+from ..errors import DomainError, IllegalTransition, NotFound
 from ..extensions import db
-from ..models import Commune, Contract, Dossier, Invoice, Meter, Reading, Tariff, User
+from ..models import Commune, Contract, Dossier, Invoice, Meter, Reading, Tariff, Task, User
 from .audit import record
 from .counters import next_ref
 from .invoice_lines import ClosingFacts, Line, closing_lines, fr_date, is_credit_note, new_subscription_lines, total_of
@@ -154,3 +155,128 @@ def mark_reading_billed(meter: Meter | None, *, index: int, read_on: date, sourc
         db.session.add(reading)
     reading.billed = True
     db.session.flush()
+
+
+# --- Invoice-reliability control (controller role) -------------------------------------------------
+
+CONTROL_STEPS = {"check": ("draft", "checked"), "issue": ("checked", "issued")}
+PRESCRIPTION_DAYS = 730     # W21: two years after issue
+WARNING_DAYS = 90           # W21: shown from three months before the limit
+
+
+def get_invoice(invoice_id: int) -> Invoice:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound("Facture introuvable.")
+    return invoice
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    invoice: Invoice
+    contract: Contract
+
+    @property
+    def currency(self) -> str:
+        return self.contract.point.commune.currency
+
+
+def invoice_view(invoice_id: int, user: User) -> InvoiceView:
+    invoice = get_invoice(invoice_id)
+    if not in_scope(user, invoice):
+        raise NotFound("Facture introuvable dans votre service.")
+    return InvoiceView(invoice, db.session.get(Contract, invoice.contract_id))
+
+
+def invoices_to_control(user: User) -> list[InvoiceView]:
+    """Closing and balance invoices built from field readings, waiting for the controller (draft, checked)."""
+    query = (select(Invoice).where(Invoice.state.in_(("draft", "checked")))
+             .order_by(Invoice.created_at, Invoice.id))
+    return [InvoiceView(i, db.session.get(Contract, i.contract_id))
+            for i in db.session.scalars(query) if in_scope(user, i)]
+
+
+def removal_reports_to_control() -> list[Task]:
+    """E11: removal reports sent to invoice-reliability control (tasks of the controller role)."""
+    return list(db.session.scalars(select(Task).where(Task.role == "controller", Task.state == "open")
+                                   .order_by(Task.due_on, Task.id)))
+
+
+def in_scope(user: User, invoice: Invoice) -> bool:
+    """Office users handle the invoices of their own utility (an admin both)."""
+    if user.role == "admin" or not user.utility:
+        return True
+    contract = db.session.get(Contract, invoice.contract_id)
+    return contract.point.commune.utility == user.utility
+
+
+def control_invoice(invoice_id: int, step: str, *, user: User, now: datetime) -> Invoice:
+    """Move an invoice one step of its control: draft -> checked -> issued. Commits."""
+    invoice = get_invoice(invoice_id)
+    before, after = CONTROL_STEPS[step]
+    if invoice.state != before:
+        raise IllegalTransition(f"La facture {invoice.number} est « {STATE_LABELS[invoice.state]} » : "
+                                f"impossible de la passer à « {STATE_LABELS[after]} ».")
+    invoice.state = after
+    if after == "issued":
+        invoice.issued_on = now.date()
+    record(f"{step}_invoice", "invoice", invoice.id, user=user, at=now, number=invoice.number, state=after)
+    db.session.commit()
+    return invoice
+
+
+def cancel_draft_invoice(invoice_id: int, reason: str, *, user: User, now: datetime) -> Invoice:
+    """The controller refuses a draft (wrong index, wrong tariff): it is cancelled, never issued. Commits."""
+    invoice = get_invoice(invoice_id)
+    if invoice.state not in ("draft", "checked"):
+        raise IllegalTransition(f"La facture {invoice.number} est déjà émise : faire un avoir.")
+    if not reason.strip():
+        raise DomainError("Le motif du refus est obligatoire.", {"reason": ["Motif requis."]})
+    invoice.state = "cancelled"
+    record("cancel_invoice", "invoice", invoice.id, user=user, at=now, number=invoice.number, reason=reason.strip())
+    db.session.commit()
+    return invoice
+
+
+def close_removal_control(task_id: int, *, user: User, now: datetime) -> Task:
+    """E11: the controller has looked at the removal report. Commits."""
+    task = db.session.get(Task, task_id)
+    if task is None or task.role != "controller":
+        raise NotFound("Tâche de contrôle introuvable.")
+    if task.state != "open":
+        raise IllegalTransition("Ce contrôle est déjà fait.")
+    task.state, task.done_at, task.outcome = "done", now, "checked"
+    record("finish_task", "task", task.id, user=user, at=now, kind=task.kind)
+    db.session.commit()
+    return task
+
+
+STATE_LABELS = {"draft": "brouillon", "checked": "contrôlée", "issued": "émise", "paid": "réglée",
+                "refunded": "remboursée", "cancelled": "annulée"}
+
+
+# --- W21: unpaid closing invoices nearing the two-year limit ---------------------------------------
+
+@dataclass(frozen=True)
+class OverdueInvoice:
+    invoice: Invoice
+    contract: Contract
+    limit_on: date
+    days_left: int      # negative once the limit has passed
+
+
+def prescription_limit(issued_on: date) -> date:
+    """W21: consumers' invoices must be settled within two years of issue."""
+    return issued_on + timedelta(days=PRESCRIPTION_DAYS)
+
+
+def overdue_closing_invoices(user: User, *, today: date) -> list[OverdueInvoice]:
+    """W21: unpaid closing invoices whose two-year limit is within 90 days or already past, most urgent first."""
+    cutoff = today - timedelta(days=PRESCRIPTION_DAYS - WARNING_DAYS)
+    query = (select(Invoice, Contract).join(Contract, Invoice.contract_id == Contract.id)
+             .where(Invoice.kind.in_(("closing", "balance")), Invoice.state == "issued", Invoice.total > 0,
+                    Invoice.issued_on <= cutoff)
+             .order_by(Invoice.issued_on, Invoice.id))
+    rows = [OverdueInvoice(i, c, prescription_limit(i.issued_on), (prescription_limit(i.issued_on) - today).days)
+            for i, c in db.session.execute(query)]
+    return [row for row in rows if in_scope(user, row.invoice)]

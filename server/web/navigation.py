@@ -5,6 +5,10 @@ NAVIGATION = [
     ("/admin/users", "Utilisateurs", ("admin",)),
     ("/dispatch", "Tournées", ("chief", "admin")),
     ("/reports", "Comptes-rendus", ("agent", "chief", "controller", "admin")),
+    ("/invoices/control", "Contrôle factures", ("controller", "admin")),
+    ("/cashier", "Guichet", ("cashier", "admin")),
+    ("/invoices/overdue", "Impayés clôture", ("agent", "controller", "cashier", "admin")),
+    ("/indicators", "Indicateurs", ("agent", "chief", "controller", "admin")),
 ]
 
 

@@ -1,0 +1,37 @@
+"""flask-wtf forms of invoice control, the cashier's counter, indicators and batch printing."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class InvoiceSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField("N° de facture, de contrat ou nom du client", validators=[Optional(), Length(max=120)])
+
+
+class RefundForm(FlaskForm):
+    """E3: the person at the counter states their name and identity document number."""
+    payee_name = StringField("Nom et prénom du bénéficiaire",
+                             validators=[DataRequired("Nom du bénéficiaire requis."), Length(max=200)])
+    payee_identity = StringField("N° de la pièce d'identité présentée",
+                                 validators=[DataRequired("Numéro de pièce d'identité requis."), Length(max=64)])
+
+
+class RefuseInvoiceForm(FlaskForm):
+    reason = StringField("Motif du refus", validators=[DataRequired("Motif requis."), Length(max=500)])
+
+
+class PrintDayForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET that changes nothing
+
+    date = DateField("Jour", validators=[DataRequired("Jour requis (AAAA-MM-JJ).")])
+
+
+class IndicatorsForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    months = IntegerField("Mois", validators=[Optional(), NumberRange(1, 36)])

@@ -1,0 +1,54 @@
+"""PDF downloads: orders (one, or a day's batch), invoices, 1-70 letters, reports."""
+import io
+from datetime import date
+
+from flask import current_app, request, send_file
+from flask_login import current_user
+
+from ..blobs import DiskBlobStore
+from ..errors import DomainError
+from ..services import printouts
+from . import web_bp
+from .access import roles_required
+from .billing_forms import PrintDayForm
+
+
+def _pdf(named: tuple[str, bytes]):
+    name, data = named
+    return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=name, as_attachment=False,
+                     max_age=0)
+
+
+@web_bp.route("/orders/<int:order_id>/pdf")
+@roles_required("agent", "chief", "admin")
+def order_pdf(order_id: int):
+    return _pdf(printouts.order_pdf(order_id, base_url=request.url_root, user=current_user))
+
+
+@web_bp.route("/orders/print")
+@roles_required("agent", "chief", "admin")
+def orders_print():
+    form = PrintDayForm(request.args)
+    if not form.validate():
+        raise DomainError("Indiquez le jour à imprimer au format AAAA-MM-JJ.", form.errors)
+    day: date = form.date.data
+    return _pdf(printouts.day_orders_pdf(day, base_url=request.url_root, user=current_user))
+
+
+@web_bp.route("/invoices/<int:invoice_id>/pdf")
+@roles_required("agent", "controller", "cashier", "admin")
+def invoice_pdf(invoice_id: int):
+    return _pdf(printouts.invoice_pdf(invoice_id, user=current_user))
+
+
+@web_bp.route("/letters/<int:letter_id>/pdf")
+@roles_required("agent", "admin")
+def letter_pdf(letter_id: int):
+    return _pdf(printouts.letter_pdf(letter_id, user=current_user))
+
+
+@web_bp.route("/reports/<int:report_id>/pdf")
+@roles_required("agent", "chief", "controller", "admin")
+def report_pdf(report_id: int):
+    store = DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
+    return _pdf(printouts.report_pdf(report_id, store=store, user=current_user))

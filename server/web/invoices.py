@@ -1,0 +1,83 @@
+"""Invoices in the office: the invoice page, the controller's screen (E11 invoice-reliability control:
+draft -> checked -> issued, removal reports to look at) and the W21 list of unpaid closing invoices."""
+from datetime import datetime, timezone
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..documents.formats import money
+from ..services import invoices
+from . import web_bp
+from .access import roles_required
+from .billing_forms import RefuseInvoiceForm
+from .webforms import ConfirmForm
+
+CONTROLLERS = ("controller", "admin")
+
+
+@web_bp.app_template_filter("money")
+def money_filter(amount, currency: str = "EUR") -> str:
+    """1 234,56 € / 50 000 FCFA in the office pages, as on the printed invoice."""
+    return money(amount, currency)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _to_control(form=None):
+    for messages in (form.errors.values() if form is not None else ()):
+        flash(" ".join(messages), "error")
+    return redirect(url_for("web.invoice_control"))
+
+
+@web_bp.route("/invoices/<int:invoice_id>")
+@roles_required("agent", "controller", "cashier", "admin")
+def invoice_page(invoice_id: int):
+    view = invoices.invoice_view(invoice_id, current_user)
+    return render_template("invoices/page.html", view=view, invoice=view.invoice, labels=invoices.STATE_LABELS)
+
+
+@web_bp.route("/invoices/control")
+@roles_required(*CONTROLLERS)
+def invoice_control():
+    return render_template("invoices/control.html", invoices=invoices.invoices_to_control(current_user),
+                           tasks=invoices.removal_reports_to_control(), labels=invoices.STATE_LABELS,
+                           form=ConfirmForm(), refuse_form=RefuseInvoiceForm())
+
+
+@web_bp.route("/invoices/<int:invoice_id>/<any(check, issue):step>", methods=["POST"])
+@roles_required(*CONTROLLERS)
+def invoice_control_step(invoice_id: int, step: str):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        invoice = invoices.control_invoice(invoice_id, step, user=current_user, now=_now())
+        flash(f"Facture {invoice.number} : {invoices.STATE_LABELS[invoice.state]}.", "info")
+    return _to_control(form)
+
+
+@web_bp.route("/invoices/<int:invoice_id>/refuse", methods=["POST"])
+@roles_required(*CONTROLLERS)
+def invoice_refuse(invoice_id: int):
+    form = RefuseInvoiceForm()
+    if form.validate_on_submit():
+        invoice = invoices.cancel_draft_invoice(invoice_id, form.reason.data, user=current_user, now=_now())
+        flash(f"Facture {invoice.number} annulée.", "info")
+    return _to_control(form)
+
+
+@web_bp.route("/invoices/control/tasks/<int:task_id>/done", methods=["POST"])
+@roles_required(*CONTROLLERS)
+def removal_control_done(task_id: int):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        invoices.close_removal_control(task_id, user=current_user, now=_now())
+        flash("Contrôle du compte-rendu de dépose enregistré.", "info")
+    return _to_control(form)
+
+
+@web_bp.route("/invoices/overdue")
+@roles_required("agent", "controller", "cashier", "admin")
+def invoices_overdue():
+    rows = invoices.overdue_closing_invoices(current_user, today=_now().date())
+    return render_template("invoices/overdue.html", rows=rows, warning_days=invoices.WARNING_DAYS)
