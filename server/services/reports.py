@@ -1,6 +1,6 @@
 """Report review: the chief's countersignature that seals a report (E7, E11), corrections as new
 attributed versions (never an edit in place), and the reconciliation flags of the cockpit."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from forms import validate_submission
@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..errors import DomainError, Forbidden, IllegalTransition, NotFound
 from ..extensions import db
-from ..models import (Countersignature, DeliveryPoint, Meter, Order, QuarantinedReport, Reading, Report,
+from ..models import (Contract, Countersignature, DeliveryPoint, Invoice, Meter, Order, QuarantinedReport, Reading, Report,
                       ReportVersion, User)
 from ..sync_store import definitions as form_definitions, meter_facts
 from .audit import record
@@ -51,6 +51,7 @@ class ReportReview:
     history: list[Reading]
     quarantined: list[QuarantinedReport]
     definition: dict | None = None
+    invoices: list[Invoice] = field(default_factory=list)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -192,7 +193,18 @@ def report_review(report_id: int) -> ReportReview:
         select(Reading).where(Reading.meter_id == order.meter_id).order_by(Reading.read_on.desc()).limit(8)))
     quarantined = list(db.session.scalars(select(QuarantinedReport).where(QuarantinedReport.uuid == report.uuid)))
     return ReportReview(report, order, order.point, order.meter, db.session.get(User, report.technician_id),
-                        versions, seals, review_flags(report, versions), history, quarantined, definition_of(report))
+                        versions, seals, review_flags(report, versions), history, quarantined, definition_of(report),
+                        invoices_after(report, order))
+
+
+def invoices_after(report: Report, order: Order) -> list[Invoice]:
+    """The invoices its acceptance produced (closing, credit note, balance), for the page's documents."""
+    if report.state != "accepted" or report.reviewed_at is None:
+        return []
+    contract_ids = select(Contract.id).where(Contract.delivery_point_id == order.delivery_point_id)
+    return list(db.session.scalars(select(Invoice).where(Invoice.contract_id.in_(contract_ids),
+                                                         Invoice.created_at >= report.reviewed_at)
+                                   .order_by(Invoice.id)))
 
 
 def countersignatures_of(report: Report) -> list[Countersignature]:
