@@ -8,5 +8,5 @@ export function render(field, value, ctx) {
       checked: value === option.value, onchange: () => ctx.set(option.value) });
     group.append(el('label', { class: 'choice' }, radio, option.label));
   }
-  return frame(field, group, field.help);
+  return frame(field, group, null);
 }

@@ -18,7 +18,8 @@ export function frame(field, body, hint) {
   const errors = el('div', { class: 'error', role: 'alert' });
   const wrapper = el('div', { class: 'field', 'data-field': field.id },
     el('label', { for: `f-${field.id}`, text: field.label + (field.required ? ' *' : '') }),
-    hint ? el('div', { class: 'hint', text: hint }) : null, body, errors);
+    hint ? el('div', { class: 'hint', text: hint }) : null,
+    field.help ? el('div', { class: 'hint', text: field.help }) : null, body, errors);
   return {
     element: wrapper,
     setErrors(messages) {

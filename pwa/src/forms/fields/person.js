@@ -11,5 +11,5 @@ export function render(field, value, ctx) {
       oninput: () => { current[key] = input.value; ctx.set({ ...current }); } });
     return input;
   });
-  return frame(field, el('div', { class: 'row' }, inputs), field.help);
+  return frame(field, el('div', { class: 'row' }, inputs), null);
 }
