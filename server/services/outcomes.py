@@ -12,6 +12,7 @@ from .orders import issue_order
 from forms import get_definition
 
 from . import closings
+from .departure_rules import meter_removed_at_termination, removal_due
 
 FIELD_VISITS = ("READING", "CLOSURE", "INVESTIGATION", "CUTOFF")
 OPEN_ORDER_STATES = ("issued", "assigned", "reported", "countersigned")
@@ -34,14 +35,32 @@ def field_day(report: Report, content: dict) -> date:
 
 def apply_report_outcome(report: Report, order: Order, content: dict, *, user: User, now: datetime) -> list[str]:
     """Dispatch on the order type; returns the effects, in French, for the page and the audit trail."""
+    day = field_day(report, content)
+    if order.type == "INVESTIGATION" and content.get("outcome") == "absent":
+        return close_after_empty_investigation(order, content, day=day, user=user, now=now)
     if content.get("outcome") != "done":
         return not_done_outcome(report, order, content, user=user, now=now)
-    day = field_day(report, content)
     index = answer(content, "index", "final_index", "cutoff_index")
     effects = [record_field_reading(order, index, day, content, now)] if isinstance(index, int) else []
     rule = {"READING": reading_rules, "CUTOFF": cutoff_rules, "REMOVAL": removal_rules,
             "CLOSURE": closure_rules, "INVESTIGATION": investigation_rules}[order.type]
-    return effects + rule(report, order, content, day=day, index=index, user=user, now=now)
+    effects += rule(report, order, content, day=day, index=index, user=user, now=now)
+    return effects + resume_deferred_closing(order, index=index, day=day, user=user, now=now)
+
+
+def resume_deferred_closing(order: Order, *, index: int | None, day: date, user: User, now: datetime) -> list[str]:
+    """W17: the field visit the closing waited for is done: terminate now, at the latest field index."""
+    dep = dossier_of(order, "DEP")
+    deferred = (dep.data or {}).get("closing_deferred") if dep is not None and dep.state == "open" else None
+    contract = contract_of(order)
+    if not deferred or contract is None or contract.state == "terminated" or closing_deferred_by_field_visit(order):
+        return []
+    dep.data = {k: v for k, v in dep.data.items() if k != "closing_deferred"}
+    if not isinstance(index, int):
+        index, day = deferred["index"], date.fromisoformat(deferred["read_on"])
+    note(dep, "closing_resumed", f"Intervention {order.ref} réalisée : arrêt de compte repris (W17).", user, now)
+    return closings.terminate_on_field_reading(contract, index=index, read_on=day, user=user, now=now,
+                                               travel_fee=bool(deferred.get("travel_fee")), dossier=dep)
 
 
 def record_field_reading(order: Order, index: int, day: date, content: dict, now: datetime) -> str:
@@ -94,10 +113,14 @@ def closing_deferred_by_field_visit(order: Order) -> Order | None:
 
 
 def reading_rules(report, order, content, *, day, index, user, now) -> list[str]:
-    """Water: W14/W15 terminate on the reading; electricity anticipated termination: E7/E8 balance."""
+    """Water: W14/W15 terminate on the reading; electricity anticipated termination: E7/E8 balance.
+    A reading outside any departure (no departure dossier, contract not terminating) only feeds the warehouse."""
     contract = contract_of(order)
     if contract is None or index is None:
         return []
+    departing = contract.state == "terminating" or dossier_of(order, "DEP") or dossier_of(order, "DSI")
+    if not departing:
+        return ["Aucune résiliation en cours : index versé à l'historique du compteur."]
     if order.point.commune.utility == "electricity":
         return closings.issue_balance(contract, index=index, read_on=day, user=user, now=now)
     return close_departure_on_reading(order, contract, index=index, day=day, user=user, now=now)
@@ -110,7 +133,7 @@ def close_departure_on_reading(order, contract, *, index, day, user, now) -> lis
     if pending is not None:
         if dep is not None:
             dep.data = {**(dep.data or {}), "closing_deferred": {"index": index, "read_on": day.isoformat(),
-                                                                 "waiting_for": pending.ref}}
+                                                                 "travel_fee": order.travel_fee, "waiting_for": pending.ref}}
             note(dep, "closing_deferred", f"Arrêt de compte différé : intervention {pending.ref} programmée (W17).", user, now)
         return [f"Arrêt de compte différé tant que l'intervention {pending.ref} est programmée (W17)."]
     return closings.terminate_on_field_reading(contract, index=index, read_on=day, travel_fee=order.travel_fee,
@@ -123,24 +146,24 @@ def cutoff_rules(report, order, content, *, day, index, user, now) -> list[str]:
     if contract is None or index is None:
         return []
     effects = closings.issue_balance(contract, index=index, read_on=day, user=user, now=now)
-    if contract.voltage == "MT":
+    if not meter_removed_at_termination(contract.voltage):  # E12
         return effects + closings.free_delivery_point(contract, day=day, remove_meter=False, user=user, now=now)
     return effects + issue_removal_order_when_due(order, contract, user=user, now=now)
 
 
 def issue_removal_order_when_due(order: Order, contract: Contract, *, user: User, now: datetime) -> list[str]:
-    """E10: on the termination date (reached by the cut-off) the removal order is issued by itself,
-    once per contract (the daily tick issues it for termination dates still ahead)."""
-    if contract.end_on is None or contract.end_on > now.date():
+    """E10: once the cut-off is accepted on or after the termination date, the removal order is issued
+    at once rather than at the next tick (services.timelines skips a point that already has one)."""
+    if not removal_due(contract.voltage, contract.end_on, now.date()):
         return []
-    existing = db.session.scalar(select(Order).where(Order.contract_id == contract.id, Order.type == "REMOVAL",
-                                                     Order.state != "cancelled"))
-    existing = existing or db.session.scalar(select(Order).where(
-        Order.delivery_point_id == contract.delivery_point_id, Order.type == "REMOVAL", Order.state.in_(OPEN_ORDER_STATES)))
+    existing = db.session.scalar(select(Order).where(
+        Order.delivery_point_id == contract.delivery_point_id, Order.type == "REMOVAL",
+        Order.state.in_(OPEN_ORDER_STATES)))
     if existing is not None:
         return []
     removal = issue_order("REMOVAL", contract.point, now=now, dossier=dossier_of(order), contract_id=contract.id,
-                          user=user, instructions="Dépose du compteur après coupure (E10) : suivre les étapes de sécurité dans l'ordre.")
+                          user=user, requester_name=order.requester_name,
+                          instructions="Dépose du compteur après coupure (E10) : suivre les étapes de sécurité dans l'ordre.")
     return [f"Ordre de dépose {removal.ref} émis (E10)."]
 
 
@@ -151,7 +174,7 @@ def removal_rules(report, order, content, *, day, index, user, now) -> list[str]
                         title=f"Contrôler le compte-rendu de dépose {order.ref}" + (f" — {remarks}" if remarks else "")))
     effects = ["Compte-rendu de dépose transmis au contrôle fiabilité factures (E11)."]
     contract = contract_of(order)
-    if contract is not None and contract.voltage != "MT":  # E12: an MT meter is not removed
+    if contract is not None and meter_removed_at_termination(contract.voltage):  # E12: an MT meter is not removed
         effects += closings.free_delivery_point(contract, day=day, remove_meter=True, user=user, now=now)
     return effects
 
@@ -186,11 +209,7 @@ def investigation_rules(report, order, content, *, day, index, user, now) -> lis
     """W8: nobody → closed on the spot or a CLOSURE order; a new occupant → prospect and ASI (field)."""
     found = answer(content, "found", "who_found", "occupant")
     if found == "nobody":
-        if answer(content, "closure_done", "branch_closed") is True:
-            return mark_branch_closed(order, day=day, user=user, now=now)
-        closure = issue_order("CLOSURE", order.point, now=now, dossier=dossier_of(order), user=user,
-                              instructions=f"Personne sur place lors de l'enquête {order.ref} : fermer le branchement (W8).")
-        return [f"Ordre de fermeture {closure.ref} émis : personne sur place (W8)."]
+        return close_after_empty_investigation(order, content, day=day, user=user, now=now)
     if found == "new_occupant":
         return welcome_new_occupant(order, answer(content, "new_occupant", "person") or {}, user=user, now=now)
     dsi = dossier_of(order, "DSI")
@@ -198,6 +217,15 @@ def investigation_rules(report, order, content, *, day, index, user, now) -> lis
         db.session.add(Task(dossier_id=dsi.id, kind="call_customer", role="agent", due_on=now.date(),
                             title="Client sortant trouvé sur place : le rappeler pour la résiliation (W8)"))
     return ["Client sortant trouvé sur place : tâche de rappel créée (W8)."]
+
+
+def close_after_empty_investigation(order: Order, content: dict, *, day: date, user: User, now: datetime) -> list[str]:
+    """W8: nobody on site → the branch closed on the spot (W16), else a CLOSURE order."""
+    if answer(content, "closure_done", "branch_closed") is True:
+        return mark_branch_closed(order, day=day, user=user, now=now)
+    closure = issue_order("CLOSURE", order.point, now=now, dossier=dossier_of(order), user=user,
+                          instructions=f"Personne sur place lors de l'enquête {order.ref} : fermer le branchement (W8).")
+    return [f"Ordre de fermeture {closure.ref} émis : personne sur place (W8)."]
 
 
 def welcome_new_occupant(order: Order, occupant: dict, *, user: User, now: datetime) -> list[str]:

@@ -87,13 +87,19 @@ def test_W14_coherent_reading_terminates_closes_the_DEP_and_opens_the_ASI(demo_c
     assert db.session.scalar(select(Reading).where(Reading.meter_id == order.meter_id, Reading.index == 800)).source == "agent"
 
 
-def test_W17_closing_is_deferred_while_a_field_visit_is_planned(demo_ctx):
+def test_W17_closing_is_deferred_while_a_field_visit_is_planned_then_resumes(demo_ctx):
     order = demo_order("P00000001")
-    issue_order("CLOSURE", order.point, now=NOW)
-    report = store_report(order, answers={"index": 800})
+    closure = issue_order("CLOSURE", order.point, now=NOW)
+    closure.assignee_id, closure.state = user("tech.eau1").id, "assigned"
+    report = store_report(order, answers={"index": 850})
     countersign(report)
     effects = accept_report(report.id, user=user("agent.eau"), now=NOW)
     assert db.session.get(Contract, 1).state == "active" and any("W17" in e for e in effects)
+    visit = store_report(closure, answers={"index": 851, "branch_closed": True, "closure_kind": "meter_valve"})
+    countersign(visit)
+    effects = accept_report(visit.id, user=user("agent.eau"), now=NOW)
+    contract = db.session.get(Contract, 1)
+    assert contract.state == "terminated" and any("W14" in e for e in effects) and closure.point.state == "closed"
 
 
 def test_W16_closure_report_updates_the_delivery_point_state_and_date(demo_ctx):
@@ -113,6 +119,22 @@ def test_W8_investigation_nobody_on_site_issues_a_closure_order(demo_ctx):
     accept_report(report.id, user=user("agent.eau"), now=NOW)
     assert db.session.scalar(select(Order).where(Order.delivery_point_id == order.delivery_point_id,
                                                  Order.type == "CLOSURE", Order.state == "issued")) is not None
+
+
+def test_W8_investigation_with_nobody_there_and_branch_left_open_issues_a_closure_order(demo_ctx):
+    order = demo_order("P00000004")
+    report = store_report(order, outcome="absent", answers={"remarks": "Volets fermés, boîte pleine"})
+    countersign(report)
+    effects = accept_report(report.id, user=user("agent.eau"), now=NOW)
+    assert any("Ordre de fermeture" in e for e in effects)
+
+
+def test_W12_no_access_asks_the_back_office_for_an_appointment(demo_ctx):
+    order = demo_order("P00000002")
+    report = store_report(order, outcome="no_access", answers={"remarks": "Local fermé"})
+    countersign(report)
+    accept_report(report.id, user=user("agent.eau"), now=NOW)
+    assert db.session.scalar(select(Task).where(Task.kind == "appointment")).state == "open"
 
 
 def test_W8_investigation_nobody_closed_on_the_spot_closes_the_point(demo_ctx):
