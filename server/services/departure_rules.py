@@ -15,9 +15,11 @@ DAILY_FLOOR = 2.0                # coherence: a plausible daily consumption neve
 
 
 def is_handled_by_us(commune, service: str) -> bool:
-    """W1: the commune's facts (TPMC) say whether the utility runs this service there."""
-    return bool({"water": commune.runs_water, "sewage": commune.runs_sewage,
-                 "electricity": commune.runs_electricity}.get(service))
+    """W1: the commune's facts (TPMC) say whether we handle the departure: where we run only sewage, the
+    water manager takes it (and passes the closing on to us); electricity where we run electricity."""
+    if service == "electricity":
+        return bool(commune.runs_electricity)
+    return bool(commune.runs_water) and (service == "water" or bool(commune.runs_sewage))
 
 
 def referral_message(commune) -> str:

@@ -1,0 +1,267 @@
+"""The water departure procedure (P_NAT_CLI_13) from intake to the orders it issues, time moved with
+tick(now=...), on SQLite and PostgreSQL."""
+from datetime import timedelta
+
+import pytest
+
+from server.errors import DomainError, IllegalTransition
+from server.extensions import db
+from server.models import Communication, Customer, Dossier, Invoice, Letter, PointContact, Reading
+from server.services import dossiers as dossier_service
+from server.services.departure_rules import vacant_closure_day, vacant_letter_day
+from server.services.departures import WaterDeparture, record_photo_reading, record_water_departure
+from server.services.tasks import record_no_answer
+from server.services.terminations import terminate_contract
+from server.services.timelines import tick
+from tests.integration.procedure_world import (arrival_at, park_demo_timers, at, contract, count, days, dossiers_of, orders_of,
+                                               tasks_of, today, user)
+
+CAL = "fr-working-days"
+
+
+@pytest.fixture
+def world(demo_ctx):
+    """The demo data with its own dossiers' timers parked, so tick counts only what a test does."""
+    park_demo_timers()
+    return demo_ctx
+
+
+@pytest.fixture
+def sqlite_world(sqlite_demo_app):
+    """Same, SQLite only: for single-rule checks that do not depend on the database engine."""
+    with sqlite_demo_app.app_context():
+        park_demo_timers()
+        yield sqlite_demo_app
+
+
+def announce(number: str, planned, **kw):
+    req = WaterDeparture(kind="announced", departure_on=planned, email="client@example.org", mobile="0611223344", **kw)
+    return record_water_departure(contract(number).id, req, user=user("agent.eau"), now=at(today()))
+
+
+def test_W7_W8_W9_announced_departure_reminded_then_investigated_then_closed(world):
+    planned = today() + days(5)
+    dsi = announce("AB00000005", planned)
+    assert (dsi.type, dsi.step, dsi.planned_on, dsi.due_on) == ("DSI", "planned", planned, planned + days(10))
+    assert tick(at(planned + days(9)), calendar=CAL).get("reminders") is None
+    assert tick(at(planned + days(10)), calendar=CAL)["reminders"] == 1
+    assert tick(at(planned + days(10)), calendar=CAL) == {}  # run twice: nothing twice
+    message = db.session.query(Communication).filter_by(dossier_id=dsi.id).one()
+    assert (message.channel, message.recipient) == ("email", "client@example.org")
+    assert tick(at(planned + days(30)), calendar=CAL) == {"analysis_tasks": 1}
+    task = [t for t in tasks_of(dsi.id) if t.kind == "dsi_analysis"][0]
+    with pytest.raises(IllegalTransition):  # W9: not before the termination
+        dossier_service.close_dossier(dsi.id, user=user("agent.eau"), now=at(planned + days(31)))
+    order = record_no_answer(task.id, user=user("agent.eau"), now=at(planned + days(31)))
+    assert (order.type, order.dossier_id, order.contract_id, order.state) == ("INVESTIGATION", dsi.id,
+                                                                              dsi.contract_id, "issued")
+    assert order.meter_id and order.instructions
+    c = contract("AB00000005")
+    terminate_contract(c, end_on=planned + days(33), index=3800, read_on=planned + days(33), source="agent",
+                       travel_fee=True, dossier=None, user=user("agent.eau"), now=at(planned + days(34)))
+    db.session.commit()
+    db.session.refresh(dsi)
+    assert (c.state, dsi.state) == ("terminated", "closed")  # W9: closed by the termination
+
+
+def test_W8_late_tick_catches_up_reminder_and_analysis_task_in_one_run(sqlite_world):
+    planned = today() + days(1)
+    dsi = announce("AB00000007", planned)
+    assert tick(at(planned + days(40)), calendar=CAL) == {"reminders": 1, "analysis_tasks": 1}
+    assert dsi.id and tick(at(planned + days(41)), calendar=CAL) == {}
+
+
+@pytest.mark.parametrize("cancel_day,expected", [(3, "cancelled"), (15, "treated"), (35, "treated")])
+def test_W10_cancel_in_each_window(world, cancel_day, expected):
+    planned = today() + days(2)
+    dsi = announce("AB00000005", planned)
+    tick(at(planned + days(cancel_day)), calendar=CAL)
+    dossier_service.cancel_departure(dsi.id, user=user("agent.eau"), now=at(planned + days(cancel_day)))
+    assert dsi.state == expected
+    if cancel_day >= 30:
+        assert [t.state for t in tasks_of(dsi.id) if t.kind == "dsi_analysis"] == ["done"]
+    assert tick(at(planned + days(60)), calendar=CAL) == {}  # timers stopped
+
+
+def test_W10_cancel_after_task_done_cancels_the_unrealised_investigation_order(world):
+    planned = today() + days(2)
+    dsi = announce("AB00000005", planned)
+    tick(at(planned + days(30)), calendar=CAL)
+    task = [t for t in tasks_of(dsi.id) if t.kind == "dsi_analysis"][0]
+    order = record_no_answer(task.id, user=user("agent.eau"), now=at(planned + days(31)))
+    dossier_service.cancel_departure(dsi.id, user=user("agent.eau"), now=at(planned + days(40)))
+    assert (dsi.state, order.state) == ("treated", "cancelled")
+
+
+def test_W10_postpone_restarts_the_timeline(sqlite_world):
+    planned = today() + days(2)
+    dsi = announce("AB00000005", planned)
+    tick(at(planned + days(31)), calendar=CAL)
+    new_date = planned + days(45)
+    dossier_service.postpone_departure(dsi.id, new_date, user=user("agent.eau"), now=at(planned + days(32)))
+    assert (dsi.step, dsi.due_on) == ("planned", new_date + days(10))
+    assert [t.state for t in tasks_of(dsi.id)] == ["cancelled"]
+    assert tick(at(new_date + days(10)), calendar=CAL) == {"reminders": 1}
+
+
+def test_W10_illegal_transitions_are_refused_in_french(sqlite_world):
+    dsi = announce("AB00000005", today() + days(2))
+    dossier_service.cancel_departure(dsi.id, user=user("agent.eau"), now=at(today()))
+    with pytest.raises(IllegalTransition, match="annulé"):
+        dossier_service.cancel_departure(dsi.id, user=user("agent.eau"), now=at(today()))
+    with pytest.raises(IllegalTransition, match="ne se rouvre pas"):
+        dossier_service.reopen_dossier(dsi.id, user=user("agent.eau"), now=at(today()))
+
+
+def test_W7_announced_departure_without_email_is_refused(sqlite_world):
+    c = contract("AB00000005")
+    c.customer.email = None
+    req = WaterDeparture(kind="announced", departure_on=today() + days(3), mobile="06")
+    with pytest.raises(DomainError) as err:
+        record_water_departure(c.id, req, user=user("agent.eau"), now=at(today()))
+    assert "email" in err.value.fields
+    assert count(Dossier, type="DSI", contract_id=c.id) == 0
+
+
+def immediate(number: str, **kw):
+    req = WaterDeparture(kind="immediate", **kw)
+    return record_water_departure(contract(number).id, req, user=user("agent.eau"), now=at(today()))
+
+
+def test_W2_W14_W17_W19_trusted_coherent_reading_terminates_then_vacant_letter_and_CEO11(world):
+    left = today() - days(1)
+    dep = immediate("AB00000005", departure_on=left, index=3790)
+    c = contract("AB00000005")
+    assert (dep.state, c.state, c.end_on) == ("closed", "terminated", left)  # W2: the day the customer left
+    invoice = db.session.query(Invoice).filter_by(contract_id=c.id).one()
+    assert invoice.reading_index == 3790 and invoice.dossier_id == dep.id and not invoice.travel_fee
+    asi = arrival_at(c.delivery_point_id)
+    assert (asi.branch, asi.step, asi.due_on) == ("vacant", "vacant", vacant_letter_day(today(), CAL))
+    letter_day, closure_day = vacant_letter_day(today(), CAL), vacant_closure_day(today(), CAL)
+    assert tick(at(letter_day - days(1)), calendar=CAL) .get("letters") is None
+    assert tick(at(letter_day), calendar=CAL)["letters"] == 1
+    letter = db.session.query(Letter).filter_by(dossier_id=asi.id).one()
+    assert letter.addressee == "M. et Mme le Nouvel Occupant" and c.point.address in letter.address
+    assert tick(at(closure_day), calendar=CAL)["closures"] == 1
+    assert tick(at(closure_day), calendar=CAL) == {}
+    [closure] = orders_of(asi.id, "CLOSURE")
+    assert (closure.code, closure.delivery_point_id, closure.state) == ("CEO11", c.delivery_point_id, "issued")
+
+
+def test_W18_known_successor_becomes_prospect_with_arrival_from_predecessor(sqlite_world):
+    immediate("AB00000005", departure_on=today(), index=3790, successor_name="Léa Martin",
+              successor_phone="0600000000")
+    asi = arrival_at(contract("AB00000005").delivery_point_id)
+    prospect = db.session.get(Customer, asi.customer_id)
+    assert (asi.branch, prospect.status, prospect.last_name) == ("predecessor", "prospect", "Léa Martin")
+    assert tick(at(today() + days(60)), calendar=CAL).get("letters") is None
+
+
+def test_W15_W4_incoherent_reading_needs_photo_or_appointment_with_travel_fee(sqlite_world):
+    with pytest.raises(DomainError) as err:
+        immediate("AB00000005", departure_on=today(), index=100)  # goes backwards
+    assert "reading_choice" in err.value.fields
+    assert count(Dossier, type="DEP", contract_id=contract("AB00000005").id) == 0
+    dep = immediate("AB00000005", departure_on=today(), index=100, reading_choice="appointment",
+                    appointment_on=today() + days(4))
+    [order] = orders_of(dep.id, "READING")
+    assert (order.travel_fee, order.planned_date, dep.step) == (True, today() + days(4), "reading_appointment")
+    assert contract("AB00000005").state == "terminating"
+
+
+def test_W15_photo_choice_then_photo_reading_terminates_without_fee(sqlite_world):
+    c = contract("AB00000005")
+    c.point.meters[0].last_seen_on = today() - days(500)  # W3: not seen for 12 months
+    dep = immediate("AB00000005", departure_on=today(), index=3790, reading_choice="photo")
+    assert dep.step == "awaiting_photo" and dep.state == "open"
+    record_photo_reading(dep.id, index=3791, photo_on=today(), user=user("agent.eau"), now=at(today()))
+    assert (dep.state, c.state) == ("closed", "terminated")
+    assert not db.session.query(Invoice).filter_by(contract_id=c.id).one().travel_fee
+
+
+def test_W1_sewage_only_commune_refers_to_the_water_manager(sqlite_world):
+    with pytest.raises(DomainError, match="Régie de l'eau"):
+        immediate("AB00000003", departure_on=today(), index=1)
+
+
+def test_W6_rented_dwelling_needs_owner_contact(sqlite_world):
+    c = contract("AB00000012")
+    for contact in list(c.point.contacts):
+        db.session.delete(contact)
+    db.session.commit()
+    with pytest.raises(DomainError) as err:
+        immediate("AB00000012", departure_on=today(), index=10**6)
+    assert "owner_name" in err.value.fields
+    immediate("AB00000012", departure_on=today(), index=10**6, owner_name="SCI Les Pins", owner_phone="0556000000",
+              reading_choice="photo")
+    contact = db.session.query(PointContact).filter_by(delivery_point_id=c.delivery_point_id).one()
+    assert (contact.name, contact.verified_on) == ("SCI Les Pins", today())
+
+
+def test_W13_remote_read_meter_index_from_warehouse_and_alerts_switched_off(sqlite_world):
+    c = contract("AB00000002")
+    meter = c.point.meters[0]
+    assert meter.leak_alert
+    dep = immediate("AB00000002", departure_on=today(), new_address="3 rue Neuve, Pessac", iban="FR76 3000 1234")
+    assert (dep.state, c.state, meter.leak_alert, meter.consumption_alert) == ("closed", "terminated", False, False)
+    invoice = db.session.query(Invoice).filter_by(contract_id=c.id).one()
+    assert (invoice.reading_source, c.iban, c.billing_address) == ("remote", "FR7630001234", "3 rue Neuve, Pessac")
+
+
+def test_W22_remote_meter_without_data_opens_INF_TELE_and_visit_is_free(sqlite_world):
+    c = contract("AB00000002")
+    db.session.query(Reading).filter_by(meter_id=c.point.meters[0].id, source="remote").delete()
+    dep = immediate("AB00000002", departure_on=today(), index=50, reading_choice="appointment",
+                    appointment_on=today() + days(2))  # 50 is below nothing: coherent, but check the fee path
+    faults = dossiers_of(c.id, "INF_TELE")
+    assert len(faults) == 1 and faults[0].state == "open"
+    if dep.state == "open":
+        assert all(not o.travel_fee for o in orders_of(dep.id, "READING"))
+
+
+def test_W22_remote_meter_without_data_and_incoherent_index_gets_a_reading_at_our_cost(sqlite_world):
+    c = contract("AB00000002")
+    meter = c.point.meters[0]
+    db.session.query(Reading).filter(Reading.meter_id == meter.id, Reading.source == "remote",
+                                     Reading.read_on > today() - days(60)).delete()
+    dep = immediate("AB00000002", departure_on=today(), index=1, reading_choice="appointment",
+                    appointment_on=today() + days(2))
+    [order] = orders_of(dep.id, "READING")
+    assert order.travel_fee is False and len(dossiers_of(c.id, "INF_TELE")) == 1
+
+
+def test_W11_departure_reported_by_the_newcomer_is_a_transfer(sqlite_world):
+    c = contract("AB00000005")
+    req = WaterDeparture(kind="newcomer", successor_name="Paul Nouveau", successor_phone="0612")
+    asi = record_water_departure(c.id, req, user=user("agent.eau"), now=at(today()))
+    assert (asi.type, asi.branch, c.state) == ("ASI", "third_party", "active")
+    assert [t.kind for t in tasks_of(asi.id)] == ["transfer"]
+
+
+def test_W12_unannounced_departure_ends_on_the_call_day_and_visit_bills_travel_fee(sqlite_world):
+    c = contract("AB00000005")
+    req = WaterDeparture(kind="unannounced", appointment_on=today() + days(3))
+    dep = record_water_departure(c.id, req, user=user("agent.eau"), now=at(today()))
+    [order] = orders_of(dep.id, "READING")
+    assert order.travel_fee is True
+    terminate_contract(c, end_on=today() + days(3), index=3800, read_on=today() + days(3), source="agent",
+                       travel_fee=True, dossier=dep, user=user("agent.eau"), now=at(today() + days(4)))
+    assert c.end_on == today()  # the day of the call, not the visit
+
+
+def test_W12_contest_with_inventory_terminates_at_its_date_and_index(sqlite_world):
+    c = contract("AB00000005")
+    left = today() - days(20)
+    req = WaterDeparture(kind="unannounced", proof="inventory", departure_on=left, index=3770)
+    dep = record_water_departure(c.id, req, user=user("agent.eau"), now=at(today()))
+    assert (dep.state, c.state, c.end_on) == ("closed", "terminated", left)
+
+
+def test_W12_no_access_in_individual_house_allows_curb_stop_closure_contract_stays(sqlite_world):
+    from server.services.departures import order_curb_stop_closure
+    c = contract("AB00000005")
+    assert c.point.individual_house
+    dep = record_water_departure(c.id, WaterDeparture(kind="unannounced"), user=user("agent.eau"), now=at(today()))
+    order = order_curb_stop_closure(dep.id, user=user("agent.eau"), now=at(today()))
+    assert (order.type, c.state) == ("CLOSURE", "terminating")
+    assert "bouche à clé" in order.instructions
