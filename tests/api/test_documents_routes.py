@@ -1,0 +1,182 @@
+"""PDF downloads and the billing pages through the test client: each route per role, PDFs read back."""
+import csv
+import io
+from datetime import datetime, timezone
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Contract, DeliveryPoint, Dossier, Invoice, Letter, Order
+from server.services.invoices import issue_balance_invoice, issue_closing_invoice, last_billed_reading
+from server.services.reports import countersign_report
+from tests.conftest import csrf_token_from
+from tests.review_reports import CHIEF_SIGNATURE, demo_order, store_report, user
+
+NOW = datetime.now(timezone.utc)
+LOGINS = {"agent": "agent.elec", "chief": "chef.elec", "technician": "tech.elec1", "controller": "controle",
+          "cashier": "caisse", "admin": "admin"}
+ROUTES = [  # (method, path template, roles allowed)
+    ("GET", "/orders/{order}/pdf", {"agent", "chief", "admin"}),
+    ("GET", "/orders/print?date={today}", {"agent", "chief", "admin"}),
+    ("GET", "/invoices/{invoice}/pdf", {"agent", "controller", "cashier", "admin"}),
+    ("GET", "/letters/{letter}/pdf", {"agent", "admin"}),
+    ("GET", "/reports/{report}/pdf", {"agent", "chief", "controller", "admin"}),
+    ("GET", "/invoices/{invoice}", {"agent", "controller", "cashier", "admin"}),
+    ("GET", "/invoices/control", {"controller", "admin"}),
+    ("POST", "/invoices/{invoice}/check", {"controller", "admin"}),
+    ("POST", "/invoices/{invoice}/refuse", {"controller", "admin"}),
+    ("GET", "/invoices/overdue", {"agent", "controller", "cashier", "admin"}),
+    ("GET", "/cashier?q=FA", {"cashier", "admin"}),
+    ("GET", "/cashier/invoices/{invoice}", {"cashier", "admin"}),
+    ("POST", "/cashier/invoices/{invoice}/collect", {"cashier", "admin"}),
+    ("POST", "/cashier/invoices/{invoice}/refund", {"cashier", "admin"}),
+    ("GET", "/indicators", {"agent", "chief", "controller", "admin"}),
+    ("GET", "/indicators.csv", {"agent", "chief", "controller", "admin"}),
+]
+
+
+def contract_at(ref):
+    point = db.session.scalar(select(DeliveryPoint).where(DeliveryPoint.ref == ref))
+    return db.session.scalar(select(Contract).where(Contract.delivery_point_id == point.id))
+
+
+@pytest.fixture
+def world(sqlite_demo_app):
+    """Electricity documents: an order, a balance invoice (draft), a letter, a countersigned report."""
+    with sqlite_demo_app.app_context():
+        contract = contract_at("P00000200")
+        index = last_billed_reading(contract.point.meters[0]).index + 10
+        invoice = issue_balance_invoice(contract, index=index, read_on=NOW.date(), user=user("agent.elec"), now=NOW)
+        order = db.session.scalar(select(Order).join(DeliveryPoint).where(DeliveryPoint.kind.like("elec%"))
+                                  .order_by(Order.id))
+        order.requester_name, order.requester_identity = "Codjo Akplogan", "CNI693090"
+        letter = Letter(kind="1-70", delivery_point_id=contract.delivery_point_id,
+                        addressee="M. et Mme le Nouvel Occupant", address=contract.point.address)
+        db.session.add(letter)
+        db.session.commit()
+        report = store_report(order, answers={"index": index})
+        countersign_report(report.id, chief=user("chef.elec"), signature=CHIEF_SIGNATURE, now=NOW)
+        db.session.commit()
+        return {"order": order.id, "invoice": invoice.id, "letter": letter.id, "report": report.id,
+                "today": order.planned_date.isoformat(), "order_ref": order.ref, "invoice_number": invoice.number}
+
+
+def pdf_text(response) -> str:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/pdf"
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+
+
+@pytest.mark.parametrize("role", sorted(LOGINS))
+def test_billing_and_document_routes_per_role(office, world, role):
+    client = office(LOGINS[role])
+    # a technician is sent to the tablet app and has no office form, hence no CSRF token (then 400 or 403)
+    token = None if role == "technician" else csrf_token_from(client.get("/").get_data(as_text=True))
+    for method, template, allowed in ROUTES:
+        path = template.format(**world)
+        answer = client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None)
+        if role in allowed:
+            assert answer.status_code in (200, 302, 409, 422), f"{role} {method} {path}: {answer.status_code}"
+        else:
+            refused = (400, 403) if token is None and method == "POST" else (403,)
+            assert answer.status_code in refused, f"{role} {method} {path}: {answer.status_code}"
+
+
+def test_E2_order_pdf_carries_the_qr_code_and_the_requester_box(office, world):
+    response = office("chef.elec").get(f"/orders/{world['order']}/pdf")
+    text = pdf_text(response)
+    assert world["order_ref"] in text and "Signature du demandeur" in text and "Codjo Akplogan" in text
+    assert len(PdfReader(io.BytesIO(response.data)).pages[0].images) == 1
+
+
+def test_batch_print_of_the_day_holds_every_order_of_the_utility(office, world, sqlite_demo_app):
+    response = office("agent.elec").get(f"/orders/print?date={world['today']}")
+    reader = PdfReader(io.BytesIO(response.data))
+    with sqlite_demo_app.app_context():
+        expected = db.session.scalars(select(Order.ref).join(DeliveryPoint).where(
+            DeliveryPoint.kind.like("elec%"), Order.planned_date == datetime.fromisoformat(world["today"]).date(),
+            Order.state != "cancelled")).all()
+    assert len(reader.pages) == len(expected) >= 1
+    assert world["order_ref"] in "".join(p.extract_text() for p in reader.pages)
+    assert office("agent.elec").get("/orders/print?date=demain").status_code == 422
+
+
+def test_E8_invoice_pdf_is_the_draft_balance(office, world):
+    text = pdf_text(office("controle").get(f"/invoices/{world['invoice']}/pdf"))
+    assert "Facture de solde" in text and world["invoice_number"] in text and "PROJET" in text
+
+
+def test_W19_letter_pdf(office, world):
+    text = pdf_text(office("agent.elec").get(f"/letters/{world['letter']}/pdf"))
+    assert "M. et Mme le Nouvel Occupant" in text and "Courrier 1-70" in text
+
+
+def test_E7_report_pdf_has_the_countersignature_and_a_seal_that_verifies(office, world):
+    text = pdf_text(office("chef.elec").get(f"/reports/{world['report']}/pdf"))
+    assert "Contresignature du chef de section" in text and "Sceau (SHA-256)" in text
+    assert "vérifié" in text and "Photo non encore reçue" in text
+
+
+def test_E11_report_pdf_of_a_tampered_report_says_so(office, world, sqlite_demo_app):
+    from server.models import Report
+    with sqlite_demo_app.app_context():
+        report = db.session.get(Report, world["report"])
+        tampered = dict(report.content, answers={**report.content["answers"], "index": 1})
+        db.session.execute(Report.__table__.update().where(Report.id == report.id).values(content=tampered))
+        db.session.commit()
+    assert "NE CORRESPOND PLUS" in pdf_text(office("agent.elec").get(f"/reports/{world['report']}/pdf"))
+
+
+def test_documents_of_the_other_utility_are_refused(office, world):
+    assert office("agent.eau").get(f"/orders/{world['order']}/pdf").status_code == 403
+    assert office("agent.eau").get(f"/invoices/{world['invoice']}/pdf").status_code == 403
+    assert office("agent.eau").get("/invoices/999999/pdf").status_code == 404
+
+
+def post(client, path, **data):
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, **data}, follow_redirects=True)
+
+
+def test_E11_controller_screen_checks_then_issues(office, world, sqlite_demo_app):
+    client = office("controle")
+    page = client.get("/invoices/control").get_data(as_text=True)
+    assert world["invoice_number"] in page and "Contrôle fiabilité factures" in page
+    too_early = post(client, f"/invoices/{world['invoice']}/issue")
+    assert too_early.status_code == 409 and "impossible de la passer à « émise »" in too_early.get_data(as_text=True)
+    assert "contrôlée" in post(client, f"/invoices/{world['invoice']}/check").get_data(as_text=True)
+    post(client, f"/invoices/{world['invoice']}/issue")
+    with sqlite_demo_app.app_context():
+        assert db.session.get(Invoice, world["invoice"]).state == "issued"
+
+
+def test_E3_cashier_refund_refused_with_a_clear_message_then_done(office, world, sqlite_demo_app):
+    controller, counter = office("controle"), office("caisse")
+    for step in ("check", "issue"):
+        post(controller, f"/invoices/{world['invoice']}/{step}")
+    assert world["invoice_number"] in counter.get(f"/cashier?q={world['invoice_number']}").get_data(as_text=True)
+    path = f"/cashier/invoices/{world['invoice']}/refund"
+    refused = post(counter, path, payee_name="Codjo Akplogan", payee_identity="CNI000000").get_data(as_text=True)
+    assert "Remboursement refusé" in refused and "dépôt de garantie" in refused
+    done = post(counter, path, payee_name="Codjo Akplogan", payee_identity="CNI693090").get_data(as_text=True)
+    assert "Remboursement de" in done and "remboursée" in done
+    with sqlite_demo_app.app_context():
+        assert db.session.get(Invoice, world["invoice"]).state == "refunded"
+
+
+def test_W23_indicators_page_and_csv(office, world):
+    client = office("agent.elec")
+    assert "Indicateurs mensuels des départs" in client.get("/indicators").get_data(as_text=True)
+    response = client.get("/indicators.csv?months=6")
+    assert response.mimetype == "text/csv" and response.data.startswith(b"\xef\xbb\xbf")
+    header = next(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert header[:3] == ["Mois", "Code commune", "Commune"]
+
+
+def test_W21_overdue_page_and_navigation(office, world):
+    page = office("agent.eau").get("/invoices/overdue").get_data(as_text=True)
+    assert "prescription" in page and 'href="/invoices/overdue"' in page and 'href="/indicators"' in page
+    assert 'href="/cashier"' in office("caisse").get("/").get_data(as_text=True)
+    assert 'href="/invoices/control"' in office("controle").get("/").get_data(as_text=True)
