@@ -12,6 +12,7 @@ LETTER_AFTER_WORKING_DAYS = 10   # W19: on the business calendar
 CLOSURE_AFTER_WORKING_DAYS = 30
 WAREHOUSE_FRESH_DAYS = 45        # W22: a remote-read meter with no index this recent has "no data"
 DAILY_FLOOR = 2.0                # coherence: a plausible daily consumption never judged below this
+COHERENCE_SLACK = 5              # coherence: a few units more are always plausible (reading rounding)
 
 
 def is_handled_by_us(commune, service: str) -> bool:
@@ -54,7 +55,7 @@ def unannounced_end_date(*, call_on: date, proof_on: date | None) -> date:
 
 def index_is_coherent(index: int, history: list[tuple[date, int]], on: date) -> bool:
     """W14/W15: an index is coherent when it does not go back and the daily consumption since the last
-    reading stays within three times the meter's usual daily consumption (never below a small floor)."""
+    reading stays within three times the meter's usual daily consumption (never below a small floor), plus a few units of slack."""
     if not history:
         return index >= 0
     ordered = sorted(history)
@@ -65,7 +66,7 @@ def index_is_coherent(index: int, history: list[tuple[date, int]], on: date) -> 
     first_on, first_index = ordered[0]
     span = (last_on - first_on).days
     usual = (last_index - first_index) / span if span > 0 else 0.0
-    return (index - last_index) / days <= max(3 * usual, DAILY_FLOOR)
+    return index - last_index <= max(3 * usual, DAILY_FLOOR) * days + COHERENCE_SLACK
 
 
 def matches_warehouse(index: int, warehouse_index: int | None, tolerance: int = 2) -> bool:

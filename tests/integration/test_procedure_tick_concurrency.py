@@ -1,0 +1,70 @@
+"""tick is idempotent even when two workers run it at the same moment (SQLite and PostgreSQL)."""
+import threading
+
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import Communication, Dossier, Letter, Order, Task
+from server.services.departures import WaterDeparture, record_water_departure
+from server.services.termination_requests import ElectricityTermination, record_termination
+from server.services.timelines import tick
+from tests.integration.procedure_world import at, contract, days, park_demo_timers, today, user
+
+WATER = ["AB00000005", "AB00000007", "AB00000001", "AB00000011"]
+
+
+def run_in_parallel(app, now, workers=2):
+    barrier, results, errors = threading.Barrier(workers), [], []
+
+    def work():
+        with app.app_context():
+            try:
+                barrier.wait()
+                results.append(tick(now, calendar="fr-working-days"))
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    return results
+
+
+def test_W8_W19_E10_tick_run_by_two_workers_at_once_does_everything_once(demo_ctx):
+    park_demo_timers()
+    planned = today() + days(1)
+    for number in WATER[:2]:
+        req = WaterDeparture(kind="announced", departure_on=planned, email="x@example.org", mobile="06")
+        record_water_departure(contract(number).id, req, user=user("agent.eau"), now=at(today()))
+    for number in WATER[2:]:  # vacant dwellings after a trusted reading
+        meter = contract(number).point.meters[0]
+        meter.reading_mode, meter.last_seen_on = "manual", today()
+        db.session.commit()
+        last = max(r.index for r in meter.readings)
+        record_water_departure(contract(number).id, WaterDeparture(kind="immediate", departure_on=today(), index=last + 5),
+                               user=user("agent.eau"), now=at(today()))
+    record_termination(contract("EL00000122").id, ElectricityTermination(
+        kind="classic", requester_name="K", requester_identity="CNI", requester_signed=True),
+        user=user("agent.elec"), now=at(today()))
+    db.session.remove()
+    late = at(today() + days(60))
+    results = run_in_parallel(demo_ctx, late)
+    results += run_in_parallel(demo_ctx, late)
+    total = {}
+    for r in results:
+        for key, value in r.items():
+            total[key] = total.get(key, 0) + value
+    assert total == {"reminders": 2, "analysis_tasks": 2, "letters": 2, "closures": 2, "removals": 1}
+    assert db.session.scalar(select(func.count()).select_from(Communication)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Task).where(Task.kind == "dsi_analysis")) == 2
+    assert db.session.scalar(select(func.count()).select_from(Letter)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Order).where(Order.code == "CEO11",
+                                                                          Order.dossier_id.isnot(None))) == 2
+    assert db.session.scalar(select(func.count()).select_from(Order).where(Order.type == "REMOVAL",
+                                                                          Order.dossier_id.isnot(None))) == 1
+    assert db.session.scalar(select(func.count()).select_from(Dossier).where(Dossier.due_on.isnot(None),
+                                                                            Dossier.state == "open")) == 0
