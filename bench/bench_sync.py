@@ -148,7 +148,8 @@ def push_request(batch: int):
             reports.append(reading_report(uuid=str(uuid.uuid4()), device_seq=n * batch + k + 1, attachments=[],
                                           outcome="absent", reason_code="nobody",
                                           answers={"remarks": "Personne sur place, avis de passage déposé."}))
-        return "POST", "/api/v1/sync/push", json.dumps({"reports": reports}), headers
+        # bytes, so http.client sends headers and body in one segment (no Nagle/delayed-ACK stall)
+        return "POST", "/api/v1/sync/push", json.dumps({"reports": reports}).encode(), headers
     return make
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 import forms
 from sync.errors import DuplicateReport
@@ -27,6 +27,13 @@ INSERT_REPORT = insert(Report.__table__).returning(Report.__table__.c.id)
 INSERT_AUDIT = insert(AuditEntry.__table__)
 FIND_REPORT = select(Report.id, Report.uuid, Report.content_sha256, Report.state, Report.conflict,
                      Report.received_at, Report.content).where(Report.uuid == bindparam("uuid"))
+ORDER_FOR_SYNC = select(
+    Order.id, Order.version, Order.state, Order.assignee_id, Order.previous_assignee_id, Order.type,
+    Meter.id.label("meter_id"), Meter.serial, Meter.dials, Meter.reading_mode,
+).outerjoin(Meter, Meter.id == Order.meter_id).where(Order.id == bindparam("order_id"))
+LAST_READINGS = (select(Reading.read_on, Reading.index)
+                 .where(Reading.meter_id == bindparam("meter_id"), Reading.source != "estimated")
+                 .order_by(Reading.read_on.desc()).limit(2))
 CONTACT_ROLES_BY_TYPE = {  # W24: only the contacts the procedure needs on site
     "INVESTIGATION": ("owner", "manager", "agency", "landlord"),
     "CLOSURE": ("owner", "manager", "agency", "landlord"),
@@ -118,14 +125,14 @@ class SqlSyncStore:
         return self._orders[order_id]
 
     def _order_for_sync(self, order_id: int) -> OrderForSync | None:
-        order = self.session.scalar(select(Order).where(Order.id == order_id).options(joinedload(Order.meter)))
-        if order is None:
+        row = self.session.connection().execute(ORDER_FOR_SYNC, {"order_id": order_id}).first()
+        if row is None:
             return None
-        meter = meter_facts(order.meter, self.now.date())
-        former = {order.previous_assignee_id} - {None, order.assignee_id}
+        meter = meter_facts(row, self.now.date()) if row.meter_id else None
+        former = {row.previous_assignee_id} - {None, row.assignee_id}
         return OrderForSync(
-            id=order.id, version=order.version, state=order.state, assignee_id=order.assignee_id,
-            form_type=order.type, cancelled=order.state == "cancelled", former_assignee_ids=frozenset(former),
+            id=row.id, version=row.version, state=row.state, assignee_id=row.assignee_id,
+            form_type=row.type, cancelled=row.state == "cancelled", former_assignee_ids=frozenset(former),
             meter_context={"meter_serial": meter["serial"] if meter else None,
                            "dials": meter["dials"] if meter else None,
                            **{k: meter[k] if meter else None
@@ -193,13 +200,14 @@ def wire_order(order: Order, today: date) -> dict:
     }
 
 
-def meter_facts(meter: Meter | None, today: date) -> dict | None:
-    """The meter as the field needs it: identity, dials, last trusted index and the plausible range."""
+def meter_facts(meter, today: date) -> dict | None:
+    """The meter as the field needs it: identity, dials, last trusted index and the plausible range.
+
+    `meter` is a Meter or a row with meter_id, serial, dials and reading_mode."""
     if meter is None:
         return None
-    readings = db.session.execute(
-        select(Reading.read_on, Reading.index).where(Reading.meter_id == meter.id, Reading.source != "estimated")
-        .order_by(Reading.read_on.desc()).limit(2)).all()
+    meter_id = getattr(meter, "meter_id", None) or meter.id
+    readings = db.session.connection().execute(LAST_READINGS, {"meter_id": meter_id}).all()
     previous = readings[0] if readings else None
     low, high = plausible_range(readings, today, meter.dials)
     return {"serial": meter.serial, "dials": meter.dials, "reading_mode": meter.reading_mode,
