@@ -17,6 +17,7 @@ from .rules import (attachment_errors, blob_hashes, clock_skew_flag, conflict_re
                     stale_version_flag)
 from .schemas import MAX_REPORT_BYTES, PULL_LIMIT_MAX, OrderSchema, ReportSchema, flatten_errors
 
+MAX_DEPTH = 12  # a report nests 5 levels (signature strokes); more is hostile
 HTTP_STATUS = {"applied": 200, "duplicate": 200, "awaiting_blobs": 200, "conflict": 200,
                "rejected": 422, "mismatch": 409}
 _report_schema = ReportSchema()
@@ -69,6 +70,8 @@ def _uuid_of(raw: object) -> str | None:
 def _load(raw: object) -> dict:
     if not isinstance(raw, dict):
         raise _Refusal({"_schema": [msg.NOT_AN_OBJECT]})
+    if _depth_exceeds(raw, MAX_DEPTH):
+        raise _Refusal({"_schema": [msg.TOO_DEEP.format(max=MAX_DEPTH)]})
     try:
         size = canonical_size(raw)
     except ValueError:  # NaN or infinity somewhere: not JSON
@@ -79,6 +82,18 @@ def _load(raw: object) -> dict:
         return _report_schema.load(raw)
     except ValidationError as error:
         raise _Refusal(flatten_errors(error.messages)) from None
+
+
+def _depth_exceeds(value: object, limit: int) -> bool:
+    """Whether JSON nests deeper than `limit` (checked without recursion: hostile input)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _judge(store, technician_id, device_id, report, chash, received_at, device_clock) -> NewReport:

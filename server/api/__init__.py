@@ -1,5 +1,5 @@
 """The JSON API for the tablets under /api/v1: bearer tokens, never cookies, JSON errors only."""
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from sync.errors import SyncError
@@ -25,6 +25,14 @@ def error_body(status: int, code: str, message: str, fields: dict | None = None)
     if fields:
         body["fields"] = fields
     return jsonify(body), status
+
+
+def json_body() -> object:
+    """The request's JSON, None when it is not JSON; refusing nesting too deep to parse (no 500)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise SyncError("Le JSON envoyé est trop profondément imbriqué.") from None
 
 
 @api_bp.errorhandler(SyncError)

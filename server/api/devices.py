@@ -8,14 +8,14 @@ from sync.errors import InvalidRequest
 from sync.schemas import DeviceEnrolledSchema, DeviceEnrolmentSchema, flatten_errors
 
 from ..services import devices
-from . import api_bp
+from . import api_bp, json_body
 from .auth import device_required
 
 
 @api_bp.post("/devices")
 def enrol():
     try:
-        data = DeviceEnrolmentSchema().load(request.get_json(silent=True))
+        data = DeviceEnrolmentSchema().load(json_body())
     except ValidationError as error:
         raise InvalidRequest(fields=flatten_errors(error.messages)) from None
     done = devices.enrol_device(data["login"], data["password"], data["device_name"],

@@ -7,7 +7,7 @@ from sync.errors import SyncError
 
 from ..blobs import DiskBlobStore
 from ..services import sync
-from . import api_bp
+from . import api_bp, json_body
 from .auth import device_required
 
 PUSH_MAX_BYTES = 8 * 1024 * 1024  # 50 reports of at most 256 KB, with room
@@ -29,7 +29,7 @@ def pull():
 @device_required
 def push():
     request.max_content_length = PUSH_MAX_BYTES
-    body = request.get_json(silent=True)
+    body = json_body()
     if body is None:
         raise SyncError("Le corps de la requête doit être du JSON valide (UTF-8).")
     answer = sync.push(body, device=g.device, user=g.api_user, headers=request.headers,

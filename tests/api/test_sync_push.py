@@ -167,3 +167,11 @@ def test_hostile_values_in_a_report_never_500(client):
                reading_report(device_time="9999-99-99T99:99:99+99:99"), reading_report(form_version=10**12)]
     results = push(client, *hostile)
     assert [r["status"] for r in results] == ["rejected"] * len(hostile)
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"reports":[' + b"[" * 50_000 + b"]" * 50_000 + b"]}"])
+def test_json_nested_beyond_reason_is_a_400_not_a_500(client, body):
+    response = client.post("/api/v1/sync/push", data=body, headers={**auth(ALICE), "Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json["error"] == "invalid_request"
+    response = client.post("/api/v1/devices", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400

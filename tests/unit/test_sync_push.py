@@ -238,3 +238,11 @@ def test_chief_drawing_of_a_tablet_countersignature_is_awaited_like_an_attachmen
     assert first["status"] == "awaiting_blobs" and first["missing_blobs"] == [drawing]
     store.add_blob(drawing)
     assert push(store, report)["status"] == "applied"
+
+
+def test_answers_nested_too_deep_are_rejected_not_crashing(store):
+    deep = {}
+    for _ in range(200):
+        deep = {"a": deep}
+    result = push(store, reading_report(answers={"remarks": deep}))
+    assert result["status"] == "rejected" and "_schema" in result["errors"]
