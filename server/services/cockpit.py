@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Commune, DeliveryPoint, Order, Report, User
 from .checks import Flag
 from .intake import absorb_synced_reports
-from .reports import get_report, review_flags, versions_of
+from .reports import ReportReview, get_report, report_review, review_flags, versions_of
 
 QUEUE_STATES = ("awaiting_blobs", "received", "countersigned")
 MAX_STROKES, MAX_POINTS = 200, 5000
@@ -38,6 +38,12 @@ def review_queue(user: User, *, now: datetime) -> list[QueueRow]:
         query = query.where(Commune.utility == user.utility)
     return [QueueRow(report, order, db.session.get(User, report.technician_id), review_flags(report))
             for report, order in db.session.execute(query)]
+
+
+def review_of(report_id: int, *, now: datetime) -> ReportReview:
+    """The report page, once whatever synced meanwhile (a tablet countersignature) is taken in."""
+    absorb_synced_reports(now)
+    return report_review(report_id)
 
 
 def strokes_from_text(text: str) -> list:

@@ -172,6 +172,10 @@ def definition_of(report: Report) -> dict | None:
     return form_definitions().get((report.form_type, report.form_version))
 
 
+def in_utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(timezone.utc) if moment is not None and moment.tzinfo is not None else moment
+
+
 def aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes, written in UTC."""
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
@@ -230,11 +234,14 @@ def countersign_report(report_id: int, *, chief: User, signature: dict, now: dat
     if not signature.get("strokes"):
         raise DomainError("La signature est vide : signez dans le cadre.", {"signature": ["Signature requise."]})
     cs = Countersignature(report_id=report.id, version_number=versions_of(report)[-1].number, chief_id=chief.id,
-                          channel=channel, device_id=device_id, device_time=device_time, signed_at=now,
+                          channel=channel, device_id=device_id, device_time=in_utc(device_time), signed_at=in_utc(now),
                           signature={"sha256": signature.get("sha256"), "signer_name": signature.get("signer_name") or chief.name,
                                      "strokes": signature["strokes"]}, seal_sha256="")
-    cs.seal_sha256 = seal_sha256(seal_facts_of(report, cs))
     db.session.add(cs)
+    db.session.flush()
+    db.session.refresh(cs)  # seal what the database holds (SQLite gives times back without their zone)
+    db.session.refresh(report)
+    cs.seal_sha256 = seal_sha256(seal_facts_of(report, cs))
     report.state = "countersigned"
     set_order_state(report.order_id, "countersigned")
     record("countersign_report", "report", report.id, user=chief, device_id=device_id, at=now,

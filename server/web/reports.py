@@ -36,7 +36,7 @@ def report_queue():
 @web_bp.route("/reports/<int:report_id>")
 @roles_required(*READERS)
 def report_page(report_id: int):
-    return render_template("reports/page.html", review=reports.report_review(report_id), confirm=ConfirmForm(),
+    return render_template("reports/page.html", review=cockpit.review_of(report_id, now=_now()), confirm=ConfirmForm(),
                            countersign_form=CountersignForm(signer_name=current_user.name),
                            reason_form=ReasonForm(), correct_form=CorrectForm())
 
