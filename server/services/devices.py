@@ -70,7 +70,7 @@ def revoke_device(device_id: int, *, by: User, now: datetime, from_device: int |
     """Revoke a tablet: its token is refused from its next request on."""
     if by.role not in REVOKING_ROLES:
         raise Forbidden("Seuls un chef de section ou un administrateur révoquent une tablette.")
-    device = db.session.get(Device, device_id)
+    device = db.session.get(Device, device_id) if 0 < device_id < 2**31 else None
     if device is None:
         raise NotFound("Appareil introuvable.")
     if device.revoked_at is None:

@@ -98,6 +98,7 @@ def test_revoking_through_the_api_cuts_the_tablet_off(client):
     assert client.post("/api/v1/sync/push", json={"reports": [reading_report()]},
                        headers=auth(ALICE)).status_code == 401
     assert client.delete("/api/v1/devices/999999", headers=auth(20)).status_code == 404
+    assert client.delete(f"/api/v1/devices/{10**30}", headers=auth(20)).status_code == 404
 
 
 @pytest.mark.parametrize("login", ["chef.dupont", "alice.martin", "admin.roux"])
