@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import Order, Report, User
 from .audit import record
 from .outcomes import open_return_task
-from .reports import flagged, set_order_state, countersign_report, countersignatures_of, may_countersign
+from .reports import countersign_report, countersignatures_of, flagged, may_countersign, set_order_state, time_of
 
 
 def absorb_synced_reports(now: datetime) -> int:
@@ -39,16 +39,7 @@ def _absorb_tablet_countersignature(report: Report, tablet: dict, now: datetime)
                                                      "chief_login": str(tablet.get("chief_login"))[:64]}]
         record("refuse_tablet_countersignature", "report", report.id, at=now, chief_login=tablet.get("chief_login"))
         return 1
-    device_time = _parse_time(tablet.get("device_time"))
+    device_time = time_of(tablet.get("device_time"))
     countersign_report(report.id, chief=chief, signature=signature, now=now, channel="tablet",
                        device_id=report.device_id, device_time=device_time)
     return 1
-
-
-def _parse_time(text) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
-
-

@@ -145,7 +145,8 @@ def report_facts(report: Report, versions: list[VersionView] | None = None) -> R
     attached = [a["sha256"] for a in content.get("attachments") or []]
     return ReportFacts(
         outcome=content.get("outcome", report.outcome), answers=content.get("answers") or {},
-        received_at=report.received_at, device_time=report.device_time, position=content.get("position"),
+        received_at=report.received_at, device_time=time_of(content.get("device_time")) or report.device_time,
+        position=content.get("position"),
         sync_flags=list(report.flags or []), conflict=report.conflict,
         missing_blobs=attached if report.state == "awaiting_blobs" else [],
         quarantined=db.session.scalar(select(func.count()).select_from(QuarantinedReport)
@@ -170,6 +171,14 @@ def correction_errors(report: Report, order: Order, content: dict) -> dict:
 
 def definition_of(report: Report) -> dict | None:
     return form_definitions().get((report.form_type, report.form_version))
+
+
+def time_of(text) -> datetime | None:
+    """A time as the tablet wrote it, offset included (SQLite columns drop the offset)."""
+    try:
+        return datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 def in_utc(moment: datetime | None) -> datetime | None:

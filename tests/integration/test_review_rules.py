@@ -229,3 +229,10 @@ def test_E7_a_correction_the_form_refuses_is_flagged(demo_ctx):
     report = store_report(demo_order("P00000001"), answers={"index": 850})
     correct_report(report.id, author=user("agent.eau"), answers={"meter_serial": "W-AUTRE"}, reason="Essai", now=NOW)
     assert {"correction_invalid", "serial_mismatch"} <= {f.code for f in report_review(report.id).flags}
+
+
+def test_a_device_in_another_time_zone_is_not_a_clock_skew(demo_ctx):
+    from datetime import timezone as tz
+    paris = NOW.astimezone(tz(timedelta(hours=1)))
+    report = store_report(demo_order("P00000001"), answers={"index": 850}, device_time=paris - timedelta(minutes=2))
+    assert "clock_skew" not in {f.code for f in report_review(report.id).flags}
