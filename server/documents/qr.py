@@ -4,15 +4,19 @@ import io
 import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
 from reportlab.lib.utils import ImageReader
 
 
 def qr_matrix(text: str) -> list[list[bool]]:
     """The modules of the QR code of `text`, quiet zone of 4 included. The mask is fixed (any of the 8
     is valid): scoring all of them took most of a batch print's time."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, mask_pattern=2)
+    code = qrcode.QRCode(version=4, error_correction=ERROR_CORRECT_M, border=4, mask_pattern=2)
     code.add_data(text)
-    code.make(fit=True)
+    try:  # version 4 (33 modules) holds an order URL of up to 62 bytes: no need to search for the size
+        code.make(fit=False)
+    except DataOverflowError:
+        code.make(fit=True)
     return code.get_matrix()
 
 

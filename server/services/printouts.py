@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..blobs import BlobStore
 from ..documents import (InvoiceDocument, InvoiceLine, LetterDocument, OrderDocument, ReportAnswer, ReportDocument,
@@ -31,13 +32,27 @@ def check_utility(user: User, utility: str) -> None:
         raise Forbidden("Ce document relève de l'autre service.")
 
 
-def order_document(order: Order, base_url: str) -> OrderDocument:
+def order_documents(orders: list[Order], base_url: str) -> list[OrderDocument]:
+    """The printable orders, with what they need fetched in a few queries whatever their number."""
+    meter_ids = {o.meter_id for o in orders if o.meter_id}
+    previous: dict[int, Reading] = {}
+    for reading in db.session.scalars(select(Reading).where(Reading.meter_id.in_(meter_ids), Reading.source != "estimated")
+                                      .order_by(Reading.read_on.desc(), Reading.id.desc())):
+        previous.setdefault(reading.meter_id, reading)
+    users = by_id(User, {o.assignee_id for o in orders if o.assignee_id})
+    dossiers = by_id(Dossier, {o.dossier_id for o in orders if o.dossier_id})
+    return [order_document(o, base_url, previous.get(o.meter_id), users.get(o.assignee_id), dossiers.get(o.dossier_id))
+            for o in orders]
+
+
+def by_id(model, ids: set[int]) -> dict:
+    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+
+def order_document(order: Order, base_url: str, previous: Reading | None, assignee: User | None,
+                   dossier: Dossier | None) -> OrderDocument:
+    """E2: what the printed order says, the QR code opening it in the tablet app."""
     point, meter = order.point, order.meter
-    previous = None if meter is None else db.session.scalar(
-        select(Reading).where(Reading.meter_id == meter.id, Reading.source != "estimated")
-        .order_by(Reading.read_on.desc(), Reading.id.desc()))
-    assignee = db.session.get(User, order.assignee_id) if order.assignee_id else None
-    dossier = db.session.get(Dossier, order.dossier_id) if order.dossier_id else None
     window = None
     if order.window_start and order.window_end:
         window = f"{order.window_start:%H:%M} – {order.window_end:%H:%M}"
@@ -56,14 +71,15 @@ def order_pdf(order_id: int, *, base_url: str, user: User) -> tuple[str, bytes]:
     """E2: one printable order, with its QR code and the requester's signature box."""
     order = get_or_404(Order, order_id, "Ordre d'intervention introuvable.")
     check_utility(user, order.point.commune.utility)
-    return f"{order.ref}.pdf", render_orders_pdf([order_document(order, base_url)], title=f"Ordre {order.ref}")
+    return f"{order.ref}.pdf", render_orders_pdf(order_documents([order], base_url), title=f"Ordre {order.ref}")
 
 
 def orders_of_day(day: date, user: User) -> list[Order]:
     """The day's orders of the user's utility, by technician and round position."""
     query = (select(Order).join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id).join(Commune)
              .where(Order.planned_date == day, Order.state.in_(PRINTABLE_STATES))
-             .order_by(Order.assignee_id, Order.round_position, Order.id))
+             .order_by(Order.assignee_id, Order.round_position, Order.id)
+             .options(selectinload(Order.point).selectinload(DeliveryPoint.commune), selectinload(Order.meter)))
     if user.role != "admin" and user.utility:
         query = query.where(Commune.utility == user.utility)
     return list(db.session.scalars(query))
@@ -71,7 +87,7 @@ def orders_of_day(day: date, user: User) -> list[Order]:
 
 def day_orders_pdf(day: date, *, base_url: str, user: User) -> tuple[str, bytes]:
     """The batch print of a day's orders: one PDF, one page per order."""
-    documents = [order_document(order, base_url) for order in orders_of_day(day, user)]
+    documents = order_documents(orders_of_day(day, user), base_url)
     return f"ordres-{day.isoformat()}.pdf", render_orders_pdf(documents, title=f"Ordres du {day:%d/%m/%Y}")
 
 
