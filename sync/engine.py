@@ -55,11 +55,19 @@ def push_report(store: SyncStore, technician_id: int, device_id: int | None, raw
                 stored = store.find_report(uuid)
         return _again(store, stored, chash, raw, technician_id, device_id, received_at)
     except _Refusal as refusal:
-        chash = content_hash(raw) if isinstance(raw, dict) else ""
-        store.keep_aside(AsideReport(uuid, chash, raw, refusal.reason, refusal.errors,
+        chash, kept = _keepable(raw)
+        store.keep_aside(AsideReport(uuid, chash, kept, refusal.reason, refusal.errors,
                                      technician_id, device_id, received_at))
         return {"uuid": uuid, "status": "rejected", "errors": refusal.errors,
                 "http_status": refusal.http_status}
+
+
+def _keepable(raw: object) -> tuple[str, object]:
+    """(content hash, content) to keep aside; what cannot be written as JSON is kept as its repr."""
+    try:
+        return content_hash(raw), raw
+    except (ValueError, TypeError):
+        return "", {"unreadable": ascii(raw)[:MAX_REPORT_BYTES]}
 
 
 def _uuid_of(raw: object) -> str | None:
@@ -74,8 +82,8 @@ def _load(raw: object) -> dict:
         raise _Refusal({"_schema": [msg.TOO_DEEP.format(max=MAX_DEPTH)]})
     try:
         size = canonical_size(raw)
-    except ValueError:  # NaN or infinity somewhere: not JSON
-        raise _Refusal({"_schema": [msg.NOT_A_NUMBER]}) from None
+    except ValueError:  # NaN, infinity or a lone surrogate somewhere: not storable JSON text
+        raise _Refusal({"_schema": [msg.NOT_JSON_TEXT]}) from None
     if size > MAX_REPORT_BYTES:
         raise _Refusal({"_schema": [msg.REPORT_TOO_BIG.format(max=MAX_REPORT_BYTES)]})
     try:

@@ -17,6 +17,7 @@ TOO_MANY = "Trop d'éléments (au plus {max})."
 TOO_FEW = "Au moins {min} élément(s) attendu(s)."
 OUT_OF_RANGE = "Valeur hors des bornes ({min} à {max})."
 NOT_ONE_OF = "Valeur non admise (attendu : {choices})."
+NOT_JSON_TEXT = "Valeur impossible à enregistrer (nombre infini ou caractère Unicode isolé)."
 TOO_DEEP = "Structure trop imbriquée (au plus {max} niveaux)."
 REPORT_TOO_BIG = "Compte-rendu trop volumineux (au plus {max} octets)."
 

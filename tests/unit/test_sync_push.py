@@ -246,3 +246,10 @@ def test_answers_nested_too_deep_are_rejected_not_crashing(store):
         deep = {"a": deep}
     result = push(store, reading_report(answers={"remarks": deep}))
     assert result["status"] == "rejected" and "_schema" in result["errors"]
+
+
+@pytest.mark.parametrize("value", ["\ud800", float("nan"), float("inf")])
+def test_values_json_cannot_hold_are_rejected_and_kept_readable(store, value):
+    result = push(store, reading_report(answers={"remarks": value}))
+    assert result["status"] == "rejected" and "_schema" in result["errors"]
+    assert store.aside and store.aside[-1].content_hash == ""
