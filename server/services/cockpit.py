@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..models import Commune, DeliveryPoint, Order, Report, User
+from ..models import Commune, DeliveryPoint, Order, QuarantinedReport, Report, User
 from .checks import Flag
 from .intake import absorb_synced_reports
 from .reports import ReportReview, get_report, report_review, review_flags, versions_of
@@ -38,6 +38,16 @@ def review_queue(user: User, *, now: datetime) -> list[QueueRow]:
         query = query.where(Commune.utility == user.utility)
     return [QueueRow(report, order, db.session.get(User, report.technician_id), review_flags(report))
             for report, order in db.session.execute(query)]
+
+
+def kept_aside(user: User, limit: int = 50) -> list[tuple[QuarantinedReport, User | None]]:
+    """Contents the sync kept aside (refused by the form, or a UUID re-sent with other content), newest
+    first, for the technicians of the user's utility: never dropped, shown for a decision."""
+    query = select(QuarantinedReport, User).outerjoin(User, QuarantinedReport.technician_id == User.id) \
+        .order_by(QuarantinedReport.received_at.desc()).limit(limit)
+    if user.role != "admin" and user.utility:
+        query = query.where(User.utility == user.utility)
+    return [(aside, technician) for aside, technician in db.session.execute(query)]
 
 
 def review_of(report_id: int, *, now: datetime) -> ReportReview:

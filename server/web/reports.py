@@ -30,7 +30,7 @@ def _to_report(report_id: int, form=None):
 @roles_required(*READERS)
 def report_queue():
     rows = cockpit.review_queue(current_user, now=_now())
-    return render_template("reports/queue.html", rows=rows, form=ConfirmForm())
+    return render_template("reports/queue.html", rows=rows, aside=cockpit.kept_aside(current_user), form=ConfirmForm())
 
 
 @web_bp.route("/reports/<int:report_id>")

@@ -147,3 +147,16 @@ def test_a_water_chief_cannot_plan_electricity_orders(office, sqlite_demo_app):
     with sqlite_demo_app.app_context():
         order = demo_order("P00000121").id
     assert chief.post(f"/dispatch/orders/{order}/cancel", data={"csrf_token": token, "reason": "x"}).status_code == 403
+
+
+def test_contents_kept_aside_by_the_sync_are_listed_in_the_cockpit(office, sqlite_demo_app):
+    from server.models import QuarantinedReport
+    with sqlite_demo_app.app_context():
+        report = store_report(demo_order("P00000001"), answers={"index": 800})
+        db.session.add(QuarantinedReport(uuid=report.uuid, technician_id=report.technician_id, reason="mismatch",
+                                         content_sha256="e" * 64, details="uuid: contenu différent", content={}))
+        db.session.commit()
+        report_id = report.id
+    client = office("agent.eau")
+    assert "même identifiant, contenu différent" in client.get("/reports").get_data(as_text=True)
+    assert "duplicate_aside" in client.get(f"/reports/{report_id}").get_data(as_text=True)
