@@ -23,6 +23,8 @@ def accept_report(report_id: int, *, user: User, now: datetime) -> list[str]:
     """Accept the report's current version and apply the rules; returns what was done (French)."""
     report = get_report(report_id)
     order = db.session.get(Order, report.order_id)
+    if report.state == "awaiting_blobs":
+        raise IllegalTransition("Des photos ou signatures de ce compte-rendu ne sont pas encore arrivées du terminal.")
     if report.state == "received" and countersignature_required(order):
         raise IllegalTransition("Le compte-rendu doit d'abord être contresigné par le chef de section (E7).")
     if report.state not in ("received", "countersigned"):
@@ -78,8 +80,11 @@ def bulk_accept_clean(*, user: User, now: datetime) -> int:
     absorb_synced_reports(now)
     done = 0
     for report in clean_reports(user.utility):
-        accept_report(report.id, user=user, now=now)
-        done += 1
+        try:
+            accept_report(report.id, user=user, now=now)
+            done += 1
+        except DomainError:  # a rule refused this one (e.g. taken over meanwhile): left for a look
+            db.session.rollback()
     return done
 
 
