@@ -1,0 +1,79 @@
+"""Dossier pages (DSI, DEP, ASI, INF_TELE): timeline, tasks, orders and the actions of the current state."""
+from datetime import datetime, timezone
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..errors import DomainError
+from ..services import departures, dossiers
+from . import web_bp
+from .access import roles_required
+from .departure_forms import DossierFilterForm, PhotoReadingForm, PostponeForm
+from .webforms import ConfirmForm
+
+READERS = ("agent", "chief", "controller", "admin")
+ACTORS = ("agent", "admin")
+DONE = {"cancel": "Annulation enregistrée.", "close": "Dossier clos.", "reopen": "Dossier rouvert.",
+        "postpone": "Départ décalé : relances recalculées.", "curb_stop": "Fermeture sur bouche à clé demandée."}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def act(dossier_id: int, action: str, call):
+    """Run one action; a refusal (illegal transition, invalid input) is flashed in French, never a 500."""
+    try:
+        call()
+        flash(DONE[action], "success")
+    except DomainError as err:
+        flash(err.message, "error")
+    return redirect(url_for("web.dossier_page", dossier_id=dossier_id))
+
+
+def refused(message: str):
+    def call():
+        raise DomainError(message)
+    return call
+
+
+@web_bp.route("/dossiers")
+@roles_required(*READERS)
+def dossier_list():
+    form = DossierFilterForm(request.args)
+    form.validate()
+    rows = dossiers.list_dossiers(dossier_type=form.type.data or None, state=form.state.data or None,
+                                  utility=current_user.utility)
+    return render_template("dossiers/list.html", form=form, rows=rows, labels=dossiers.DOSSIER_LABELS,
+                           states=dossiers.STATE_LABELS)
+
+
+@web_bp.route("/dossiers/<int:dossier_id>")
+@roles_required(*READERS)
+def dossier_page(dossier_id: int):
+    return render_template("dossiers/page.html", page=dossiers.dossier_page(dossier_id), confirm=ConfirmForm(),
+                           postpone_form=PostponeForm(), photo_form=PhotoReadingForm(),
+                           labels=dossiers.DOSSIER_LABELS, states=dossiers.STATE_LABELS)
+
+
+@web_bp.route("/dossiers/<int:dossier_id>/<any(cancel, close, reopen, curb_stop):action>", methods=["POST"])
+@roles_required(*ACTORS)
+def dossier_action(dossier_id: int, action: str):
+    if not ConfirmForm().validate_on_submit():
+        return act(dossier_id, action, refused("Formulaire expiré : rechargez la page et recommencez."))
+    call = {"cancel": dossiers.cancel_departure, "close": dossiers.close_dossier, "reopen": dossiers.reopen_dossier,
+            "curb_stop": departures.order_curb_stop_closure}[action]
+    return act(dossier_id, action, lambda: call(dossier_id, user=current_user, now=_now()))
+
+
+@web_bp.route("/dossiers/<int:dossier_id>/postpone", methods=["POST"])
+@roles_required(*ACTORS)
+def dossier_postpone(dossier_id: int):
+    form = PostponeForm()
+    new_date = form.new_date.data if form.validate_on_submit() else None
+
+    def call():
+        if new_date is None:
+            raise DomainError("Indiquer la nouvelle date de départ.")
+        dossiers.postpone_departure(dossier_id, new_date, user=current_user, now=_now())
+    return act(dossier_id, "postpone", call)

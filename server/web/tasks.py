@@ -1,0 +1,42 @@
+"""The back office's task list per role, with counts; finishing a task, or recording "no answer" (W8)."""
+from datetime import datetime, timezone
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..errors import DomainError
+from ..services import tasks
+from . import web_bp
+from .access import roles_required
+from .webforms import ConfirmForm
+
+TASK_ROLES = ("agent", "chief", "controller", "cashier", "admin")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@web_bp.route("/tasks")
+@roles_required(*TASK_ROLES)
+def task_list():
+    board = tasks.task_board(current_user, kind=request.args.get("kind") or None)
+    return render_template("tasks/list.html", board=board, confirm=ConfirmForm(), labels=tasks.TASK_LABELS,
+                           roles=tasks.ROLE_LABELS, kind=request.args.get("kind") or "")
+
+
+@web_bp.route("/tasks/<int:task_id>/<any(done, no_answer):outcome>", methods=["POST"])
+@roles_required(*TASK_ROLES)
+def task_finish(task_id: int, outcome: str):
+    try:
+        if not ConfirmForm().validate_on_submit():
+            raise DomainError("Formulaire expiré : rechargez la page et recommencez.")
+        if outcome == "no_answer":
+            order = tasks.record_no_answer(task_id, user=current_user, now=_now())
+            flash(f"Client injoignable : ordre {order.ref} « Compteur enquêter client » émis (W8).", "success")
+        else:
+            tasks.complete_task(task_id, user=current_user, now=_now())
+            flash("Tâche terminée.", "success")
+    except DomainError as err:
+        flash(err.message, "error")
+    return redirect(url_for("web.task_list"))
