@@ -10,6 +10,7 @@ import io
 import os
 import struct
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -18,6 +19,7 @@ from PIL import Image
 MAX_PIXELS = 40_000_000  # 40 MP: a tablet photo is far below; beyond is a decompression bomb
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 CHUNK = 64 * 1024
+TMP_MAX_AGE_SECONDS = 3600  # an upload of 15 MB never takes an hour
 GPS_IFD = 0x8825
 SIGNATURES = {"jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n"}
 PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
@@ -78,6 +80,7 @@ class DiskBlobStore:
         """Store the body named `sha256`: (created, size received). Raises BlobRefused."""
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
+        self.sweep_temporary(tmp_dir)
         handle, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="up-")
         tmp = Path(tmp_name)
         try:
@@ -94,6 +97,17 @@ class DiskBlobStore:
             return True, size
         finally:
             tmp.unlink(missing_ok=True)
+
+    @staticmethod
+    def sweep_temporary(tmp_dir: Path, older_than: float = TMP_MAX_AGE_SECONDS) -> None:
+        """Remove temporary files left by a server killed mid-upload (never a live upload's)."""
+        limit = time.time() - older_than
+        for leftover in tmp_dir.glob("up-*"):
+            try:
+                if leftover.stat().st_mtime < limit:
+                    leftover.unlink()
+            except FileNotFoundError:
+                pass
 
     def _receive(self, stream: BinaryIO, out: BinaryIO, sha256: str) -> int:
         digest, size = hashlib.sha256(), 0

@@ -145,3 +145,15 @@ def test_bad_blob_names_are_refused(client, name):
 def test_blobs_need_a_device_token(client):
     assert client.put(f"/api/v1/blobs/{sha(PNG)}", data=PNG).status_code == 401
     assert client.head(f"/api/v1/blobs/{sha(PNG)}").status_code == 401
+
+
+def test_leftovers_of_a_killed_server_are_swept_at_the_next_upload(tmp_path):
+    import os
+    store = DiskBlobStore(tmp_path, 10_000)
+    (tmp_path / "tmp").mkdir()
+    old, young = tmp_path / "tmp" / "up-old", tmp_path / "tmp" / "up-young"
+    old.write_bytes(b"half a photo")
+    young.write_bytes(b"an upload in progress")
+    os.utime(old, (1, 1))
+    store.save(sha(PNG), io.BytesIO(PNG))
+    assert not old.exists() and young.exists()
