@@ -6,6 +6,7 @@ served with the shell injected on its first line and `Cache-Control: no-cache`.
 """
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ class Shell:
 
     version: str
     files: dict
+    preload: tuple = ()
 
     def precache(self) -> list[str]:
         return [SCOPE] + [SCOPE + name for name in sorted(self.files) if name != "index.html"]
@@ -44,7 +46,7 @@ def hash_shell(root: Path) -> Shell:
     listing = "\n".join(f"{name} {digest}" for name, digest in files.items())
     sw_hash = hashlib.sha256((root / "sw.js").read_bytes()).hexdigest() if (root / "sw.js").exists() else ""
     version = hashlib.sha256((listing + "\nsw.js " + sw_hash).encode()).hexdigest()[:16]
-    return Shell(version=version, files=files)
+    return Shell(version=version, files=files, preload=tuple(static_imports(root)))
 
 
 def _hidden(name: str) -> bool:
@@ -71,9 +73,43 @@ def app_redirect():
     return redirect(SCOPE, code=301)
 
 
+PRELOAD_MARK = "<!-- modulepreload: the server lists every module here, so they load in parallel -->"
+
+
+STATIC_IMPORT = re.compile(r"^import\s[^;]*?from\s+'(\.{1,2}/[^']+)';", re.M)
+
+
+def static_imports(root: Path, entry: str = "src/app.js") -> list[str]:
+    """Every module the entry reaches through static imports (dynamic `import()` left out: those
+    load later, on demand), as paths relative to `root`."""
+    seen, todo = set(), [entry]
+    while todo:
+        name = todo.pop()
+        if name in seen or not (root / name).is_file():
+            continue
+        seen.add(name)
+        for target in STATIC_IMPORT.findall((root / name).read_text(encoding="utf-8")):
+            todo.append(_normalise(f"{Path(name).parent.as_posix()}/{target}"))
+    return sorted(seen)
+
+
+def _normalise(path: str) -> str:
+    parts = []
+    for part in path.split("/"):
+        if part == "..":
+            parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return "/".join(parts)
+
+
 @pwa_bp.route("/app/")
 def app_index():
-    return app_file("index.html")
+    """index.html with a modulepreload link per module of the start-up graph: one round trip."""
+    root, shell = _shell()
+    links = "\n".join(f'<link rel="modulepreload" href="{name}">' for name in shell.preload)
+    html = (root / "index.html").read_text(encoding="utf-8").replace(PRELOAD_MARK, links)
+    return _no_cache(Response(html, mimetype="text/html"))
 
 
 @pwa_bp.route("/app/sw.js")

@@ -12,7 +12,6 @@ import { checkPin, hashPin } from './pin.js';
 import { startServiceWorker } from './sw-bridge.js';
 import { createSyncEngine } from './sync/engine.js';
 import { readiness } from './sync/readiness.js';
-import { renderFormView } from './views/form.js';
 import { renderLogin } from './views/login.js';
 import { renderOrder } from './views/order.js';
 import { renderPin } from './views/pin.js';
@@ -88,7 +87,11 @@ async function route() {
   const wasForm = app.formOpen;
   app.formOpen = false;
   if (!app.technician || !app.technician.pin || app.choosing) return renderLogin(view, app);
-  if (!isUnlocked()) return renderPin(view, app, app.technician);
+  if (!isUnlocked()) {
+    renderPin(view, app, app.technician);
+    performance.mark('tournee:pin');
+    return null;
+  }
   const [, screen, id] = (location.hash || '#/round').split('/');
   const tech = app.technician.id;
   if (screen === 'order' || screen === 'form') {
@@ -103,6 +106,7 @@ async function route() {
       }
       app.formOpen = true;
       showUpdate();
+      const { renderFormView } = await import('./views/form.js');   // loaded when first needed
       return renderFormView(view, app, { order, definition, draft });
     }
     const reports = (await listReports(app.db, tech)).filter((r) => r.order_id === order.id);
@@ -112,6 +116,7 @@ async function route() {
       storage: await storageState() });
   } else {
     renderRound(view, app, await roundData());
+    if (!performance.getEntriesByName('tournee:round').length) performance.mark('tournee:round');
   }
   if (wasForm) showUpdate();
   await updateBar();
@@ -191,7 +196,9 @@ function onProgress(progress) {
 }
 
 async function boot() {
+  performance.mark('tournee:modules');
   app.db = await openDatabase();
+  performance.mark('tournee:db');
   app.api = createApi({ headers: syncHeaders });
   app.engine = createSyncEngine({ api: app.api, db: app.db, locks: navigator.locks, onProgress });
   app.bridge = startServiceWorker({
@@ -207,6 +214,7 @@ async function boot() {
   if (navigator.storage?.persist) navigator.storage.persist().catch(() => false);
   await route();
   document.body.dataset.ready = '1';
+  setTimeout(() => import('./views/form.js'), 1000);   // warm the form modules once the list shows
   if (isUnlocked()) app.sync();
 }
 

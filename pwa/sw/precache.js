@@ -7,9 +7,30 @@ self.precache = {
     return this.PREFIX + shell.version;
   },
 
-  async install(shell) {
+  /** The open cache of this version, opened once per worker life (every module load goes here). */
+  open(shell) {
+    if (!this.opened) this.opened = caches.open(this.cacheName(shell));
+    return this.opened;
+  },
+
+  async install(shell, event) {
     const cache = await caches.open(this.cacheName(shell));
     await cache.addAll(shell.files.map((url) => new Request(url, { cache: 'reload' })));
+    await this.route(shell, event);
+  },
+
+  /** Where the browser supports static routes, modules and styles come straight from this
+   *  version's cache without waking the worker's JavaScript (much faster offline start). */
+  async route(shell, event) {
+    if (!event.addRoutes || typeof URLPattern === 'undefined') return;
+    try {
+      await event.addRoutes(['/app/src/*', '/app/css/*', '/app/icons/*'].map((pathname) => ({
+        condition: { urlPattern: new URLPattern({ pathname }), requestMethod: 'GET' },
+        source: { cacheName: this.cacheName(shell) },
+      })));
+    } catch (err) {
+      console.warn('Routes statiques indisponibles', err);
+    }
   },
 
   async activate(shell) {

@@ -11,7 +11,7 @@ self.strategies = {
   },
 
   async cacheFirst(key, request, shell) {
-    const cache = await caches.open(self.precache.cacheName(shell));
+    const cache = await self.precache.open(shell);
     const hit = await cache.match(key, { ignoreSearch: true });
     if (hit) return hit;
     try {

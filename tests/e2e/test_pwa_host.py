@@ -88,7 +88,7 @@ def test_storage_and_sync_modules_never_touch_the_dom():
             assert not re.search(r"\b(document|window|localStorage|sessionStorage)\b", code), path
             assert "views/" not in code and "forms/fields" not in code, path
     sw = (PWA / "sw.js").read_text() + "".join(p.read_text() for p in (PWA / "sw").glob("*.js"))
-    assert "src/" not in sw
+    assert not re.search(r"importScripts\([^)]*src/|import\(", sw)
     assert [p.name for p in PWA.rglob("*.js") if "serviceWorker" in p.read_text()] == ["sw-bridge.js"]
 
 
@@ -99,3 +99,11 @@ def test_manifest_makes_an_installable_app(client):
     assert {"192x192", "512x512"} <= sizes
     for icon in manifest["icons"]:
         assert client.get("/app/" + icon["src"]).status_code == 200
+
+
+def test_index_preloads_the_start_up_modules_only(client):
+    html = client.get("/app/").get_data(as_text=True)
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html))
+    assert {"src/app.js", "src/db/connection.js", "src/sync/engine.js", "src/views/round.js"} <= preloaded
+    assert "src/views/form.js" not in preloaded             # loaded on demand, when a form opens
+    assert all((PWA / name).is_file() for name in preloaded)

@@ -1,0 +1,148 @@
+"""Tablet app speed (issue 5 §6), in Debian's Chromium against a live server on this machine:
+
+- app shell: every precached file gzipped (target <= 100 KB);
+- offline reopen: the app reloaded with the network cut and the server stopped, from navigation
+  start to a usable round list (target <= 300 ms); the cold start of a new browser session to the
+  PIN screen, and the PIN check (PBKDF2) to the list, are printed too;
+- 500 orders: rendering the round list of 500 orders (target <= 100 ms), alone and on reopen.
+
+Run: .venv/bin/python bench/bench_pwa.py   (exit 1 when a target is missed)
+"""
+import gzip
+import json
+import statistics
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.e2e.pwa_support import enrol, idb, poll, start_server, unlock, wait_controlled  # noqa: E402
+
+TARGETS = {"shell_kb": 100, "reopen_ms": 300, "render500_ms": 100}
+RUNS = 7
+DEBUG = '--debug' in sys.argv
+
+
+def shell_size(base_url: str) -> tuple[int, int, int]:
+    with urllib.request.urlopen(base_url + "/app/precache.json") as answer:
+        files = json.load(answer)["files"] + ["/app/sw.js"]
+    raw = zipped = 0
+    for url in files:
+        with urllib.request.urlopen(base_url + url) as answer:
+            body = answer.read()
+        raw += len(body)
+        zipped += len(gzip.compress(body, 9))
+    return len(files), raw, zipped
+
+
+def mark(page, name: str) -> float:
+    return poll(page, f"() => performance.getEntriesByName({name!r})[0]?.startTime")
+
+
+def seed_orders(page, count: int) -> None:
+    """Adds synthetic orders to the current technician's round, as a large pull would."""
+    idb(page, """
+        const { searchText } = await m('db/schema.js');
+        const [sample] = await (await m('db/orders.js')).listOrders(db, tech);
+        await db.write(['orders'], async (t) => {
+            for (let i = 0; i < arg; i += 1) {
+                const order = { ...sample, id: 100000 + i, ref: 'AT-BENCH-' + i, round_position: 10 + i,
+                    premises: { ...sample.premises, address: (i % 90 + 1) + ' rue du Banc ' + (i % 37) },
+                    meter: { ...sample.meter, serial: 'B' + String(i).padStart(9, '0') }, tech, local: 'todo' };
+                await t.put('orders', { ...order, search: searchText(order) });
+            }
+        });
+    """, count)
+
+
+def render_alone(page, count: int) -> list[float]:
+    return page.evaluate("""async (count) => {
+        const { renderRound } = await import('/app/src/views/round.js');
+        const { openDatabase } = await import('/app/src/db/connection.js');
+        const { listOrders } = await import('/app/src/db/orders.js');
+        const db = await openDatabase();
+        const orders = (await listOrders(db, tournee.technician.id)).slice(0, count);
+        db.close();
+        const root = document.getElementById('view');
+        const status = { ready: true, orders: orders.length, total: orders.length, meters: orders.length, missing: [] };
+        const times = [];
+        for (let i = 0; i < 7; i += 1) {
+            const start = performance.now();
+            renderRound(root, { roundFilters: {} }, { orders, status });
+            void document.body.offsetHeight;           // layout included
+            times.push(performance.now() - start);
+        }
+        return times;
+    }""", count)
+
+
+def reopen_times(page, base_url: str) -> list[float]:
+    times = []
+    page.goto(base_url + "/app/#/round")
+    for _ in range(RUNS):
+        page.reload()
+        times.append(mark(page, "tournee:round"))
+        if DEBUG:
+            print(page.evaluate("""() => JSON.stringify({nav: performance.getEntriesByType('navigation')[0].responseEnd,
+              marks: performance.getEntriesByType('mark').map(m => [m.name, Math.round(m.startTime)]),
+              res: performance.getEntriesByType('resource').length,
+              lastres: Math.max(...performance.getEntriesByType('resource').map(r => r.responseEnd))})"""))
+    return times
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+    tmp = Path(tempfile.mkdtemp(prefix="bench-pwa-"))
+    server = start_server(tmp)
+    results = {}
+    try:
+        files, raw, zipped = shell_size(server.url)
+        results["shell_kb"] = zipped / 1024
+        print(f"app shell: {files} files, {raw / 1024:.1f} KB raw, {zipped / 1024:.1f} KB gzipped "
+              f"(target <= {TARGETS['shell_kb']} KB)")
+        with sync_playwright() as p:
+            context = p.chromium.launch_persistent_context(
+                str(tmp / "tablet"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="fr-FR",
+                viewport={"width": 1280, "height": 800})
+            page = context.pages[0] if context.pages else context.new_page()
+            enrol(page, server.url, "tech.elec1")
+            wait_controlled(page)
+            context.set_offline(True)
+            server.stop()
+            reopen = reopen_times(page, server.url)
+            results["reopen_ms"] = statistics.median(reopen)
+            print(f"offline reopen to round list ({len(reopen)} runs): median {results['reopen_ms']:.0f} ms, "
+                  f"max {max(reopen):.0f} ms (target <= {TARGETS['reopen_ms']} ms)")
+            seed_orders(page, 498)
+            alone = render_alone(page, 500)
+            results["render500_ms"] = statistics.median(alone)
+            print(f"round list of 500 orders rendered: median {results['render500_ms']:.1f} ms, "
+                  f"max {max(alone):.1f} ms (target <= {TARGETS['render500_ms']} ms)")
+            big = reopen_times(page, server.url)
+            print(f"offline reopen with 500 orders: median {statistics.median(big):.0f} ms")
+            context.close()
+            context = p.chromium.launch_persistent_context(
+                str(tmp / "tablet"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="fr-FR",
+                viewport={"width": 1280, "height": 800}, offline=True)
+            page = context.pages[0] if context.pages else context.new_page()
+            page.goto(server.url + "/app/")
+            pin_at = mark(page, "tournee:pin")
+            start = page.evaluate("performance.now()")
+            unlock(page)
+            unlocked = mark(page, "tournee:round") - start
+            print(f"cold start (new browser session, offline): PIN screen at {pin_at:.0f} ms; "
+                  f"PIN check to a 500-order list {unlocked:.0f} ms")
+            context.close()
+    finally:
+        server.stop()
+    missed = [k for k, limit in TARGETS.items() if results[k] > limit]
+    print("targets missed: " + ", ".join(missed) if missed else "all targets met")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
