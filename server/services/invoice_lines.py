@@ -125,7 +125,8 @@ def vat_line(lines: list[Line], vat_rate: Decimal, currency: str) -> Line | None
     if base == 0 or not vat_rate:
         return None
     percent = (Decimal(vat_rate) * 100).normalize()
-    return Line(f"TVA {format(percent, 'f').replace('.', ',')} %", Decimal(vat_rate), "taux", base,
+    # quantity: the taxable base, unit price: the rate, so that quantity x unit price = amount as on every line
+    return Line(f"TVA {format(percent, 'f').replace('.', ',')} %", base, "base HT", Decimal(vat_rate),
                 round_money(base * Decimal(vat_rate), currency), taxable=False)
 
 

@@ -45,8 +45,8 @@ def counter_page(invoice_id: int):
 def counter_collect(invoice_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
-        payment = cashier.collect(invoice_id, user=current_user, now=_now())
-        flash(f"Encaissement de {payment.amount} enregistré.", "info")
+        cashier.collect(invoice_id, user=current_user, now=_now())
+        flash("Encaissement enregistré : facture réglée.", "info")
     return _to_counter(invoice_id, form)
 
 
@@ -58,7 +58,7 @@ def counter_refund(invoice_id: int):
         if form.validate_on_submit():
             payment = cashier.refund(invoice_id, payee_name=form.payee_name.data,
                                      payee_identity=form.payee_identity.data, user=current_user, now=_now())
-            flash(f"Remboursement de {payment.amount} à {payment.payee_name} enregistré.", "info")
+            flash(f"Remboursement à {payment.payee_name} enregistré : facture remboursée.", "info")
     except DomainError as refused:
         flash(refused.message, "error")
     return _to_counter(invoice_id, form)

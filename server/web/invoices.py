@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..documents.formats import money
+from ..documents.formats import money, number, price
 from ..services import invoices
 from . import web_bp
 from .access import roles_required
@@ -19,6 +19,16 @@ CONTROLLERS = ("controller", "admin")
 def money_filter(amount, currency: str = "EUR") -> str:
     """1 234,56 € / 50 000 FCFA in the office pages, as on the printed invoice."""
     return money(amount, currency)
+
+
+@web_bp.app_template_filter("quantity")
+def quantity_filter(value) -> str:
+    return number(value)
+
+
+@web_bp.app_template_filter("price")
+def price_filter(value) -> str:
+    return price(value)
 
 
 def _now() -> datetime:

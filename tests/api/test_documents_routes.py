@@ -161,7 +161,7 @@ def test_E3_cashier_refund_refused_with_a_clear_message_then_done(office, world,
     refused = post(counter, path, payee_name="Codjo Akplogan", payee_identity="CNI000000").get_data(as_text=True)
     assert "Remboursement refusé" in refused and "dépôt de garantie" in refused
     done = post(counter, path, payee_name="Codjo Akplogan", payee_identity="CNI693090").get_data(as_text=True)
-    assert "Remboursement de" in done and "remboursée" in done
+    assert "Remboursement à Codjo Akplogan enregistré" in done and "remboursée" in done
     with sqlite_demo_app.app_context():
         assert db.session.get(Invoice, world["invoice"]).state == "refunded"
 

@@ -68,7 +68,7 @@ def test_W4_travel_fee_line_is_added_and_taxed_when_it_applies():
     fee = next(line for line in lines if "déplacement" in line.label)
     vat = next(line for line in lines if line.label.startswith("TVA"))
     assert fee.amount == D("45.00") and fee.unit == "forfait"
-    assert vat.unit_price == D("115.36") and vat.amount == D("6.34")
+    assert vat.quantity == D("115.36") and vat.unit_price == D("0.055") and vat.amount == D("6.34")
     assert not any("déplacement" in line.label for line in closing_lines(WATER))
 
 
