@@ -56,7 +56,10 @@ def dossier_page(dossier_id: int):
                            labels=dossiers.DOSSIER_LABELS, states=dossiers.STATE_LABELS)
 
 
-@web_bp.route("/dossiers/<int:dossier_id>/<any(cancel, close, reopen, curb_stop):action>", methods=["POST"])
+@web_bp.route("/dossiers/<int:dossier_id>/cancel", methods=["POST"], defaults={"action": "cancel"})
+@web_bp.route("/dossiers/<int:dossier_id>/close", methods=["POST"], defaults={"action": "close"})
+@web_bp.route("/dossiers/<int:dossier_id>/reopen", methods=["POST"], defaults={"action": "reopen"})
+@web_bp.route("/dossiers/<int:dossier_id>/curb_stop", methods=["POST"], defaults={"action": "curb_stop"})
 @roles_required(*ACTORS)
 def dossier_action(dossier_id: int, action: str):
     if not ConfirmForm().validate_on_submit():

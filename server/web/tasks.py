@@ -25,7 +25,8 @@ def task_list():
                            roles=tasks.ROLE_LABELS, kind=request.args.get("kind") or "")
 
 
-@web_bp.route("/tasks/<int:task_id>/<any(done, no_answer):outcome>", methods=["POST"])
+@web_bp.route("/tasks/<int:task_id>/done", methods=["POST"], defaults={"outcome": "done"})
+@web_bp.route("/tasks/<int:task_id>/no_answer", methods=["POST"], defaults={"outcome": "no_answer"})
 @roles_required(*TASK_ROLES)
 def task_finish(task_id: int, outcome: str):
     try:
