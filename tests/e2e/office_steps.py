@@ -48,3 +48,19 @@ def accept(page: Page) -> str:
     page.click("button:has-text('Accepter le compte-rendu')")
     page.wait_for_selector("text=Compte-rendu accepté.")
     return page.inner_text("main")
+
+
+def open_customer(page: Page, base_url: str, contract_number: str) -> None:
+    page.goto(base_url + f"/customers?q={contract_number}")
+    page.click("table.list a >> nth=0")
+    page.wait_for_selector("h2:has-text('Contrats')")
+
+
+def pdf_text(page: Page, href: str) -> str:
+    """Download a PDF with the page's session and read its text back."""
+    import io
+
+    from pypdf import PdfReader
+    answer = page.request.get(href)
+    assert answer.status == 200 and answer.body().startswith(b"%PDF"), answer.status
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.body())).pages)
