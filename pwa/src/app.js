@@ -98,7 +98,7 @@ async function route() {
     const order = await getOrder(app.db, tech, Number(id));
     if (!order) { location.hash = '#/round'; return null; }
     const draft = await getDraft(app.db, tech, order.id);
-    if (screen === 'form' && !['done', 'conflict'].includes(order.local)) {
+    if (screen === 'form' && !['done', 'sent', 'conflict'].includes(order.local)) {
       const definition = order.form && await getForm(app.db, order.form.type, order.form.version);
       if (!definition) {
         view.replaceChildren(`Formulaire ${order.type} absent de la tablette : synchronisez en ligne.`);
@@ -193,6 +193,7 @@ Object.assign(app, {
 function onProgress(progress) {
   app.progress = progress;
   updateBar();
+  if (location.hash === '#/sync' && progress.phase === 'push') route();   // live progress bar
 }
 
 async function boot() {

@@ -80,6 +80,7 @@ def test_offline_day_reading_cutoff_removal_then_sync(playwright_sync, tmp_path)
         assert local_blobs(page) == {}                     # freed once acknowledged by hash
         page.goto(server.url + "/app/#/round")
         page.wait_for_selector(f"[data-order='{orders['READING']}'] .tag.conflict")
+        assert order_states(page) == {orders["READING"]: "conflict", orders["CUTOFF"]: "sent", orders["REMOVAL"]: "sent"}
         context.close()
     finally:
         server.stop()

@@ -52,10 +52,8 @@ export function acknowledge(db, uuid, result) {
       if (reports.length === 0 && blob.uploaded) await t.del('blobs', key);
       else await t.put('blobs', { ...blob, reports });
     }
-    if (result.status === 'conflict') {
-      const order = await t.get('orders', [row.tech, row.order_id]);
-      if (order) await t.put('orders', { ...order, local: 'conflict' });
-    }
+    const order = await t.get('orders', [row.tech, row.order_id]);
+    if (order) await t.put('orders', { ...order, local: result.status === 'conflict' ? 'conflict' : 'sent' });
   });
 }
 

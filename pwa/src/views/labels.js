@@ -1,7 +1,7 @@
 /** French labels of codes shown on screens. */
 export const TYPES = { READING: 'Relevé d\'index', CUTOFF: 'Interruption et relevé', REMOVAL: 'Dépose de compteur',
   CLOSURE: 'Fermeture de branchement', INVESTIGATION: 'Enquête client' };
-export const LOCAL = { todo: 'À faire', draft: 'En cours', done: 'Terminé', conflict: 'Conflit' };
+export const LOCAL = { todo: 'À faire', draft: 'En cours', done: 'Terminé, à envoyer', sent: 'Envoyé', conflict: 'Conflit' };
 export const REMOVED = { cancelled: 'Annulé par le bureau', reassigned: 'Réaffecté', absent: 'Retiré de la tournée' };
 export const ROLES = { owner: 'Propriétaire', manager: 'Gestionnaire', agency: 'Agence', notary: 'Notaire',
   landlord: 'Bailleur social', customer: 'Client', requester: 'Demandeur' };

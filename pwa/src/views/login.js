@@ -4,7 +4,9 @@ import { validPin } from '../pin.js';
 
 export function renderLogin(root, app) {
   const error = el('p', { class: 'bad', role: 'alert' });
-  const login = el('input', { id: 'login', autocomplete: 'username', autocapitalize: 'none', required: true });
+  const expired = app.technicians.find((t) => t.needs_enrol);
+  const login = el('input', { id: 'login', autocomplete: 'username', autocapitalize: 'none', required: true,
+    value: expired ? expired.login : '' });
   const password = el('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const pin = el('input', { id: 'pin', type: 'password', inputmode: 'numeric', maxlength: 8, required: true });
   const pin2 = el('input', { id: 'pin2', type: 'password', inputmode: 'numeric', maxlength: 8, required: true });

@@ -10,7 +10,7 @@ function fact(term, value) {
 export function renderOrder(root, app, { order, draft, report }) {
   const meter = order.meter || {};
   const premises = order.premises || {};
-  const finished = ['done', 'conflict'].includes(order.local);
+  const finished = ['done', 'sent', 'conflict'].includes(order.local);
   const map = premises.lat != null ? `${premises.lat.toFixed(5)}, ${premises.lon.toFixed(5)}` : null;
   root.replaceChildren(
     el('p', {}, el('a', { href: '#/round', class: 'btn', text: '← Tournée' })),

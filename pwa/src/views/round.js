@@ -59,8 +59,16 @@ export function renderRound(root, app, { orders, status }) {
   const search = el('input', { id: 'search', type: 'search', placeholder: 'Rechercher : adresse, commune, n° d\'ordre, compteur',
     'aria-label': 'Rechercher', value: filters.q || '', oninput: () => { filters.q = search.value; draw(); } });
   const roads = [...new Set(orders.map((o) => street(o.premises?.address)).filter(Boolean))].sort();
+  const technician = app.technician || {};
+  const last = technician.last_sync_at ? new Date(technician.last_sync_at).toLocaleString('fr-FR') : 'jamais';
+  const stale = !technician.last_sync_at || Date.now() - Date.parse(technician.last_sync_at) > 24 * 3600e3;
   root.replaceChildren(
-    el('h1', { text: 'Ma tournée' }), readinessBanner(status),
+    el('h1', { text: 'Ma tournée' }),
+    technician.needs_enrol ? el('div', { class: 'ready bad', role: 'alert' },
+      'Session expirée : reconnectez-vous en ligne. Vos comptes-rendus restent sur la tablette. ',
+      el('button', { type: 'button', text: 'Se reconnecter', onclick: () => app.switchUser() })) : '',
+    readinessBanner(status),
+    el('p', { class: stale ? 'warn' : 'meta', id: 'last-sync', text: `Dernière synchronisation réussie : ${last}` }),
     el('div', { class: 'row' }, search,
       select('filter-state', 'Tous les états', Object.entries(LOCAL), 'state'),
       select('filter-type', 'Tous les types', Object.entries(TYPES), 'type'),
