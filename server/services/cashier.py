@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from ..errors import DomainError, IllegalTransition
 from ..extensions import db
 from ..models import Contract, Customer, Invoice, Payment, User
 from .audit import record
-from .invoices import get_invoice, in_scope
+from .invoices import get_invoice, in_scope, search_invoices
 
 SETTLEABLE = ("issued", "paid", "refunded")
 
@@ -32,18 +32,8 @@ class CounterView:
 
 
 def find_invoices(text: str, user: User, limit: int = 50) -> list[Invoice]:
-    """Issued invoices by invoice number, contract number or customer name."""
-    text = (text or "").strip()
-    if not text:
-        return []
-    like = f"%{text.lower()}%"
-    query = (select(Invoice).join(Contract, Invoice.contract_id == Contract.id)
-             .join(Customer, Invoice.customer_id == Customer.id)
-             .where(Invoice.state.in_(SETTLEABLE))
-             .where(or_(func.lower(Invoice.number) == text.lower(), func.lower(Contract.number) == text.lower(),
-                        func.lower(Customer.last_name).like(like)))
-             .order_by(Invoice.id.desc()).limit(limit))
-    return [invoice for invoice in db.session.scalars(query) if in_scope(user, invoice)]
+    """Issued invoices (to settle, settled) by invoice number, contract number or customer name."""
+    return search_invoices(text, user, states=SETTLEABLE, limit=limit) if (text or "").strip() else []
 
 
 def counter_view(invoice_id: int, user: User) -> CounterView:

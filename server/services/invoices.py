@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from ..errors import DomainError, IllegalTransition, NotFound
 from ..extensions import db
-from ..models import Commune, Contract, Dossier, Invoice, Meter, Reading, Tariff, Task, User
+from ..models import Commune, Contract, Customer, Dossier, Invoice, Meter, Reading, Tariff, Task, User
 from .audit import record
 from .counters import next_ref
 from .invoice_lines import ClosingFacts, Line, closing_lines, fr_date, is_credit_note, new_subscription_lines, total_of
@@ -186,6 +186,21 @@ def invoice_view(invoice_id: int, user: User) -> InvoiceView:
     if not in_scope(user, invoice):
         raise NotFound("Facture introuvable dans votre service.")
     return InvoiceView(invoice, db.session.get(Contract, invoice.contract_id))
+
+
+def search_invoices(text: str, user: User, *, states: tuple[str, ...] | None = None,
+                    limit: int = 50) -> list[Invoice]:
+    """Invoices of the user's utility by invoice number, contract number or customer name; the latest
+    ones when the text is empty."""
+    text = (text or "").strip().lower()
+    query = (select(Invoice).join(Contract, Invoice.contract_id == Contract.id)
+             .join(Customer, Invoice.customer_id == Customer.id).order_by(Invoice.id.desc()).limit(limit))
+    if states:
+        query = query.where(Invoice.state.in_(states))
+    if text:
+        query = query.where(or_(func.lower(Invoice.number) == text, func.lower(Contract.number) == text,
+                                func.lower(Customer.last_name).like(f"%{text}%")))
+    return [invoice for invoice in db.session.scalars(query) if in_scope(user, invoice)]
 
 
 def invoices_to_control(user: User) -> list[InvoiceView]:

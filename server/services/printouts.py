@@ -1,7 +1,7 @@
 """Printouts: the plain dataclasses of server.documents built from the database, and their PDFs."""
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..blobs import BlobStore
@@ -112,6 +112,16 @@ def invoice_pdf(invoice_id: int, *, user: User) -> tuple[str, bytes]:
     document = invoice_document(invoice)
     check_utility(user, document.utility)
     return f"{invoice.number}.pdf", render_invoice_pdf(document)
+
+
+def letters_to_print(user: User, limit: int = 100) -> list[tuple[Letter, DeliveryPoint | None]]:
+    """W19: the latest 1-70 letters (made by the timers) with their premises, in the user's utility."""
+    query = (select(Letter, DeliveryPoint).outerjoin(DeliveryPoint, Letter.delivery_point_id == DeliveryPoint.id)
+             .outerjoin(Commune, DeliveryPoint.commune_id == Commune.id)
+             .order_by(Letter.created_at.desc(), Letter.id.desc()).limit(limit))
+    if user.role != "admin" and user.utility:
+        query = query.where(or_(Commune.utility == user.utility, Commune.id.is_(None)))
+    return [(letter, point) for letter, point in db.session.execute(query)]
 
 
 def letter_pdf(letter_id: int, *, user: User) -> tuple[str, bytes]:

@@ -2,7 +2,7 @@
 import io
 from datetime import date
 
-from flask import current_app, request, send_file
+from flask import current_app, render_template, request, send_file
 from flask_login import current_user
 
 from ..blobs import DiskBlobStore
@@ -39,6 +39,12 @@ def orders_print():
 @roles_required("agent", "controller", "cashier", "admin")
 def invoice_pdf(invoice_id: int):
     return _pdf(printouts.invoice_pdf(invoice_id, user=current_user))
+
+
+@web_bp.route("/letters")
+@roles_required("agent", "admin")
+def letter_list():
+    return render_template("invoices/letters.html", letters=printouts.letters_to_print(current_user))
 
 
 @web_bp.route("/letters/<int:letter_id>/pdf")

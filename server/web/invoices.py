@@ -2,14 +2,14 @@
 draft -> checked -> issued, removal reports to look at) and the W21 list of unpaid closing invoices."""
 from datetime import datetime, timezone
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..documents.formats import money, number, price
 from ..services import invoices
 from . import web_bp
 from .access import roles_required
-from .billing_forms import RefuseInvoiceForm
+from .billing_forms import InvoiceSearchForm, RefuseInvoiceForm
 from .webforms import ConfirmForm
 
 CONTROLLERS = ("controller", "admin")
@@ -39,6 +39,14 @@ def _to_control(form=None):
     for messages in (form.errors.values() if form is not None else ()):
         flash(" ".join(messages), "error")
     return redirect(url_for("web.invoice_control"))
+
+
+@web_bp.route("/invoices")
+@roles_required("agent", "controller", "cashier", "admin")
+def invoice_list():
+    form = InvoiceSearchForm(request.args)
+    found = invoices.search_invoices(form.q.data if form.validate() else "", current_user)
+    return render_template("invoices/list.html", form=form, invoices=found, labels=invoices.STATE_LABELS)
 
 
 @web_bp.route("/invoices/<int:invoice_id>")

@@ -8,6 +8,8 @@ NAVIGATION = [
     ("/dossiers", "Dossiers", ("agent", "chief", "controller", "admin")),
     ("/orders", "Ordres", ("agent", "chief", "controller", "admin")),
     ("/tasks", "Tâches", ("agent", "chief", "controller", "cashier", "admin")),
+    ("/invoices", "Factures", ("agent", "controller", "cashier", "admin")),
+    ("/letters", "Courriers", ("agent", "admin")),
     ("/invoices/control", "Contrôle factures", ("controller", "admin")),
     ("/cashier", "Guichet", ("cashier", "admin")),
     ("/invoices/overdue", "Impayés clôture", ("agent", "controller", "cashier", "admin")),

@@ -22,6 +22,8 @@ ROUTES = [  # (method, path template, roles allowed)
     ("GET", "/orders/print?date={today}", {"agent", "chief", "admin"}),
     ("GET", "/invoices/{invoice}/pdf", {"agent", "controller", "cashier", "admin"}),
     ("GET", "/letters/{letter}/pdf", {"agent", "admin"}),
+    ("GET", "/letters", {"agent", "admin"}),
+    ("GET", "/invoices?q=FA", {"agent", "controller", "cashier", "admin"}),
     ("GET", "/reports/{report}/pdf", {"agent", "chief", "controller", "admin"}),
     ("GET", "/invoices/{invoice}", {"agent", "controller", "cashier", "admin"}),
     ("GET", "/invoices/control", {"controller", "admin"}),
@@ -103,12 +105,19 @@ def test_batch_print_of_the_day_holds_every_order_of_the_utility(office, world, 
     assert office("agent.elec").get("/orders/print?date=demain").status_code == 422
 
 
+def test_E8_invoice_list_finds_the_balance_by_number(office, world):
+    page = office("agent.elec").get(f"/invoices?q={world['invoice_number']}").get_data(as_text=True)
+    assert world["invoice_number"] in page and "brouillon" in page
+    assert world["invoice_number"] not in office("agent.eau").get("/invoices").get_data(as_text=True)
+
+
 def test_E8_invoice_pdf_is_the_draft_balance(office, world):
     text = pdf_text(office("controle").get(f"/invoices/{world['invoice']}/pdf"))
     assert "Facture de solde" in text and world["invoice_number"] in text and "PROJET" in text
 
 
 def test_W19_letter_pdf(office, world):
+    assert f"/letters/{world['letter']}/pdf" in office("agent.elec").get("/letters").get_data(as_text=True)
     text = pdf_text(office("agent.elec").get(f"/letters/{world['letter']}/pdf"))
     assert "M. et Mme le Nouvel Occupant" in text and "Courrier 1-70" in text
 
