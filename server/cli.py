@@ -117,22 +117,20 @@ def tick_command(now_text: str | None):
     click.echo(f"Échéances au {now.isoformat(timespec='minutes')} — {summary}.")
 
 
-def _start_periodic_tick(app: Flask) -> None:
-    """Embedded default: a daemon thread runs the timers every TICK_INTERVAL_SECONDS (serve's default
-    300 s; TOURNEE_TICK_INTERVAL=0 turns it off where cron runs `tournee tick`)."""
+def _start_periodic_tick(app: Flask):
+    """Embedded default: a daemon thread runs the timers every TICK_INTERVAL_SECONDS (300 s by default;
+    TOURNEE_TICK_INTERVAL=0 turns it off where cron runs `tournee tick`). Returns the thread's stop event."""
     import logging
     import threading
-    import time
     from datetime import timezone
-    interval = app.config.get("TICK_INTERVAL_SECONDS")
-    interval = 300 if interval is None else int(interval)
+    interval = float(app.config.get("TICK_INTERVAL_SECONDS") or 0)
     if interval <= 0:
-        return
+        return None
+    stop = threading.Event()
 
     def loop():
         from .services.timelines import tick
-        while True:
-            time.sleep(interval)
+        while not stop.wait(interval):
             with app.app_context():
                 try:
                     tick(datetime.now(timezone.utc), calendar=app.config.get("BUSINESS_CALENDAR"))
@@ -141,3 +139,4 @@ def _start_periodic_tick(app: Flask) -> None:
                 finally:
                     db.session.remove()
     threading.Thread(target=loop, name="tournee-tick", daemon=True).start()
+    return stop
