@@ -85,6 +85,8 @@ class SqlSyncStore:
             self.session.commit()
         except IntegrityError:
             self.session.rollback()
+            if self.find_report(new.uuid) is None:  # another constraint: a real error, not a race
+                raise
             raise DuplicateReport(new.uuid) from None
         return StoredReport(report_id, new.uuid, new.content_hash, new.complete, new.conflict,
                             new.received_at, new.blob_hashes)
