@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 07:29:21.478632
 
 """
 from alembic import op
@@ -233,12 +232,14 @@ def upgrade():
     sa.Column('technician_id', sa.Integer(), nullable=True),
     sa.Column('device_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=32), nullable=False),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
     sa.Column('details', sa.Text(), nullable=True),
     sa.Column('content', sa.JSON(), nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_quarantined_reports_device_id_devices')),
     sa.ForeignKeyConstraint(['technician_id'], ['users.id'], name=op.f('fk_quarantined_reports_technician_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_quarantined_reports'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quarantined_reports')),
+    sa.UniqueConstraint('uuid', 'content_sha256', 'reason', name='uq_quarantined_reports_content')
     )
     with op.batch_alter_table('quarantined_reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quarantined_reports_uuid'), ['uuid'], unique=False)
@@ -410,6 +411,7 @@ def upgrade():
         batch_op.create_index('ix_orders_assignee_seq', ['assignee_id', 'change_seq'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_delivery_point_id'), ['delivery_point_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_dossier_id'), ['dossier_id'], unique=False)
+        batch_op.create_index('ix_orders_previous_seq', ['previous_assignee_id', 'change_seq'], unique=False)
         batch_op.create_index('ix_orders_state_planned', ['state', 'planned_date'], unique=False)
 
     op.create_table('tasks',
@@ -466,11 +468,16 @@ def upgrade():
     sa.Column('content_sha256', sa.String(length=64), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('flags', sa.JSON(), nullable=False),
+    sa.Column('conflict', sa.String(length=16), nullable=True),
     sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('review_note', sa.Text(), nullable=True),
     sa.CheckConstraint("outcome IN ('done', 'absent', 'no_access', 'refused', 'anomaly')", name=op.f('ck_reports_outcome_allowed')),
     sa.CheckConstraint("state IN ('awaiting_blobs', 'received', 'countersigned', 'accepted', 'rejected')", name=op.f('ck_reports_state_allowed')),
     sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_reports_device_id_devices')),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_reports_order_id_orders')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_reports_reviewed_by_id_users')),
     sa.ForeignKeyConstraint(['technician_id'], ['users.id'], name=op.f('fk_reports_technician_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reports')),
     sa.UniqueConstraint('uuid', name=op.f('uq_reports_uuid'))
@@ -479,11 +486,55 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_reports_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reports_technician_id'), ['technician_id'], unique=False)
 
+    op.create_table('countersignatures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('version_number', sa.Integer(), nullable=False),
+    sa.Column('chief_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('device_id', sa.Integer(), nullable=True),
+    sa.Column('signature', sa.JSON(), nullable=False),
+    sa.Column('device_time', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('signed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('seal_sha256', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['chief_id'], ['users.id'], name=op.f('fk_countersignatures_chief_id_users')),
+    sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_countersignatures_device_id_devices')),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_countersignatures_report_id_reports')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_countersignatures'))
+    )
+    with op.batch_alter_table('countersignatures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_countersignatures_report_id'), ['report_id'], unique=False)
+
+    op.create_table('report_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_report_versions_author_id_users')),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_report_versions_report_id_reports')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_versions')),
+    sa.UniqueConstraint('report_id', 'number', name='uq_report_versions_number')
+    )
+    with op.batch_alter_table('report_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_versions_report_id'), ['report_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('report_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_versions_report_id'))
+
+    op.drop_table('report_versions')
+    with op.batch_alter_table('countersignatures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_countersignatures_report_id'))
+
+    op.drop_table('countersignatures')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reports_technician_id'))
         batch_op.drop_index(batch_op.f('ix_reports_order_id'))
@@ -500,6 +551,7 @@ def downgrade():
     op.drop_table('tasks')
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_state_planned')
+        batch_op.drop_index('ix_orders_previous_seq')
         batch_op.drop_index(batch_op.f('ix_orders_dossier_id'))
         batch_op.drop_index(batch_op.f('ix_orders_delivery_point_id'))
         batch_op.drop_index('ix_orders_assignee_seq')
