@@ -64,7 +64,8 @@ def invoice_control():
                            form=ConfirmForm(), refuse_form=RefuseInvoiceForm())
 
 
-@web_bp.route("/invoices/<int:invoice_id>/<any(check, issue):step>", methods=["POST"])
+@web_bp.route("/invoices/<int:invoice_id>/check", methods=["POST"], defaults={"step": "check"})
+@web_bp.route("/invoices/<int:invoice_id>/issue", methods=["POST"], defaults={"step": "issue"})
 @roles_required(*CONTROLLERS)
 def invoice_control_step(invoice_id: int, step: str):
     form = ConfirmForm()
