@@ -20,6 +20,7 @@ from .blobs import BlobStore
 from .extensions import db
 from .models import AuditEntry, DeliveryPoint, Meter, Order, QuarantinedReport, Reading, Report
 from .services.audit import record
+from .services.counters import current_value
 
 INACTIVE_STATES = ("cancelled", "closed")
 # The hot path of a push: constant Core statements, compiled once, values bound at execution.
@@ -142,7 +143,11 @@ class SqlSyncStore:
 
     def order_changes(self, technician_id: int, after_seq: int, limit: int,
                       with_tombstones: bool) -> list[Change]:
-        held = and_(Order.assignee_id == technician_id, Order.change_seq > after_seq, Order.state != "cancelled")
+        # Only changes up to the committed counter: every one of them is committed (they are handed out
+        # under the counter's row lock), so the two queries below agree even while the office writes.
+        ceiling = current_value("orders")
+        held = and_(Order.assignee_id == technician_id, Order.change_seq > after_seq, Order.change_seq <= ceiling,
+                    Order.state != "cancelled")
         if not with_tombstones:
             held = and_(held, Order.state.not_in(INACTIVE_STATES))
         rows = self.session.scalars(
@@ -152,15 +157,16 @@ class SqlSyncStore:
                      selectinload(Order.meter))).all()
         changes = [Change(o.change_seq, o.id, order=wire_order(o, self.now.date())) for o in rows]
         if with_tombstones:
-            changes += self._tombstones(technician_id, after_seq, limit)
+            changes += self._tombstones(technician_id, after_seq, ceiling, limit)
         return sorted(changes, key=lambda c: c.seq)[:limit]
 
-    def _tombstones(self, technician_id: int, after_seq: int, limit: int) -> list[Change]:
+    def _tombstones(self, technician_id: int, after_seq: int, ceiling: int, limit: int) -> list[Change]:
         cancelled = and_(Order.assignee_id == technician_id, Order.state == "cancelled")
         moved = and_(Order.previous_assignee_id == technician_id,
                      or_(Order.assignee_id.is_(None), Order.assignee_id != technician_id))
         rows = self.session.execute(
-            select(Order.id, Order.change_seq, Order.state).where(Order.change_seq > after_seq, or_(cancelled, moved))
+            select(Order.id, Order.change_seq, Order.state)
+            .where(Order.change_seq > after_seq, Order.change_seq <= ceiling, or_(cancelled, moved))
             .order_by(Order.change_seq).limit(limit)).all()
         return [Change(r.change_seq, r.id, tombstone="cancelled" if r.state == "cancelled" else "reassigned")
                 for r in rows]
