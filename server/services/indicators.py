@@ -85,10 +85,11 @@ def monthly_indicators(dossiers: list[DossierFacts], months: list[date], today: 
     return [row for row in rows.values() if row.requested or row.resolved or row.open_over_limit]
 
 
-def totals_by_month(rows: list[MonthRow]) -> list[MonthRow]:
-    totals: dict[date, MonthRow] = {}
+def totals_by_month(rows: list[MonthRow], months: list[date]) -> list[MonthRow]:
+    """All communes together, one row per month of the period (empty months included)."""
+    totals = {month: MonthRow(month, "", "Toutes communes") for month in months}
     for row in rows:
-        total = totals.setdefault(row.month, MonthRow(row.month, "", "Toutes communes"))
+        total = totals[row.month]
         total.requested += row.requested
         total.resolved += row.resolved
         total.open_over_limit += row.open_over_limit
@@ -110,7 +111,7 @@ def indicators(user: User, *, today: date, months: int = 12) -> tuple[list[Month
     """(rows per month and commune, totals per month), most recent month last."""
     starts = month_starts(today, months)
     rows = monthly_indicators(departure_dossiers(user, starts[0], today), starts, today)
-    return rows, totals_by_month(rows)
+    return rows, totals_by_month(rows, starts)
 
 
 def indicators_csv(rows: list[MonthRow]) -> bytes:

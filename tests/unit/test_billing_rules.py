@@ -47,7 +47,8 @@ def test_W23_requested_resolved_and_open_beyond_30_days_per_commune_and_month():
                 facts(date(2026, 9, 28)),                                   # open 33 days at 31/10
                 facts(date(2026, 10, 5), "cancelled", date(2026, 10, 6)),
                 facts(date(2026, 10, 12), code="BJ-COT", name="Cotonou")]
-    rows = monthly_indicators(dossiers, month_starts(date(2026, 11, 10), 3), today=date(2026, 11, 10))
+    months = month_starts(date(2026, 11, 10), 4)
+    rows = monthly_indicators(dossiers, months, today=date(2026, 11, 10))
     by = {(r.month.month, r.commune_code): r for r in rows}
     sep, octo, nov = by[(9, "33063")], by[(10, "33063")], by[(11, "33063")]
     assert (sep.requested, sep.resolved, sep.open_over_limit) == (3, 1, 0)
@@ -55,7 +56,7 @@ def test_W23_requested_resolved_and_open_beyond_30_days_per_commune_and_month():
     assert (octo.requested, octo.resolved, octo.open_over_limit) == (1, 1, 1)
     assert (nov.requested, nov.resolved, nov.open_over_limit) == (0, 0, 1) and nov.rate is None
     assert (11, "BJ-COT") not in by  # 29 days on 10/11: not yet beyond 30, and nothing else that month
-    assert [t.requested for t in totals_by_month(rows)] == [3, 2, 0]
+    assert [t.requested for t in totals_by_month(rows, months)] == [0, 3, 2, 0]  # August: empty, still shown
 
 
 def test_W23_months_run_back_from_today():
