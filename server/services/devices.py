@@ -83,7 +83,7 @@ def revoke_device(device_id: int, *, by: User, now: datetime, from_device: int |
 def record_telemetry(device: Device, headers, now: datetime) -> None:
     """Last sync time and what the tablet says of itself (malformed values are ignored).
 
-    Written at most once a minute unless a value changed, so a burst of pushes costs no writes."""
+    Written at most once a minute unless the app version changed, so a burst of pushes costs no writes."""
     values = {}
     version = headers.get("X-Tournee-App-Version")
     if version:
@@ -95,8 +95,8 @@ def record_telemetry(device: Device, headers, now: datetime) -> None:
             values[column] = int(raw)
     last = as_utc(device.last_sync_at)
     fresh = last is not None and (now - last).total_seconds() < TELEMETRY_QUIET_SECONDS
-    if fresh and all(getattr(device, k) == v for k, v in values.items()):
-        return
+    if fresh and values.get("app_version", device.app_version) == device.app_version:
+        return  # queue depth and storage may lag a minute; a new app version shows at once
     db.session.execute(update(Device).where(Device.id == device.id).values(last_sync_at=now, **values))
     db.session.commit()
 
