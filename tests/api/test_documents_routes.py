@@ -128,6 +128,23 @@ def test_E7_report_pdf_has_the_countersignature_and_a_seal_that_verifies(office,
     assert "vérifié" in text and "Photo non encore reçue" in text
 
 
+def test_E7_report_pdf_embeds_the_photo_from_the_blob_store(office, world, sqlite_demo_app):
+    import hashlib
+    from PIL import Image
+    from server.blobs import DiskBlobStore
+    out = io.BytesIO()
+    Image.new("RGB", (120, 90), (30, 120, 200)).save(out, format="JPEG")
+    sha = hashlib.sha256(out.getvalue()).hexdigest()
+    with sqlite_demo_app.app_context():
+        DiskBlobStore(sqlite_demo_app.config["BLOB_DIR"], 10**7).save(sha, io.BytesIO(out.getvalue()))
+        report_id = store_report(db.session.get(Order, world["order"]), answers={"index": 12}, photo=sha).id
+    response = office("agent.elec").get(f"/reports/{report_id}/pdf")
+    text = pdf_text(response)
+    assert "N° de série du compteur" in text and "Photo non encore reçue" not in text
+    assert sum(len(p.images) for p in PdfReader(io.BytesIO(response.data)).pages) == 1
+    assert "pas encore contresigné" in text
+
+
 def test_E11_report_pdf_of_a_tampered_report_says_so(office, world, sqlite_demo_app):
     from server.models import Report
     with sqlite_demo_app.app_context():
