@@ -29,6 +29,8 @@ def order_pdf(order_id: int):
 @roles_required("agent", "chief", "admin")
 def orders_print():
     form = PrintDayForm(request.args)
+    if "date" not in request.args:
+        return render_template("invoices/print_orders.html", form=form)
     if not form.validate():
         raise DomainError("Indiquez le jour à imprimer au format AAAA-MM-JJ.", form.errors)
     day: date = form.date.data

@@ -10,6 +10,7 @@ NAVIGATION = [
     ("/tasks", "Tâches", ("agent", "chief", "controller", "cashier", "admin")),
     ("/invoices", "Factures", ("agent", "controller", "cashier", "admin")),
     ("/letters", "Courriers", ("agent", "admin")),
+    ("/orders/print", "Impression", ("agent", "chief", "admin")),
     ("/invoices/control", "Contrôle factures", ("controller", "admin")),
     ("/cashier", "Guichet", ("cashier", "admin")),
     ("/invoices/overdue", "Impayés clôture", ("agent", "controller", "cashier", "admin")),

@@ -20,6 +20,7 @@ LOGINS = {"agent": "agent.elec", "chief": "chef.elec", "technician": "tech.elec1
 ROUTES = [  # (method, path template, roles allowed)
     ("GET", "/orders/{order}/pdf", {"agent", "chief", "admin"}),
     ("GET", "/orders/print?date={today}", {"agent", "chief", "admin"}),
+    ("GET", "/orders/print", {"agent", "chief", "admin"}),
     ("GET", "/invoices/{invoice}/pdf", {"agent", "controller", "cashier", "admin"}),
     ("GET", "/letters/{letter}/pdf", {"agent", "admin"}),
     ("GET", "/letters", {"agent", "admin"}),
@@ -103,6 +104,7 @@ def test_batch_print_of_the_day_holds_every_order_of_the_utility(office, world, 
     assert len(reader.pages) == len(expected) >= 1
     assert world["order_ref"] in "".join(p.extract_text() for p in reader.pages)
     assert office("agent.elec").get("/orders/print?date=demain").status_code == 422
+    assert 'type="date"' in office("chef.elec").get("/orders/print").get_data(as_text=True)
 
 
 def test_E8_invoice_list_finds_the_balance_by_number(office, world):
