@@ -17,7 +17,7 @@ def absorb_synced_reports(now: datetime) -> int:
     handled = 0
     for report in db.session.scalars(select(Report).where(Report.state == "received")):
         if _order_state(report) == "assigned":
-            set_order_state(report.order_id, "reported")
+            set_order_state(report.order_id, "reported", user=None, now=now)
             open_return_task(db.session.get(Order, report.order_id), now)
         tablet = report.content.get("countersignature")
         if tablet and not countersignatures_of(report) and not flagged(report, "countersignature_invalid"):

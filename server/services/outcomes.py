@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Contract, Customer, DeliveryPoint, Dossier, DossierEvent, Order, Reading, Report, Task, User
+from ..models import Contract, Customer, Dossier, DossierEvent, Order, Reading, Report, Task, User
 from .audit import record
 from .counters import next_ref
 from .orders import issue_order
@@ -68,6 +68,7 @@ def record_field_reading(order: Order, index: int, day: date, content: dict, now
     photos = [a["sha256"] for a in content.get("attachments") or [] if a.get("kind") == "photo"]
     db.session.add(Reading(meter_id=order.meter_id, read_on=day, index=index, source="agent",
                            photo_sha256=photos[0] if photos else None, created_at=now))
+    record("record_reading", "meter", order.meter_id, at=now, index=index, read_on=day.isoformat(), order=order.ref)
     if order.meter is not None:
         order.meter.last_seen_on = day
     return f"Index {index} du {day.strftime('%d/%m/%Y')} enregistré (source agent)."
@@ -79,8 +80,7 @@ def not_done_outcome(report: Report, order: Order, content: dict, *, user: User,
     kind, title = {"no_access": ("appointment", "Prendre rendez-vous : compteur inaccessible (W12)"),
                    "absent": ("appointment", "Prendre rendez-vous : client absent (W12)")}.get(
         content.get("outcome"), ("field_anomaly", f"Analyser le compte-rendu {order.ref} : {content.get('outcome')}"))
-    db.session.add(Task(dossier_id=dossier.id if dossier else None, kind=kind, title=title, role="agent",
-                        due_on=now.date()))
+    open_task(dossier.id if dossier else None, kind, title, role="agent", user=user, now=now)
     return [title]
 
 
@@ -135,6 +135,7 @@ def close_departure_on_reading(order, contract, *, index, day, user, now) -> lis
             dep.data = {**(dep.data or {}), "closing_deferred": {"index": index, "read_on": day.isoformat(),
                                                                  "travel_fee": order.travel_fee, "waiting_for": pending.ref}}
             note(dep, "closing_deferred", f"Arrêt de compte différé : intervention {pending.ref} programmée (W17).", user, now)
+            record("defer_closing", "dossier", dep.id, user=user, at=now, waiting_for=pending.ref)
         return [f"Arrêt de compte différé tant que l'intervention {pending.ref} est programmée (W17)."]
     return closings.terminate_on_field_reading(contract, index=index, read_on=day, travel_fee=order.travel_fee,
                                                dossier=dep, user=user, now=now)
@@ -170,8 +171,8 @@ def issue_removal_order_when_due(order: Order, contract: Contract, *, user: User
 def removal_rules(report, order, content, *, day, index, user, now) -> list[str]:
     """E11: the removal report goes to invoice-reliability control; contract fully terminated, point freed."""
     remarks = " — ".join(str(r) for r in (premises_remark_label(content), answer(content, "remarks")) if r)
-    db.session.add(Task(dossier_id=order.dossier_id, kind="removal_control", role="controller", due_on=now.date(),
-                        title=f"Contrôler le compte-rendu de dépose {order.ref}" + (f" — {remarks}" if remarks else "")))
+    open_task(order.dossier_id, "removal_control", f"Contrôler le compte-rendu de dépose {order.ref}"
+              + (f" — {remarks}" if remarks else ""), role="controller", user=user, now=now)
     effects = ["Compte-rendu de dépose transmis au contrôle fiabilité factures (E11)."]
     contract = contract_of(order)
     if contract is not None and meter_removed_at_termination(contract.voltage):  # E12: an MT meter is not removed
@@ -214,8 +215,8 @@ def investigation_rules(report, order, content, *, day, index, user, now) -> lis
         return welcome_new_occupant(order, answer(content, "new_occupant", "person") or {}, user=user, now=now)
     dsi = dossier_of(order, "DSI")
     if dsi is not None:
-        db.session.add(Task(dossier_id=dsi.id, kind="call_customer", role="agent", due_on=now.date(),
-                            title="Client sortant trouvé sur place : le rappeler pour la résiliation (W8)"))
+        open_task(dsi.id, "call_customer", "Client sortant trouvé sur place : le rappeler pour la résiliation (W8)",
+                  role="agent", user=user, now=now)
     return ["Client sortant trouvé sur place : tâche de rappel créée (W8)."]
 
 
@@ -235,6 +236,7 @@ def welcome_new_occupant(order: Order, occupant: dict, *, user: User, now: datet
                         email=occupant.get("email"), postal_address=order.point.address)
     db.session.add(prospect)
     db.session.flush()
+    record("create_prospect", "customer", prospect.id, user=user, at=now, from_order=order.ref)
     asi = Dossier(ref=next_ref("ASI"), type="ASI", branch="field", state="open", customer_id=prospect.id,
                   utility=order.point.commune.utility, delivery_point_id=order.delivery_point_id,
                   requested_on=now.date(), step="field", data={"from_order": order.ref})
@@ -245,6 +247,14 @@ def welcome_new_occupant(order: Order, occupant: dict, *, user: User, now: datet
     return [f"Prospect {name} créé, dossier {asi.ref} (arrivée, information du terrain) ouvert (W8)."]
 
 
+def open_task(dossier_id: int | None, kind: str, title: str, *, role: str, user: User | None, now: datetime) -> Task:
+    task = Task(dossier_id=dossier_id, kind=kind, title=title[:200], role=role, due_on=now.date(), created_at=now)
+    db.session.add(task)
+    db.session.flush()
+    record("open_task", "task", task.id, user=user, at=now, kind=kind, role=role)
+    return task
+
+
 def note(dossier: Dossier, kind: str, message: str, user: User | None, now: datetime) -> None:
     db.session.add(DossierEvent(dossier_id=dossier.id, at=now, kind=kind, message=message,
                                 user_id=user.id if user else None))
@@ -253,8 +263,9 @@ def note(dossier: Dossier, kind: str, message: str, user: User | None, now: date
 def open_return_task(order: Order, now: datetime) -> None:
     """W10: an order realised in the field has a return task until the back office treats its report."""
     if order.dossier_id and not _return_task(order):
-        db.session.add(Task(dossier_id=order.dossier_id, kind="intervention_return", role="agent", due_on=now.date(),
-                            title=f"Traiter le retour d'intervention {order.ref}", outcome=order.ref))
+        task = open_task(order.dossier_id, "intervention_return", f"Traiter le retour d'intervention {order.ref}",
+                         role="agent", user=None, now=now)
+        task.outcome = order.ref  # which order's return it is (W10)
 
 
 def finish_return_task(order: Order, *, now: datetime) -> None:
@@ -262,11 +273,10 @@ def finish_return_task(order: Order, *, now: datetime) -> None:
     task = _return_task(order)
     if task is not None and task.state == "open":
         task.state, task.done_at = "done", now
+        record("finish_task", "task", task.id, at=now, kind=task.kind)
 
 
 def _return_task(order: Order) -> Task | None:
     return db.session.scalar(select(Task).where(Task.dossier_id == order.dossier_id,
                                                 Task.kind == "intervention_return", Task.outcome == order.ref))
 
-
-__all__ = ["apply_report_outcome", "open_return_task", "finish_return_task", "DeliveryPoint"]

@@ -252,16 +252,18 @@ def countersign_report(report_id: int, *, chief: User, signature: dict, now: dat
     db.session.refresh(report)
     cs.seal_sha256 = seal_sha256(seal_facts_of(report, cs))
     report.state = "countersigned"
-    set_order_state(report.order_id, "countersigned")
+    set_order_state(report.order_id, "countersigned", user=chief, now=now)
     record("countersign_report", "report", report.id, user=chief, device_id=device_id, at=now,
            seal_sha256=cs.seal_sha256, version=cs.version_number, channel=channel)
     db.session.commit()
     return cs
 
 
-def set_order_state(order_id: int, state: str) -> None:
+def set_order_state(order_id: int, state: str, *, user: User | None, now: datetime) -> None:
+    """The order follows its report (reported, countersigned); the tablet sees it at its next pull."""
     order = db.session.get(Order, order_id)
     if order.state not in ("cancelled", "closed") and order.state != state:
+        record("order_state", "order", order.id, user=user, at=now, before=order.state, after=state)
         order.state = state
         touch_order(order)
 
@@ -281,7 +283,7 @@ def correct_report(report_id: int, *, author: User, answers: dict, reason: str, 
     db.session.add(version)
     if report.state == "countersigned":
         report.state = "received"
-        set_order_state(report.order_id, "reported")
+        set_order_state(report.order_id, "reported", user=author, now=now)
     record("correct_report", "report", report.id, user=author, at=now, version=version.number, reason=reason,
            changed=sorted(answers))
     db.session.commit()
