@@ -189,3 +189,20 @@ def meter_removed_at_termination(voltage: str | None) -> bool:
 def removal_due(voltage: str | None, end_on: date | None, today: date) -> bool:
     """E10: the removal order is issued by itself on the termination date (never for MT, E12)."""
     return meter_removed_at_termination(voltage) and end_on is not None and end_on <= today
+
+
+@dataclass
+class ContestedBilling:
+    """W20: what a customer's contest of the billing that went on after they left leads to."""
+    backdate: bool
+    cancel_invoices: list[int] = field(default_factory=list)
+
+
+def contested_billing_outcome(reported_on: date | None, invoices: list[tuple[int, date | None, str]]) -> ContestedBilling:
+    """W20: everything is owed until the departure was reported and paid invoices are not refunded; but if
+    we failed to terminate when told (`reported_on`), the invoices issued since are cancelled and the
+    termination is backdated to the real date and index. `invoices` are (id, issued on, state)."""
+    if reported_on is None:
+        return ContestedBilling(backdate=False)
+    return ContestedBilling(backdate=True, cancel_invoices=[
+        iid for iid, issued_on, state in invoices if state != "cancelled" and issued_on and issued_on >= reported_on])

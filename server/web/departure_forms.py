@@ -22,9 +22,10 @@ def _text(label: str, size: int = 200, *validators):
 class WaterDepartureForm(FlaskForm):
     kind = RadioField("Type de demande", default="immediate", validators=[DataRequired("Choisir le type de demande.")],
                       choices=options([("announced", "Départ annoncé à l'avance (dossier DSI)"),
-                               ("immediate", "Départ immédiat (le client part ou est parti, index connu)"),
-                               ("unannounced", "Départ non signalé (client parti sans prévenir, aucun nouvel occupant)"),
-                               ("newcomer", "Départ signalé par le nouvel occupant (mutation)")]))
+                                       ("immediate", "Départ immédiat (le client part ou est parti, index connu)"),
+                                       ("unannounced", "Départ non signalé (client parti sans prévenir, aucun nouvel occupant)"),
+                                       ("newcomer", "Départ signalé par le nouvel occupant (mutation)"),
+                                       ("contest", "Contestation de la facturation poursuivie après le départ")]))
     departure_on = DateField("Date de départ (prévisionnelle, ou de l'état des lieux / remise des clés / vente)",
                              validators=OPTIONAL_DATE)
     index = IntegerField("Index de départ communiqué par le client", validators=[Optional(), NumberRange(min=0)])

@@ -265,3 +265,36 @@ def test_W12_no_access_in_individual_house_allows_curb_stop_closure_contract_sta
     order = order_curb_stop_closure(dep.id, user=user("agent.eau"), now=at(today()))
     assert (order.type, c.state) == ("CLOSURE", "terminating")
     assert "bouche à clé" in order.instructions
+
+
+def test_W10_confirm_terminates_closes_the_dsi_and_finishes_its_analysis_task(sqlite_world):
+    planned = today() - days(31)
+    c = contract("AB00000005")
+    dsi = record_water_departure(c.id, WaterDeparture(kind="announced", departure_on=planned, email="a@b.fr",
+                                                      mobile="06"), user=user("agent.eau"), now=at(planned))
+    tick(at(today()), calendar=CAL)
+    [task] = tasks_of(dsi.id)
+    dep = immediate("AB00000005", departure_on=today(), index=3790, dsi_id=dsi.id)
+    assert (dep.state, dsi.state, task.state, c.state) == ("closed", "closed", "done", "terminated")
+
+
+def test_W20_contest_when_we_missed_the_termination_cancels_invoices_and_backdates(sqlite_world):
+    c = contract("AB00000005")
+    told_on = today() - days(60)
+    record_water_departure(c.id, WaterDeparture(kind="announced", departure_on=told_on + days(5), email="a@b.fr",
+                                                mobile="06"), user=user("agent.eau"), now=at(told_on))
+    late = Invoice(number="FP-TEST-1", kind="periodic", state="paid", contract_id=c.id, customer_id=c.customer_id,
+                   issued_on=told_on + days(30), total=80)
+    db.session.add(late)
+    db.session.commit()
+    req = WaterDeparture(kind="contest", departure_on=told_on + days(5), index=3760)
+    dep = record_water_departure(c.id, req, user=user("agent.eau"), now=at(today()))
+    assert (late.state, c.state, c.end_on, dep.state) == ("cancelled", "terminated", told_on + days(5), "closed")
+
+
+def test_W20_contest_without_earlier_report_keeps_invoices_and_ends_on_the_call_day(sqlite_world):
+    c = contract("AB00000005")
+    req = WaterDeparture(kind="contest", departure_on=today() - days(40), index=10)
+    dep = record_water_departure(c.id, req, user=user("agent.eau"), now=at(today()))
+    assert dep.data["end_on"] == today().isoformat() and c.state == "terminating"
+    assert any("W20" in e.message for e in dep.events)

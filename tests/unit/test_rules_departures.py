@@ -165,3 +165,12 @@ def test_E12_mt_meter_is_not_removed():
     assert not rules.meter_removed_at_termination("MT")
     assert rules.meter_removed_at_termination("BT")
     assert not rules.removal_due("MT", TODAY, TODAY)
+
+
+def test_W20_contested_billing_is_owed_until_reported_unless_we_missed_the_termination():
+    invoices = [(1, date(2026, 6, 1), "paid"), (2, date(2026, 9, 1), "issued"), (3, date(2026, 10, 1), "paid"),
+                (4, date(2026, 10, 5), "cancelled")]
+    kept = rules.contested_billing_outcome(None, invoices)
+    assert (kept.backdate, kept.cancel_invoices) == (False, [])  # paid invoices are not refunded
+    missed = rules.contested_billing_outcome(date(2026, 8, 15), invoices)
+    assert (missed.backdate, missed.cancel_invoices) == (True, [2, 3])
