@@ -2,17 +2,18 @@
 decides. Called by services.decisions.accept_report inside its transaction (it commits)."""
 from datetime import date, datetime
 
+from forms import get_definition
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Contract, Customer, Dossier, DossierEvent, Order, Reading, Report, Task, User
+from ..models import Contract, Customer, Dossier, Order, Reading, Report, Task, User
 from .audit import record
-from .counters import next_ref
-from .orders import issue_order
-from forms import get_definition
-
 from . import closings
 from .departure_rules import meter_removed_at_termination, removal_due
+from .dossiers import add_event, open_dossier
+from .terminations import open_arrival
+from .water_departures import WaterDeparture, successor_of
+from .orders import issue_order
 
 FIELD_VISITS = ("READING", "CLOSURE", "INVESTIGATION", "CUTOFF")
 OPEN_ORDER_STATES = ("issued", "assigned", "reported", "countersigned")
@@ -58,7 +59,7 @@ def resume_deferred_closing(order: Order, *, index: int | None, day: date, user:
     dep.data = {k: v for k, v in dep.data.items() if k != "closing_deferred"}
     if not isinstance(index, int):
         index, day = deferred["index"], date.fromisoformat(deferred["read_on"])
-    note(dep, "closing_resumed", f"Intervention {order.ref} réalisée : arrêt de compte repris (W17).", user, now)
+    add_event(dep, "closing_resumed", f"Intervention {order.ref} réalisée : arrêt de compte repris (W17).", user, now)
     return closings.terminate_on_field_reading(contract, index=index, read_on=day, user=user, now=now,
                                                travel_fee=bool(deferred.get("travel_fee")), dossier=dep)
 
@@ -134,7 +135,7 @@ def close_departure_on_reading(order, contract, *, index, day, user, now) -> lis
         if dep is not None:
             dep.data = {**(dep.data or {}), "closing_deferred": {"index": index, "read_on": day.isoformat(),
                                                                  "travel_fee": order.travel_fee, "waiting_for": pending.ref}}
-            note(dep, "closing_deferred", f"Arrêt de compte différé : intervention {pending.ref} programmée (W17).", user, now)
+            add_event(dep, "closing_deferred", f"Arrêt de compte différé : intervention {pending.ref} programmée (W17).", user, now)
             record("defer_closing", "dossier", dep.id, user=user, at=now, waiting_for=pending.ref)
         return [f"Arrêt de compte différé tant que l'intervention {pending.ref} est programmée (W17)."]
     return closings.terminate_on_field_reading(contract, index=index, read_on=day, travel_fee=order.travel_fee,
@@ -231,20 +232,19 @@ def close_after_empty_investigation(order: Order, content: dict, *, day: date, u
 
 def welcome_new_occupant(order: Order, occupant: dict, *, user: User, now: datetime) -> list[str]:
     """W8/W18: the new occupant found on site becomes a prospect with an ASI "information du terrain"."""
-    name = (occupant.get("name") or "Nouvel occupant").strip()
-    prospect = Customer(ref=next_ref("C"), status="prospect", last_name=name[:120], mobile=occupant.get("phone"),
-                        email=occupant.get("email"), postal_address=order.point.address)
-    db.session.add(prospect)
-    db.session.flush()
-    record("create_prospect", "customer", prospect.id, user=user, at=now, from_order=order.ref)
-    asi = Dossier(ref=next_ref("ASI"), type="ASI", branch="field", state="open", customer_id=prospect.id,
-                  utility=order.point.commune.utility, delivery_point_id=order.delivery_point_id,
-                  requested_on=now.date(), step="field", data={"from_order": order.ref})
-    db.session.add(asi)
-    db.session.flush()
-    note(asi, "opened", f"Nouvel occupant trouvé lors de l'enquête {order.ref}.", user, now)
-    record("open_dossier", "dossier", asi.id, user=user, at=now, type="ASI", branch="field")
-    return [f"Prospect {name} créé, dossier {asi.ref} (arrivée, information du terrain) ouvert (W8)."]
+    found = WaterDeparture(kind="newcomer", successor_name=(occupant.get("name") or "Nouvel occupant").strip(),
+                           successor_phone=occupant.get("phone"), successor_email=occupant.get("email"))
+    successor = successor_of(found, order.point.address, source="field")
+    contract = contract_of(order)
+    if contract is not None:
+        asi = open_arrival(contract, successor, origin=dossier_of(order), user=user, now=now)
+    else:
+        asi = open_dossier("ASI", utility="water", requested_on=now.date(), now=now, user=user, point=order.point,
+                           customer=db.session.get(Customer, successor["prospect_id"]), branch="field",
+                           step="announced", data={"successor": successor},
+                           message=f"Nouvel occupant trouvé lors de l'enquête {order.ref} (W8, W18).")
+    record("create_prospect", "customer", successor["prospect_id"], user=user, at=now, from_order=order.ref)
+    return [f"Prospect {successor['name']} créé, dossier {asi.ref} (arrivée, information du terrain) ouvert (W8)."]
 
 
 def open_task(dossier_id: int | None, kind: str, title: str, *, role: str, user: User | None, now: datetime) -> Task:
@@ -253,11 +253,6 @@ def open_task(dossier_id: int | None, kind: str, title: str, *, role: str, user:
     db.session.flush()
     record("open_task", "task", task.id, user=user, at=now, kind=kind, role=role)
     return task
-
-
-def note(dossier: Dossier, kind: str, message: str, user: User | None, now: datetime) -> None:
-    db.session.add(DossierEvent(dossier_id=dossier.id, at=now, kind=kind, message=message,
-                                user_id=user.id if user else None))
 
 
 def open_return_task(order: Order, now: datetime) -> None:
