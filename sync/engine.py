@@ -41,18 +41,22 @@ def push_reports(store: SyncStore, technician_id: int, device_id: int | None, re
 
 def push_report(store: SyncStore, technician_id: int, device_id: int | None, raw: object,
                 received_at: datetime, device_clock: datetime | None = None) -> dict:
-    """The answer to one report: applied, duplicate, awaiting_blobs, conflict, rejected or mismatch."""
+    """The answer to one report: applied, duplicate, awaiting_blobs, conflict, rejected or mismatch.
+
+    Optimistic: a new report is judged and inserted without looking first; the UNIQUE constraint
+    tells a UUID already stored (a retry, a race, a mismatch), and only then is the stored one read.
+    A refusal also looks first for a stored report, whose answer wins (a retry is never refused)."""
     uuid = _uuid_of(raw)
     try:
         report = _load(raw)
         chash = content_hash(raw)
-        stored = store.find_report(uuid)
-        if stored is None:
+        try:
             new = _judge(store, technician_id, device_id, report, chash, received_at, device_clock)
-            try:
-                return _answer(store.insert_report(new), store)
-            except DuplicateReport:  # another request won the race on the UNIQUE constraint
-                stored = store.find_report(uuid)
+            return _answer(store.insert_report(new), store)
+        except (DuplicateReport, _Refusal):
+            stored = store.find_report(uuid)
+            if stored is None:
+                raise
         return _again(store, stored, chash, raw, technician_id, device_id, received_at)
     except _Refusal as refusal:
         chash, kept = _keepable(raw)

@@ -197,20 +197,24 @@ def test_batch_answers_each_report_in_order(store):
 def test_lost_race_on_the_unique_constraint_answers_duplicate(store):
     add_blobs(store)
     report = reading_report()
-    real_insert, real_find = store.insert_report, store.find_report
-    calls = {"find": 0}
+    real_insert = store.insert_report
 
-    def find_nothing_first(uuid):  # the other request inserts between our look and our insert
-        calls["find"] += 1
-        return None if calls["find"] == 1 else real_find(uuid)
-
-    def insert_after_winner(new):
+    def winner_inserts_first(new):  # another request commits the same report just before ours
         real_insert(new)
         raise DuplicateReport(new.uuid)
 
-    store.find_report, store.insert_report = find_nothing_first, insert_after_winner
+    store.insert_report = winner_inserts_first
     assert push(store, report)["status"] == "duplicate"
     assert len(store.reports) == 1
+
+
+def test_a_stored_report_is_never_refused_when_retried(store):
+    add_blobs(store)
+    report = reading_report()
+    assert push(store, report)["status"] == "applied"
+    store.reassign(101, BRUNO)
+    store.reassign(101, 9)  # moved twice: Alice is no longer a known former assignee
+    assert push(store, report)["status"] == "duplicate"
 
 
 def test_eight_threads_pushing_one_uuid_store_one_report(store):
