@@ -27,6 +27,7 @@ def issue_closing_invoice(contract: Contract, *, end_on: date, index: int, read_
     """W17: the closing invoice (or credit note) at the end date, after checking nobody took the
     contract over; water invoices are issued at once, electricity ones wait for the controller."""
     refuse_if_taken_over(contract, end_on)
+    refuse_if_already_closed(contract)
     return _closing(contract, end_on=end_on, index=index, read_on=read_on, source=source,
                     travel_fee=travel_fee, dossier=dossier, user=user, now=now)
 
@@ -52,6 +53,7 @@ def issue_balance_invoice(contract: Contract, *, index: int, read_on: date, user
     """E8: the electricity balance at the cut-off index, the deposit deducted; a negative total is a
     refund due to the deposit payer (E3). A draft until the controller checks it."""
     refuse_if_taken_over(contract, read_on)
+    refuse_if_already_closed(contract)
     return _closing(contract, end_on=read_on, index=index, read_on=read_on, source="agent", travel_fee=False,
                     dossier=None, user=user, now=now, kind="balance", deposit=contract.deposit_amount)
 
@@ -67,6 +69,17 @@ def refuse_if_taken_over(contract: Contract, end_on: date) -> None:
             f"Un nouvel occupant a déjà repris ce point (contrat {other.number} depuis le "
             f"{fr_date(other.start_on)}) : traiter le départ comme une mutation, pas une clôture.",
             {"end_on": ["Date de fin postérieure à la reprise par un nouvel occupant."]})
+
+
+def refuse_if_already_closed(contract: Contract) -> None:
+    """A contract is closed by one invoice; to redo it (W20 backdated termination, a controller's refusal)
+    the previous one is cancelled first."""
+    previous = db.session.scalar(select(Invoice).where(
+        Invoice.contract_id == contract.id, Invoice.kind.in_(("closing", "credit_note", "balance")),
+        Invoice.state != "cancelled"))
+    if previous is not None:
+        raise DomainError(f"Le contrat {contract.number} a déjà sa facture de clôture {previous.number} : "
+                          "l'annuler avant d'en établir une autre.")
 
 
 def tariff_in_force(commune_id: int, service: str, day: date) -> Tariff:
@@ -245,11 +258,27 @@ def cancel_draft_invoice(invoice_id: int, reason: str, *, user: User, now: datet
     invoice = get_invoice(invoice_id)
     if invoice.state not in ("draft", "checked"):
         raise IllegalTransition(f"La facture {invoice.number} est déjà émise : faire un avoir.")
-    if not reason.strip():
-        raise DomainError("Le motif du refus est obligatoire.", {"reason": ["Motif requis."]})
-    invoice.state = "cancelled"
-    record("cancel_invoice", "invoice", invoice.id, user=user, at=now, number=invoice.number, reason=reason.strip())
+    cancel_invoice(invoice, reason, user=user, now=now)
     db.session.commit()
+    return invoice
+
+
+def cancel_invoice(invoice: Invoice, reason: str, *, user: User | None, now: datetime) -> Invoice:
+    """Cancel an unpaid invoice (a controller's refusal, W20 contested invoices); the reading it billed is
+    billable again, so a new closing starts from the right index. Flushes; the caller commits."""
+    if invoice.state in ("paid", "refunded"):
+        raise IllegalTransition(f"La facture {invoice.number} est réglée : elle n'est pas annulée (W20).")
+    if not (reason or "").strip():
+        raise DomainError("Le motif de l'annulation est obligatoire.", {"reason": ["Motif requis."]})
+    invoice.state = "cancelled"
+    meter = billing_meter(db.session.get(Contract, invoice.contract_id))
+    if meter is not None and invoice.kind != "subscription" and invoice.reading_date is not None:
+        for reading in db.session.scalars(select(Reading).where(
+                Reading.meter_id == meter.id, Reading.read_on == invoice.reading_date,
+                Reading.index == invoice.reading_index, Reading.billed.is_(True))):
+            reading.billed = False
+    record("cancel_invoice", "invoice", invoice.id, user=user, at=now, number=invoice.number, reason=reason.strip())
+    db.session.flush()
     return invoice
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from server.errors import DomainError
 from server.extensions import db
 from server.models import AuditEntry, Contract, Customer, DeliveryPoint, Invoice, Reading, User
-from server.services.invoices import (issue_balance_invoice, issue_closing_invoice, issue_takeover_invoices,
-                                      last_billed_reading)
+from server.services.invoices import (cancel_invoice, issue_balance_invoice, issue_closing_invoice,
+                                      issue_takeover_invoices, last_billed_reading)
 
 NOW = datetime.now(timezone.utc)
 TODAY = NOW.date()
@@ -129,3 +129,18 @@ def test_E4_takeover_issues_termination_and_subscription_invoices(demo_ctx):
     assert subscription.customer_id == successor.id and subscription.lines[0]["amount"] == "50000"
     assert new.prepaid_until is not None and new.prepaid_until >= TODAY
     assert termination.reading_index == subscription.reading_index == index
+
+
+def test_W17_a_contract_is_closed_once_unless_its_invoice_is_cancelled(demo_ctx):
+    contract = contract_at("P00000001")
+    index = last_billed(contract).index + 5
+    first = issue_closing_invoice(contract, end_on=TODAY, index=index, read_on=TODAY, source="agent",
+                                  travel_fee=False, now=NOW)
+    with pytest.raises(DomainError, match="déjà sa facture de clôture"):
+        issue_closing_invoice(contract, end_on=TODAY, index=index, read_on=TODAY, source="agent",
+                              travel_fee=False, now=NOW)
+    cancel_invoice(first, "Index contesté", user=agent(), now=NOW)
+    assert not last_billed(contract).index == index  # the cancelled closing index is billable again
+    again = issue_closing_invoice(contract, end_on=TODAY, index=index, read_on=TODAY, source="agent",
+                                  travel_fee=False, now=NOW)
+    assert again.number != first.number and again.total == first.total

@@ -92,9 +92,9 @@ def test_E9_draft_invoices_are_not_at_the_counter(demo_ctx):
 
 
 def test_W21_unpaid_closing_invoices_near_or_past_two_years_are_listed(demo_ctx):
-    contract = contract_at("P00000001")
     made = []
-    for days_ago in (30, 700, 800):
+    for ref, days_ago in (("P00000001", 30), ("P00000002", 700), ("P00000004", 800)):
+        contract = contract_at(ref)
         invoice = issue_closing_invoice(contract, end_on=TODAY, index=last_billed(contract).index + 50,
                                         read_on=TODAY, source="agent", travel_fee=True, now=NOW)
         invoice.issued_on = TODAY - timedelta(days=days_ago)
