@@ -1,6 +1,9 @@
 """A technician's day without network (issue 5): enrol online, work offline with the server down,
 close and reopen the app offline, then everything goes up when the network comes back."""
+import io
+
 import pytest
+from PIL import Image
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pwa_support import (Office, canonical, enrol, fill_form, finish, local_blobs, local_reports, order_states,
@@ -65,6 +68,13 @@ def test_offline_day_reading_cutoff_removal_then_sync(playwright_sync, tmp_path)
         assert len(queued) == 3 and len(outbox(page)) == 3
         named = {a["sha256"] for body in queued.values() for a in body["attachments"]}
         assert named <= set(blobs) and len(named) >= 4   # the same photo stored once, a signature per report
+        photos = {a["sha256"] for body in queued.values() for a in body["attachments"] if a["kind"] == "photo"}
+        for sha in photos:                                 # compressed on the tablet, time and place recorded
+            image = Image.open(io.BytesIO(blobs[sha]))
+            assert image.format == "JPEG" and max(image.size) <= 1600 and len(blobs[sha]) < 300 * 1024
+        for body in queued.values():
+            photo = next(a for a in body["attachments"] if a["kind"] == "photo")
+            assert photo["captured_at"] and photo["lat"] == POSITION["latitude"]
 
         # Network back: push before pull, everything acknowledged.
         server.start()
