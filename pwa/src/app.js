@@ -78,7 +78,12 @@ async function roundData() {
   const tech = app.technician.id;
   const orders = (await listOrders(app.db, tech)).sort(byPlannedOrder);
   const forms = new Set((await listForms(app.db)).map((f) => `${f.type}@${f.version}`));
-  return { orders, status: readiness(app.technician.counts, orders, forms) };
+  const status = readiness(app.technician.counts, orders, forms);
+  if (app.bridge && !app.bridge.offlineReady()) {
+    status.ready = false;
+    status.missing.push('application pas encore enregistrée pour le hors ligne (restez en ligne un instant)');
+  }
+  return { orders, status };
 }
 
 async function route() {
@@ -205,6 +210,7 @@ async function boot() {
   app.bridge = startServiceWorker({
     onUpdateReady: () => { app.updateReady = true; showUpdate(); },
     onVersion: (version) => { app.version = version; },
+    onOfflineReady: () => { if (!app.formOpen) route(); },
   });
   window.addEventListener('hashchange', () => route());
   window.addEventListener('online', () => { updateBar(); app.sync(); });

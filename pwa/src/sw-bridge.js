@@ -1,9 +1,9 @@
 /** The only code that talks to the service worker: registration, version, update flow.
  *  A new version is announced; the app applies it only when no form is open (PITFALLS 1). */
 
-export function startServiceWorker({ onUpdateReady = () => {}, onVersion = () => {} } = {}) {
+export function startServiceWorker({ onUpdateReady = () => {}, onVersion = () => {}, onOfflineReady = () => {} } = {}) {
   const sw = navigator.serviceWorker;
-  if (!sw) return { apply() {}, check() {}, ready: Promise.resolve(null) };
+  if (!sw) return { apply() {}, check() {}, offlineReady: () => false, ready: Promise.resolve(null) };
   let registration = null;
   let applying = false;
 
@@ -12,6 +12,7 @@ export function startServiceWorker({ onUpdateReady = () => {}, onVersion = () =>
   });
   sw.addEventListener('controllerchange', () => {
     if (applying) location.reload();
+    else onOfflineReady();                     // first install: the shell is now cached and serving
   });
 
   function watch(reg) {
@@ -33,6 +34,8 @@ export function startServiceWorker({ onUpdateReady = () => {}, onVersion = () =>
 
   return {
     ready,
+    /** True once a service worker serves this page: the app shell opens without network. */
+    offlineReady: () => Boolean(sw.controller),
     /** Activates the waiting version; the page reloads once it controls it. */
     apply() {
       if (!registration || !registration.waiting) return false;
