@@ -15,6 +15,15 @@ from .orders import cancel_order
 
 DOSSIER_LABELS = {"DSI": "Départ client signalé", "DEP": "Départ client", "ASI": "Arrivée client signalée",
                   "INF_TELE": "Dysfonctionnement télérelève"}
+STEP_LABELS = {
+    "planned": "départ prévu, relance au jour 10", "reminded": "relancé, analyse au jour 30",
+    "analysis": "tâche d'analyse au back office", "investigation": "enquête sur place", "confirmed": "départ confirmé",
+    "intake": "prise en charge", "awaiting_photo": "photo horodatée attendue", "reading_appointment": "rendez-vous de relevé",
+    "awaiting_removal": "coupure puis dépose à la date de résiliation", "awaiting_cutoff": "coupure attendue (MT)",
+    "removal_ordered": "ordre de dépose émis", "no_removal": "sans dépose (MT)", "takeover": "mutation",
+    "vacant": "logement vacant, courrier 1-70 au jour ouvré 10", "letter_sent": "courrier 1-70 envoyé, fermeture au jour ouvré 30",
+    "closure_ordered": "fermeture CEO11 demandée", "taken_over": "repris par un nouvel abonné", "announced": "arrivée annoncée",
+    "field": "information du terrain", "transfer": "mutation à réaliser", "contest": "contestation", "demo": "—"}
 STATE_LABELS = {"open": "ouvert", "closed": "clos", "treated": "traité", "cancelled": "annulé"}
 ANALYSIS_TASK = "dsi_analysis"
 FIELD_ORDER_TYPES = ("INVESTIGATION", "CLOSURE")

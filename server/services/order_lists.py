@@ -9,6 +9,8 @@ from ..extensions import db
 from ..models import Commune, DeliveryPoint, Dossier, Order, Report, User
 
 LIST_LIMIT = 300
+STATE_LABELS = {"issued": "émis", "assigned": "affecté", "reported": "compte-rendu reçu",
+                "countersigned": "contresigné", "closed": "clos", "cancelled": "annulé"}
 
 
 @dataclass

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..errors import DomainError
 from ..services import departures, dossiers
+from ..services.order_lists import STATE_LABELS as ORDER_STATES
 from . import web_bp
 from .access import roles_required
 from .departure_forms import DossierFilterForm, PhotoReadingForm, PostponeForm
@@ -45,7 +46,7 @@ def dossier_list():
     rows = dossiers.list_dossiers(dossier_type=form.type.data or None, state=form.state.data or None,
                                   utility=current_user.utility)
     return render_template("dossiers/list.html", form=form, rows=rows, labels=dossiers.DOSSIER_LABELS,
-                           states=dossiers.STATE_LABELS)
+                           states=dossiers.STATE_LABELS, steps=dossiers.STEP_LABELS)
 
 
 @web_bp.route("/dossiers/<int:dossier_id>")
@@ -53,7 +54,8 @@ def dossier_list():
 def dossier_page(dossier_id: int):
     return render_template("dossiers/page.html", page=dossiers.dossier_page(dossier_id), confirm=ConfirmForm(),
                            postpone_form=PostponeForm(), photo_form=PhotoReadingForm(),
-                           labels=dossiers.DOSSIER_LABELS, states=dossiers.STATE_LABELS)
+                           labels=dossiers.DOSSIER_LABELS, states=dossiers.STATE_LABELS, steps=dossiers.STEP_LABELS,
+                           order_states=ORDER_STATES)
 
 
 @web_bp.route("/dossiers/<int:dossier_id>/cancel", methods=["POST"], defaults={"action": "cancel"})

@@ -2,7 +2,7 @@
 from flask import render_template, request
 from flask_login import current_user
 
-from ..services.order_lists import OrderFilters, filter_choices, names_of_users, order_page, search_orders
+from ..services.order_lists import STATE_LABELS, OrderFilters, filter_choices, names_of_users, order_page, search_orders
 from . import web_bp
 from .access import roles_required
 from .departure_forms import OrderFilterForm, options
@@ -25,10 +25,11 @@ def order_list():
     form.commune.choices += options((str(c.id), c.name) for c in choices["communes"])
     form.assignee.choices += options((str(u.id), u.name) for u in choices["technicians"])
     orders = search_orders(filters_of(form), current_user.utility) if form.validate() else []
-    return render_template("orders/list.html", form=form, orders=orders, assignees=names_of_users(orders))
+    return render_template("orders/list.html", form=form, orders=orders, assignees=names_of_users(orders),
+                           order_states=STATE_LABELS)
 
 
 @web_bp.route("/orders/<int:order_id>")
 @roles_required(*READERS)
 def order_detail(order_id: int):
-    return render_template("orders/page.html", page=order_page(order_id))
+    return render_template("orders/page.html", page=order_page(order_id), order_states=STATE_LABELS)

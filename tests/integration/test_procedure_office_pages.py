@@ -80,7 +80,7 @@ def test_E5_electricity_termination_through_the_form_and_order_list_filters(offi
         "kind": "classic", "requester_name": "Koffi Adjovi", "requester_identity": "CNI 1",
         "requester_signed": "y"})
     html = done.get_data(as_text=True)
-    assert "Interruption et relevé" in html and "awaiting_removal" in html
+    assert "Interruption et relevé" in html and "dépose à la date de résiliation" in html
     listing = client.get("/orders?type=CUTOFF&state=issued").get_data(as_text=True)
     assert "Interruption et relevé" in listing and "Relevé d'index" not in listing.split("<tbody>")[-1]
     assert client.get("/orders?date_from=pas-une-date").status_code == 200
