@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 
 from ..errors import DomainError, IllegalTransition, NotFound
 from ..extensions import db
-from ..models import Commune, Contract, Customer, Dossier, Invoice, Meter, Reading, Tariff, Task, User
+from ..models import Commune, Contract, Customer, Dossier, Invoice, Meter, Reading, Tariff, User
 from .audit import record
 from .counters import next_ref
 from .invoice_lines import ClosingFacts, Line, closing_lines, fr_date, is_credit_note, new_subscription_lines, total_of
@@ -170,19 +170,7 @@ def mark_reading_billed(meter: Meter | None, *, index: int, read_on: date, sourc
     db.session.flush()
 
 
-# --- Invoice-reliability control (controller role) -------------------------------------------------
-
-CONTROL_STEPS = {"check": ("draft", "checked"), "issue": ("checked", "issued")}
-PRESCRIPTION_DAYS = 730     # W21: two years after issue
-WARNING_DAYS = 90           # W21: shown from three months before the limit
-
-
-def get_invoice(invoice_id: int) -> Invoice:
-    invoice = db.session.get(Invoice, invoice_id)
-    if invoice is None:
-        raise NotFound("Facture introuvable.")
-    return invoice
-
+# --- Reading invoices --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class InvoiceView:
@@ -192,6 +180,13 @@ class InvoiceView:
     @property
     def currency(self) -> str:
         return self.contract.point.commune.currency
+
+
+def get_invoice(invoice_id: int) -> Invoice:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound("Facture introuvable.")
+    return invoice
 
 
 def invoice_view(invoice_id: int, user: User) -> InvoiceView:
@@ -216,51 +211,12 @@ def search_invoices(text: str, user: User, *, states: tuple[str, ...] | None = N
     return [invoice for invoice in db.session.scalars(query) if in_scope(user, invoice)]
 
 
-def invoices_to_control(user: User) -> list[InvoiceView]:
-    """Closing and balance invoices built from field readings, waiting for the controller (draft, checked)."""
-    query = (select(Invoice).where(Invoice.state.in_(("draft", "checked")))
-             .order_by(Invoice.created_at, Invoice.id))
-    return [InvoiceView(i, db.session.get(Contract, i.contract_id))
-            for i in db.session.scalars(query) if in_scope(user, i)]
-
-
-def removal_reports_to_control() -> list[Task]:
-    """E11: removal reports sent to invoice-reliability control (tasks of the controller role)."""
-    return list(db.session.scalars(select(Task).where(Task.role == "controller", Task.state == "open")
-                                   .order_by(Task.due_on, Task.id)))
-
-
 def in_scope(user: User, invoice: Invoice) -> bool:
     """Office users handle the invoices of their own utility (an admin both)."""
     if user.role == "admin" or not user.utility:
         return True
     contract = db.session.get(Contract, invoice.contract_id)
     return contract.point.commune.utility == user.utility
-
-
-def control_invoice(invoice_id: int, step: str, *, user: User, now: datetime) -> Invoice:
-    """Move an invoice one step of its control: draft -> checked -> issued. Commits."""
-    invoice = get_invoice(invoice_id)
-    before, after = CONTROL_STEPS[step]
-    if invoice.state != before:
-        raise IllegalTransition(f"La facture {invoice.number} est « {STATE_LABELS[invoice.state]} » : "
-                                f"impossible de la passer à « {STATE_LABELS[after]} ».")
-    invoice.state = after
-    if after == "issued":
-        invoice.issued_on = now.date()
-    record(f"{step}_invoice", "invoice", invoice.id, user=user, at=now, number=invoice.number, state=after)
-    db.session.commit()
-    return invoice
-
-
-def cancel_draft_invoice(invoice_id: int, reason: str, *, user: User, now: datetime) -> Invoice:
-    """The controller refuses a draft (wrong index, wrong tariff): it is cancelled, never issued. Commits."""
-    invoice = get_invoice(invoice_id)
-    if invoice.state not in ("draft", "checked"):
-        raise IllegalTransition(f"La facture {invoice.number} est déjà émise : faire un avoir.")
-    cancel_invoice(invoice, reason, user=user, now=now)
-    db.session.commit()
-    return invoice
 
 
 def cancel_invoice(invoice: Invoice, reason: str, *, user: User | None, now: datetime) -> Invoice:
@@ -282,19 +238,8 @@ def cancel_invoice(invoice: Invoice, reason: str, *, user: User | None, now: dat
     return invoice
 
 
-def close_removal_control(task_id: int, *, user: User, now: datetime) -> Task:
-    """E11: the controller has looked at the removal report. Commits."""
-    task = db.session.get(Task, task_id)
-    if task is None or task.role != "controller":
-        raise NotFound("Tâche de contrôle introuvable.")
-    if task.state != "open":
-        raise IllegalTransition("Ce contrôle est déjà fait.")
-    task.state, task.done_at, task.outcome = "done", now, "checked"
-    record("finish_task", "task", task.id, user=user, at=now, kind=task.kind)
-    db.session.commit()
-    return task
-
-
+PRESCRIPTION_DAYS = 730     # W21: two years after issue
+WARNING_DAYS = 90           # W21: shown from three months before the limit
 STATE_LABELS = {"draft": "brouillon", "checked": "contrôlée", "issued": "émise", "paid": "réglée",
                 "refunded": "remboursée", "cancelled": "annulée"}
 

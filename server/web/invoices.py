@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..documents.formats import money, number, price
-from ..services import invoices
+from ..services import invoice_controls, invoices
 from . import web_bp
 from .access import roles_required
 from .billing_forms import InvoiceSearchForm, RefuseInvoiceForm
@@ -59,8 +59,8 @@ def invoice_page(invoice_id: int):
 @web_bp.route("/invoices/control")
 @roles_required(*CONTROLLERS)
 def invoice_control():
-    return render_template("invoices/control.html", invoices=invoices.invoices_to_control(current_user),
-                           tasks=invoices.removal_reports_to_control(), labels=invoices.STATE_LABELS,
+    return render_template("invoices/control.html", invoices=invoice_controls.invoices_to_control(current_user),
+                           tasks=invoice_controls.removal_reports_to_control(), labels=invoices.STATE_LABELS,
                            form=ConfirmForm(), refuse_form=RefuseInvoiceForm())
 
 
@@ -70,7 +70,7 @@ def invoice_control():
 def invoice_control_step(invoice_id: int, step: str):
     form = ConfirmForm()
     if form.validate_on_submit():
-        invoice = invoices.control_invoice(invoice_id, step, user=current_user, now=_now())
+        invoice = invoice_controls.control_invoice(invoice_id, step, user=current_user, now=_now())
         flash(f"Facture {invoice.number} : {invoices.STATE_LABELS[invoice.state]}.", "info")
     return _to_control(form)
 
@@ -80,7 +80,7 @@ def invoice_control_step(invoice_id: int, step: str):
 def invoice_refuse(invoice_id: int):
     form = RefuseInvoiceForm()
     if form.validate_on_submit():
-        invoice = invoices.cancel_draft_invoice(invoice_id, form.reason.data, user=current_user, now=_now())
+        invoice = invoice_controls.cancel_draft_invoice(invoice_id, form.reason.data, user=current_user, now=_now())
         flash(f"Facture {invoice.number} annulée.", "info")
     return _to_control(form)
 
@@ -90,7 +90,7 @@ def invoice_refuse(invoice_id: int):
 def removal_control_done(task_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
-        invoices.close_removal_control(task_id, user=current_user, now=_now())
+        invoice_controls.close_removal_control(task_id, user=current_user, now=_now())
         flash("Contrôle du compte-rendu de dépose enregistré.", "info")
     return _to_control(form)
 

@@ -8,6 +8,7 @@ from server.errors import DomainError, IllegalTransition
 from server.extensions import db
 from server.models import AuditEntry, Dossier, Invoice, Payment, Task
 from server.services import cashier, indicators, invoices
+from server.services import invoice_controls as controls
 from server.services.invoices import issue_balance_invoice, issue_closing_invoice
 from tests.integration.test_invoices_closing import NOW, TODAY, agent, contract_at, last_billed
 
@@ -27,37 +28,37 @@ def actions(name):
 def test_E8_controller_checks_then_issues_the_balance_invoice(demo_ctx):
     invoice = balance()
     controller = agent("controle")
-    assert invoice.id in [v.invoice.id for v in invoices.invoices_to_control(controller)]
+    assert invoice.id in [v.invoice.id for v in controls.invoices_to_control(controller)]
     with pytest.raises(IllegalTransition):
-        invoices.control_invoice(invoice.id, "issue", user=controller, now=NOW)
-    invoices.control_invoice(invoice.id, "check", user=controller, now=NOW)
+        controls.control_invoice(invoice.id, "issue", user=controller, now=NOW)
+    controls.control_invoice(invoice.id, "check", user=controller, now=NOW)
     assert invoice.state == "checked" and invoice.issued_on is None
-    invoices.control_invoice(invoice.id, "issue", user=controller, now=NOW)
+    controls.control_invoice(invoice.id, "issue", user=controller, now=NOW)
     assert invoice.state == "issued" and invoice.issued_on == TODAY
     assert [a.user_id for a in actions("check_invoice")] == [controller.id] and actions("issue_invoice")
-    assert invoice.id not in [v.invoice.id for v in invoices.invoices_to_control(controller)]
+    assert invoice.id not in [v.invoice.id for v in controls.invoices_to_control(controller)]
 
 
 def test_E11_controller_refuses_a_draft_and_closes_removal_controls(demo_ctx):
     invoice = balance()
     controller = agent("controle")
     with pytest.raises(DomainError):
-        invoices.cancel_draft_invoice(invoice.id, "  ", user=controller, now=NOW)
-    invoices.cancel_draft_invoice(invoice.id, "Index de coupure mal lu", user=controller, now=NOW)
+        controls.cancel_draft_invoice(invoice.id, "  ", user=controller, now=NOW)
+    controls.cancel_draft_invoice(invoice.id, "Index de coupure mal lu", user=controller, now=NOW)
     assert invoice.state == "cancelled"
     task = Task(kind="removal_control", role="controller", title="Contrôler le compte-rendu de dépose AT1",
                 due_on=TODAY)
     db.session.add(task)
     db.session.commit()
-    assert [t.id for t in invoices.removal_reports_to_control()] == [task.id]
-    invoices.close_removal_control(task.id, user=controller, now=NOW)
-    assert task.state == "done" and invoices.removal_reports_to_control() == []
+    assert [t.id for t in controls.removal_reports_to_control()] == [task.id]
+    controls.close_removal_control(task.id, user=controller, now=NOW)
+    assert task.state == "done" and controls.removal_reports_to_control() == []
 
 
 def test_E9_cashier_collects_a_positive_balance(demo_ctx):
     invoice = balance(extra=2000)
-    invoices.control_invoice(invoice.id, "check", user=agent("controle"), now=NOW)
-    invoices.control_invoice(invoice.id, "issue", user=agent("controle"), now=NOW)
+    controls.control_invoice(invoice.id, "check", user=agent("controle"), now=NOW)
+    controls.control_invoice(invoice.id, "issue", user=agent("controle"), now=NOW)
     counter = agent("caisse")
     assert invoice.total > 0 and cashier.counter_view(invoice.id, counter).action == "collect"
     assert invoice in cashier.find_invoices(invoice.number, counter)
@@ -71,7 +72,7 @@ def test_E9_cashier_collects_a_positive_balance(demo_ctx):
 def test_E3_refund_refused_to_someone_else_then_paid_to_the_deposit_payer(demo_ctx):
     invoice = balance()
     for step in ("check", "issue"):
-        invoices.control_invoice(invoice.id, step, user=agent("controle"), now=NOW)
+        controls.control_invoice(invoice.id, step, user=agent("controle"), now=NOW)
     counter, contract = agent("caisse"), contract_at("P00000200")
     with pytest.raises(DomainError, match="Remboursement refusé"):
         cashier.refund(invoice.id, payee_name=contract.deposit_payer_name, payee_identity="CNI000000",
