@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from server.errors import Forbidden, IllegalTransition
 from server.extensions import db
-from server.models import (AuditEntry, Contract, Countersignature, Customer, Dossier, Order, Reading, Report,
-                           Task)
+from server.models import (AuditEntry, Contract, Countersignature, Customer, DeliveryPoint, Dossier, Order, Reading,
+                           Report, Task)
 from server.services.decisions import accept_report, bulk_accept_clean, reject_report
 from server.services.orders import issue_order
 from server.services.intake import absorb_synced_reports
@@ -236,3 +236,22 @@ def test_a_device_in_another_time_zone_is_not_a_clock_skew(demo_ctx):
     paris = NOW.astimezone(tz(timedelta(hours=1)))
     report = store_report(demo_order("P00000001"), answers={"index": 850}, device_time=paris - timedelta(minutes=2))
     assert "clock_skew" not in {f.code for f in report_review(report.id).flags}
+
+
+def test_W10_cancel_after_day_30_finishes_the_return_task_of_a_realised_order_and_cancels_the_unrealised(demo_ctx):
+    from server.services.dossiers import ANALYSIS_TASK, cancel_departure
+    dsi = db.session.scalar(select(Dossier).where(Dossier.type == "DSI", Dossier.planned_on < NOW.date()))
+    later = NOW + timedelta(days=40)
+    db.session.add(Task(dossier_id=dsi.id, kind=ANALYSIS_TASK, title="Analyser", role="agent", state="done"))
+    point = db.session.get(DeliveryPoint, dsi.delivery_point_id)
+    realised = issue_order("INVESTIGATION", point, now=NOW, dossier=dsi)
+    unrealised = issue_order("CLOSURE", point, now=NOW, dossier=dsi)
+    for order in (realised, unrealised):
+        order.assignee_id, order.state = user("tech.eau1").id, "assigned"
+    db.session.commit()
+    store_report(realised, answers={"found": "nobody"})
+    absorb_synced_reports(NOW)            # the realised order shows as reported, with its return task
+    task = db.session.scalar(select(Task).where(Task.kind == "intervention_return", Task.dossier_id == dsi.id))
+    assert realised.state == "reported" and task.state == "open"
+    cancel_departure(dsi.id, user=user("agent.eau"), now=later)
+    assert task.state == "done" and unrealised.state == "cancelled" and dsi.state == "treated"
