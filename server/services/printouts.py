@@ -195,10 +195,11 @@ def report_document(report_id: int, store: BlobStore | None) -> ReportDocument:
     return ReportDocument(
         order_ref=review.order.ref, order_type_label=review.order.label, utility=review.point.commune.utility,
         report_uuid=report.uuid, technician=review.technician.name,
-        outcome_label=OUTCOME_LABELS.get(content.get("outcome"), content.get("outcome") or "—"),
+        outcome_label=outcome_label(review.definition, content.get("outcome")),
         address=f"{review.point.address}, {review.point.commune.name}", content_sha256=current.content_sha256,
         version=current.number, version_note=(f"{current.author.name} : {current.reason}" if current.author else None),
-        reason=content.get("reason_code"), point_ref=review.point.ref,
+        reason=reason_label(review.definition, content.get("outcome"), content.get("reason_code")),
+        point_ref=review.point.ref,
         meter_serial=review.meter.serial if review.meter else None, device_time=report.device_time,
         started_at=parsed_moment(content.get("started_at")), finished_at=parsed_moment(content.get("finished_at")),
         received_at=report.received_at, position=(f"{position['lat']}, {position['lon']}" if position.get("lat") is not None
@@ -206,6 +207,23 @@ def report_document(report_id: int, store: BlobStore | None) -> ReportDocument:
         answers=texts, photos=photos, signatures=signatures, countersignature=counter,
         seal_sha256=seal.countersignature.seal_sha256 if seal else None,
         seal_verifies=review.verifies if seal else None, flags=[f.message for f in review.flags])
+
+
+def outcome_label(definition: dict | None, outcome: str | None) -> str:
+    """The outcome as the form words it (e.g. "Coupure effectuée"), else the generic French label."""
+    for item in (definition or {}).get("outcomes", []):
+        if item.get("code") == outcome:
+            return item.get("label") or OUTCOME_LABELS.get(outcome, outcome)
+    return OUTCOME_LABELS.get(outcome, outcome or "—")
+
+
+def reason_label(definition: dict | None, outcome: str | None, code: str | None) -> str | None:
+    if not code:
+        return None
+    for item in (definition or {}).get("outcomes", []):
+        if item.get("code") == outcome:
+            return next((r["label"] for r in item.get("reasons", []) if r.get("code") == code), code)
+    return code
 
 
 def report_pdf(report_id: int, *, store: BlobStore | None, user: User) -> tuple[str, bytes]:
