@@ -109,7 +109,7 @@ def live(tmp_path):
     with app.app_context():
         build_world(with_office=False)
         db.engine.dispose()
-    server = LiveServer(instance, url).start()
+    server = LiveServer(instance, url).start(timeout=90)
     yield server
     server.stop()
 
@@ -120,7 +120,7 @@ def killer(server: LiveServer, stop: threading.Event, kills: list) -> None:
     while len(kills) < KILLS and not stop.wait(rng.uniform(1.5, 4.0)):
         server.stop(kill=True)
         kills.append(time.monotonic())
-        server.start()
+        server.start(timeout=90)
 
 
 def test_thousand_reports_arrive_exactly_once_through_faults_and_kills(live):
