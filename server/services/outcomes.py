@@ -122,8 +122,9 @@ def reading_rules(report, order, content, *, day, index, user, now) -> list[str]
     departing = contract.state == "terminating" or dossier_of(order, "DEP") or dossier_of(order, "DSI")
     if not departing:
         return ["Aucune résiliation en cours : index versé à l'historique du compteur."]
-    if order.point.commune.utility == "electricity":
-        return closings.issue_balance(contract, index=index, read_on=day, user=user, now=now)
+    if order.point.commune.utility == "electricity":  # E5 anticipated termination: the reading at the cut-off date
+        return closings.issue_balance(contract, index=index, read_on=day, user=user, now=now) \
+            + issue_removal_order_when_due(order, contract, user=user, now=now)
     return close_departure_on_reading(order, contract, index=index, day=day, user=user, now=now)
 
 

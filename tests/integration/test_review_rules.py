@@ -255,3 +255,16 @@ def test_W10_cancel_after_day_30_finishes_the_return_task_of_a_realised_order_an
     assert realised.state == "reported" and task.state == "open"
     cancel_departure(dsi.id, user=user("agent.eau"), now=later)
     assert task.state == "done" and unrealised.state == "cancelled" and dsi.state == "treated"
+
+
+def test_E7_anticipated_termination_reading_once_countersigned_gives_the_balance_and_the_removal(demo_ctx):
+    from server.services.termination_requests import ElectricityTermination, record_termination
+    dep = record_termination(125, ElectricityTermination(kind="anticipated", termination_on=NOW.date(),
+                                                         requester_name="Afi Mensah", requester_identity="CNI 42",
+                                                         requester_signed=True), user=user("agent.elec"), now=NOW)
+    order = db.session.scalar(select(Order).where(Order.dossier_id == dep.id))
+    order.assignee_id, order.state = user("tech.elec1").id, "assigned"
+    report = store_report(order, answers={"index": 99999})
+    countersign(report, "chef.elec")
+    effects = accept_report(report.id, user=user("agent.elec"), now=NOW)
+    assert order.type == "READING" and any("E8" in e for e in effects) and any("E10" in e for e in effects)
