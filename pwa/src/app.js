@@ -210,7 +210,7 @@ async function boot() {
   app.bridge = startServiceWorker({
     onUpdateReady: () => { app.updateReady = true; showUpdate(); },
     onVersion: (version) => { app.version = version; },
-    onOfflineReady: () => { if (!app.formOpen) route(); },
+    onOfflineReady: () => { if (document.getElementById('readiness')) route(); },   // refresh the banner only
   });
   window.addEventListener('hashchange', () => route());
   window.addEventListener('online', () => { updateBar(); app.sync(); });
