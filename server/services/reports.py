@@ -69,6 +69,11 @@ class ReportReview:
         return typed, before[0], typed - before[0].index
 
     @property
+    def device_time(self) -> datetime | None:
+        """The tablet's clock as it wrote it, with its offset."""
+        return time_of(self.report.content.get("device_time")) or self.report.device_time
+
+    @property
     def current(self) -> VersionView:
         return self.versions[-1]
 
