@@ -15,12 +15,12 @@ from .dossiers import add_event, get_dossier, require_action
 from .invoices import travel_fee_applies
 from .orders import issue_order
 from .terminations import terminate_contract
-from .water_departures import (WaterDeparture, active_meter, announce_departure, contest_continued_billing,
+from .water_departures import (WaterDeparture, active_meter, announce_departure, book_reading, contest_continued_billing,
                                departure_by_newcomer, history_of, immediate_departure, last_remote,
                                unannounced_departure)
 
 __all__ = ["WaterDeparture", "record_water_departure", "intake_context", "record_photo_reading",
-           "order_curb_stop_closure", "get_contract", "refuse_unless_ours"]
+           "order_curb_stop_closure", "book_new_appointment", "get_contract", "refuse_unless_ours"]
 
 
 @dataclass
@@ -97,6 +97,22 @@ def record_photo_reading(dossier_id: int, *, index: int, photo_on: date, user: U
                        travel_fee=False, dossier=dep, user=user, now=now)
     db.session.commit()
     return dep
+
+
+def book_new_appointment(dossier_id: int, day: date, *, user: User, now: datetime) -> Order:
+    """W12/W15: the meter could not be read (absent, no access): a new READING appointment, billed with the
+    travel fee where allowed, never when the visit comes from our remote-reading failure (W22)."""
+    dep = get_dossier(dossier_id)
+    require_action(dep, "appointment", "Nouveau rendez-vous de relevé")
+    if day < now.date():
+        raise DomainError("La date du rendez-vous ne peut pas être passée.", {"new_date": ["Date passée."]})
+    contract = get_contract(dep.contract_id)
+    own_failure = db.session.scalar(select(Dossier.id).where(Dossier.contract_id == contract.id,
+                                                             Dossier.type == "INF_TELE")) is not None
+    order = book_reading(contract, dep, day, travel_fee_applies(contract.point.commune, own_failure=own_failure),
+                         "nouveau rendez-vous", user=user, now=now)
+    db.session.commit()
+    return order
 
 
 def order_curb_stop_closure(dossier_id: int, *, user: User, now: datetime) -> Order:

@@ -90,8 +90,11 @@ def allowed_actions(dossier: Dossier) -> list[str]:
         actions.append("close")
     if dossier.type == "DEP" and dossier.step == "awaiting_photo":
         actions.append("photo_reading")
-    if dossier.type == "DEP" and dossier.utility == "water" and _point(dossier) and _point(dossier).individual_house:
-        actions.append("curb_stop")
+    if dossier.type == "DEP" and dossier.utility == "water" and dossier.step in ("intake", "reading_appointment",
+                                                                               "awaiting_photo"):
+        actions.append("appointment")
+        if _point(dossier) and _point(dossier).individual_house:
+            actions.append("curb_stop")
     return actions
 
 

@@ -15,7 +15,8 @@ from .webforms import ConfirmForm
 READERS = ("agent", "chief", "controller", "admin")
 ACTORS = ("agent", "admin")
 DONE = {"cancel": "Annulation enregistrée.", "close": "Dossier clos.", "reopen": "Dossier rouvert.",
-        "postpone": "Départ décalé : relances recalculées.", "curb_stop": "Fermeture sur bouche à clé demandée."}
+        "postpone": "Départ décalé : relances recalculées.", "curb_stop": "Fermeture sur bouche à clé demandée.",
+        "appointment": "Rendez-vous de relevé pris : ordre émis."}
 
 
 def _now() -> datetime:
@@ -71,14 +72,16 @@ def dossier_action(dossier_id: int, action: str):
     return act(dossier_id, action, lambda: call(dossier_id, user=current_user, now=_now()))
 
 
-@web_bp.route("/dossiers/<int:dossier_id>/postpone", methods=["POST"])
+@web_bp.route("/dossiers/<int:dossier_id>/postpone", methods=["POST"], defaults={"action": "postpone"})
+@web_bp.route("/dossiers/<int:dossier_id>/appointment", methods=["POST"], defaults={"action": "appointment"})
 @roles_required(*ACTORS)
-def dossier_postpone(dossier_id: int):
+def dossier_dated_action(dossier_id: int, action: str):
     form = PostponeForm()
     new_date = form.new_date.data if form.validate_on_submit() else None
+    service = {"postpone": dossiers.postpone_departure, "appointment": departures.book_new_appointment}[action]
 
     def call():
         if new_date is None:
-            raise DomainError("Indiquer la nouvelle date de départ.")
-        dossiers.postpone_departure(dossier_id, new_date, user=current_user, now=_now())
-    return act(dossier_id, "postpone", call)
+            raise DomainError("Indiquer la date.")
+        service(dossier_id, new_date, user=current_user, now=_now())
+    return act(dossier_id, action, call)

@@ -298,3 +298,14 @@ def test_W20_contest_without_earlier_report_keeps_invoices_and_ends_on_the_call_
     dep = record_water_departure(c.id, req, user=user("agent.eau"), now=at(today()))
     assert dep.data["end_on"] == today().isoformat() and c.state == "terminating"
     assert any("W20" in e.message for e in dep.events)
+
+
+def test_W12_no_access_leads_to_a_new_reading_appointment_billed_with_the_fee(sqlite_world):
+    from server.services.departures import book_new_appointment
+    c = contract("AB00000005")
+    dep = record_water_departure(c.id, WaterDeparture(kind="unannounced"), user=user("agent.eau"), now=at(today()))
+    again = book_new_appointment(dep.id, today() + days(7), user=user("agent.eau"), now=at(today() + days(2)))
+    assert [o.type for o in orders_of(dep.id)] == ["READING", "READING"]
+    assert (again.travel_fee, again.planned_date, c.state) == (True, today() + days(7), "terminating")
+    with pytest.raises(DomainError, match="passée"):
+        book_new_appointment(dep.id, today() - days(1), user=user("agent.eau"), now=at(today()))
