@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..errors import DomainError, IllegalTransition, NotFound
 from ..extensions import db
-from ..models import Contract, Customer, DeliveryPoint, Dossier, DossierEvent, Order, Task, User
+from ..models import Contract, Customer, DeliveryPoint, Dossier, DossierEvent, Invoice, Letter, Order, Task, User
 from .audit import record
 from .counters import next_ref
 from .departure_rules import cancellation_outcome, dsi_may_close, reminder_day
@@ -202,6 +202,8 @@ class DossierPage:
     orders: list[Order]
     actions: list[str]
     users: dict[int, str]
+    invoices: list[Invoice]
+    letters: list[Letter]
 
 
 def dossier_page(dossier_id: int) -> DossierPage:
@@ -213,7 +215,9 @@ def dossier_page(dossier_id: int) -> DossierPage:
     orders = list(db.session.scalars(select(Order).where(Order.dossier_id == d.id).order_by(Order.id)))
     return DossierPage(d, db.session.get(Customer, d.customer_id) if d.customer_id else None,
                        db.session.get(Contract, d.contract_id) if d.contract_id else None, _point(d),
-                       events, list(d.tasks), orders, allowed_actions(d), users)
+                       events, list(d.tasks), orders, allowed_actions(d), users,
+                       list(db.session.scalars(select(Invoice).where(Invoice.dossier_id == d.id).order_by(Invoice.id))),
+                       list(db.session.scalars(select(Letter).where(Letter.dossier_id == d.id).order_by(Letter.id))))
 
 
 def list_dossiers(*, dossier_type: str | None, state: str | None, utility: str | None, limit: int = 200) -> list[Dossier]:

@@ -100,3 +100,11 @@ def test_W8_no_answer_on_the_analysis_task_issues_the_investigation_order(office
     answer = post_form(client, f"/tasks/{task_id}/no_answer", {}, page="/tasks")
     assert "Compteur enquêter client" in answer.get_data(as_text=True)
     assert "Compteur enquêter client" in client.get("/orders?type=INVESTIGATION").get_data(as_text=True)
+
+
+def test_E4_takeover_page_shows_both_invoices_and_sends_to_the_cashier(office):
+    client = office("agent.elec")
+    done = post_form(client, "/contracts/124/departure", {
+        "kind": "takeover", "index": "5000", "successor_name": "Afi Dossou", "successor_identity": "CNI 998877"})
+    html = done.get_data(as_text=True)
+    assert "Abonnement" in html and "caisse" in html and html.count("/pdf") >= 2
