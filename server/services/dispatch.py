@@ -177,12 +177,22 @@ def set_window(order_id: int, start: datetime | None, end: datetime | None, *, c
                           {"window_end": ["Créneau invalide."]})
     if order.state not in ("issued", "assigned"):
         raise DomainError("Cet ordre n'est plus modifiable.")
-    order.window_start, order.window_end = start, end
+    # Stored in UTC: SQLite keeps no offset, and the pull reads a zone-less time as UTC.
+    order.window_start, order.window_end = (m.astimezone(timezone.utc) if m else None for m in (start, end))
     touch_order(order)
     record("set_window", "order", order.id, user=chief, at=now, start=start.isoformat() if start else None,
            end=end.isoformat() if end else None)
     db.session.commit()
     return order
+
+
+def window_label(order: Order) -> str | None:
+    """The appointment window in the utility's local time, e.g. "09:00–11:00"."""
+    if order.window_start is None or order.window_end is None:
+        return None
+    zone = ZoneInfo(TIME_ZONES.get(order.point.commune.utility, "UTC"))
+    start, end = (_naive(m).replace(tzinfo=timezone.utc).astimezone(zone) for m in (order.window_start, order.window_end))
+    return f"{start:%H:%M}–{end:%H:%M}"
 
 
 def set_window_times(order_id: int, start: str | None, end: str | None, *, chief: User, now: datetime) -> Order:

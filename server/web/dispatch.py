@@ -32,8 +32,8 @@ def dispatch_board():
     form = DayForm(request.args)
     day = form.day.data if form.validate() and form.day.data else _now().date()
     board = dispatch.day_board(current_user, day, now=_now())
-    return render_template("dispatch/board.html", board=board, labels=dispatch.COLUMN_LABELS, assign_form=AssignForm(),
-                           move_form=MoveForm(), window_form=WindowForm(), cancel_form=ReasonForm())
+    return render_template("dispatch/board.html", board=board, labels=dispatch.COLUMN_LABELS, window_of=dispatch.window_label,
+                           assign_form=AssignForm(), move_form=MoveForm(), window_form=WindowForm(), cancel_form=ReasonForm())
 
 
 @web_bp.route("/dispatch/orders/<int:order_id>/assign", methods=["POST"])

@@ -1,6 +1,8 @@
 """The chief's day board and planning actions on SQLite and PostgreSQL; changes reach the tablet."""
 from datetime import datetime, time, timedelta, timezone
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import select
 
@@ -68,7 +70,10 @@ def test_reorder_round_sets_positions_and_touches_only_what_moved(demo_ctx):
 def test_window_is_set_in_local_time_and_cancel_needs_a_reason(demo_ctx):
     order = demo_order("P00000001")
     dispatch.set_window_times(order.id, "09:00", "11:00", chief=user("chef.eau"), now=NOW)
-    assert order.window_start is not None and (order.window_end - order.window_start) == timedelta(hours=2)
+    db.session.expire_all()
+    order = db.session.get(Order, order.id)
+    assert dispatch.window_label(order) == "09:00–11:00"  # Paris time, whatever the database keeps
+    assert (order.window_end - order.window_start) == timedelta(hours=2)
     dispatch.cancel(order.id, "Le client a rappelé", chief=user("chef.eau"), now=NOW)
     assert order.state == "cancelled"
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "cancel_order")).user_id == user("chef.eau").id
@@ -92,4 +97,7 @@ def test_changes_reach_the_tablet_at_its_next_pull_with_tombstones(demo_ctx, tmp
     dispatch.set_window_times(windowed.id, "14:00", "16:00", chief=user("chef.eau"), now=NOW)
     page = pull_changes(store, julien, cursor, 100)
     assert {(t["order_id"], t["reason"]) for t in page["tombstones"]} == {(moved.id, "reassigned"), (cancelled.id, "cancelled")}
-    assert [o["id"] for o in page["orders"]] == [windowed.id] and page["orders"][0]["window_start"]
+    assert [o["id"] for o in page["orders"]] == [windowed.id]
+    start = datetime.fromisoformat(page["orders"][0]["window_start"])
+    paris = datetime.combine(windowed.planned_date, time(14, 0), tzinfo=ZoneInfo("Europe/Paris"))
+    assert start == paris  # the same instant on the tablet as typed by the chief
