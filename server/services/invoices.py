@@ -34,10 +34,12 @@ def issue_closing_invoice(contract: Contract, *, end_on: date, index: int, read_
 
 def issue_takeover_invoices(old_contract: Contract, new_contract: Contract, *, index: int, read_on: date,
                             user: User | None = None, now: datetime) -> tuple[Invoice, Invoice]:
-    """E4: the termination invoice of the leaving customer and the successor's subscription invoice,
-    both at the takeover index; both issued at once (the customers go straight to the cashier)."""
+    """E4: the termination invoice of the leaving customer (its deposit deducted: the contract's balance,
+    E3/E9) and the successor's subscription invoice, both at the takeover index; both issued at once (the
+    customers go straight to the cashier)."""
     termination = _closing(old_contract, end_on=read_on, index=index, read_on=read_on, source="customer",
-                           travel_fee=False, dossier=None, user=user, now=now, state="issued")
+                           travel_fee=False, dossier=None, user=user, now=now, state="issued",
+                           deposit=old_contract.deposit_amount)
     tariff = tariff_in_force(new_contract.point.commune_id, new_contract.service, read_on)
     lines, prepaid_until = new_subscription_lines(
         currency=new_contract.point.commune.currency, subscription_per_year=tariff.subscription_per_year,

@@ -104,7 +104,7 @@ def invoice_document(invoice: Invoice) -> InvoiceDocument:
         issued_on=invoice.issued_on, period_start=invoice.period_start, period_end=invoice.period_end,
         reading_index=invoice.reading_index, reading_date=invoice.reading_date,
         reading_source=invoice.reading_source, direct_debit=invoice.direct_debit,
-        deposit_payer=contract.deposit_payer_name if invoice.kind == "balance" else None)
+        deposit_payer=contract.deposit_payer_name if invoice.total < 0 else None)
 
 
 def invoice_pdf(invoice_id: int, *, user: User) -> tuple[str, bytes]:

@@ -125,6 +125,7 @@ def test_E4_takeover_issues_termination_and_subscription_invoices(demo_ctx):
     termination, subscription = issue_takeover_invoices(old, new, index=index, read_on=TODAY, now=NOW)
     db.session.commit()
     assert termination.contract_id == old.id and termination.kind == "closing" and termination.state == "issued"
+    assert termination.lines[-1]["amount"] == str(-old.deposit_amount.quantize(Decimal("1")))  # balance of the old contract
     assert subscription.contract_id == new.id and subscription.kind == "subscription"
     assert subscription.customer_id == successor.id and subscription.lines[0]["amount"] == "50000"
     assert new.prepaid_until is not None and new.prepaid_until >= TODAY
