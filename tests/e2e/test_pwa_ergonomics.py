@@ -17,9 +17,9 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('#view button, #view a, #
     .filter((b) => b.h < 48 || b.w < 48)"""
 
 
-@pytest.fixture
-def tablet(browser, tmp_path):
-    server = start_server(tmp_path)
+@pytest.fixture(scope="module")
+def tablet(browser, tmp_path_factory):
+    server = start_server(tmp_path_factory.mktemp("ergonomics"))
     context = browser.new_context(locale="fr-FR", viewport=PORTRAIT, has_touch=True)
     page = context.new_page()
     enrol(page, server.url, "tech.elec1")
