@@ -262,9 +262,12 @@ def prescription_limit(issued_on: date) -> date:
 
 
 def overdue_closing_invoices(user: User, *, today: date) -> list[OverdueInvoice]:
-    """W21: unpaid closing invoices whose two-year limit is within 90 days or already past, most urgent first."""
+    """W21: consumers' unpaid closing invoices whose two-year limit is within 90 days or already past, most
+    urgent first."""
     cutoff = today - timedelta(days=PRESCRIPTION_DAYS - WARNING_DAYS)
     query = (select(Invoice, Contract).join(Contract, Invoice.contract_id == Contract.id)
+             .join(Customer, Invoice.customer_id == Customer.id)
+             .where(Customer.kind == "person")  # the two-year limit protects consumers, not organisations
              .where(Invoice.kind.in_(("closing", "balance")), Invoice.state == "issued", Invoice.total > 0,
                     Invoice.issued_on <= cutoff)
              .order_by(Invoice.issued_on, Invoice.id))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from server.errors import DomainError, IllegalTransition
 from server.extensions import db
-from server.models import AuditEntry, Dossier, Invoice, Payment, Task
+from server.models import AuditEntry, Customer, Dossier, Invoice, Payment, Task
 from server.services import cashier, indicators, invoices
 from server.services import invoice_controls as controls
 from server.services.invoices import issue_balance_invoice, issue_closing_invoice
@@ -110,6 +110,9 @@ def test_W21_unpaid_closing_invoices_near_or_past_two_years_are_listed(demo_ctx)
     rows = invoices.overdue_closing_invoices(agent("agent.eau"), today=TODAY)
     assert [r.days_left for r in rows] == [-70, 30]
     assert invoices.overdue_closing_invoices(agent("agent.elec"), today=TODAY) == []  # other utility
+    db.session.get(Customer, made[1].customer_id).kind = "organisation"
+    db.session.commit()
+    assert [r.days_left for r in invoices.overdue_closing_invoices(agent("agent.eau"), today=TODAY)] == [-70]
 
 
 def test_W23_indicators_count_the_demo_departure_dossiers(demo_ctx):
