@@ -273,28 +273,6 @@ def set_order_state(order_id: int, state: str, *, user: User | None, now: dateti
         touch_order(order)
 
 
-def correct_report(report_id: int, *, author: User, answers: dict, reason: str, now: datetime) -> ReportVersion:
-    """A correction is a new version with its author and reason; a sealed report must be countersigned again."""
-    report = get_report(report_id)
-    if report.state not in ("received", "countersigned"):
-        raise IllegalTransition("Un compte-rendu accepté ou rejeté ne se corrige plus.")
-    if not reason.strip():
-        raise DomainError("Le motif de la correction est obligatoire.", {"reason": ["Motif requis."]})
-    latest = versions_of(report)[-1]
-    content = {**latest.content, "answers": {**(latest.content.get("answers") or {}), **answers}}
-    version = ReportVersion(report_id=report.id, number=latest.number + 1, content=content,
-                            content_sha256=content_sha256(content), author_id=author.id, reason=reason.strip(),
-                            created_at=now)
-    db.session.add(version)
-    if report.state == "countersigned":
-        report.state = "received"
-        set_order_state(report.order_id, "reported", user=author, now=now)
-    record("correct_report", "report", report.id, user=author, at=now, version=version.number, reason=reason,
-           changed=sorted(answers))
-    db.session.commit()
-    return version
-
-
 def flagged(report: Report, code: str) -> bool:
     return any(isinstance(f, dict) and f.get("flag") == code for f in report.flags or [])
 

@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, send_file, url_
 from flask_login import current_user
 
 from ..blobs import DiskBlobStore
-from ..services import cockpit, decisions, reports
+from ..services import cockpit, corrections, decisions, reports
 from . import web_bp
 from .access import roles_required
 from .review_forms import CorrectForm, CountersignForm, ReasonForm
@@ -90,7 +90,7 @@ def report_correct(report_id: int):
     form = CorrectForm()
     if form.validate_on_submit():
         answers = cockpit.correction_of(report_id, form.field_id.data, form.value.data)
-        version = reports.correct_report(report_id, author=current_user, answers=answers, reason=form.reason.data, now=_now())
+        version = corrections.correct_report(report_id, author=current_user, answers=answers, reason=form.reason.data, now=_now())
         flash(f"Version {version.number} enregistrée.", "info")
     return _to_report(report_id, form)
 

@@ -11,7 +11,8 @@ from server.models import (AuditEntry, Contract, Countersignature, Customer, Del
 from server.services.decisions import accept_report, bulk_accept_clean, reject_report
 from server.services.orders import issue_order
 from server.services.intake import absorb_synced_reports
-from server.services.reports import correct_report, countersign_report, report_review
+from server.services.corrections import correct_report
+from server.services.reports import countersign_report, report_review
 from tests.review_reports import CHIEF_SIGNATURE, NOW, demo_order, store_report, user
 
 
