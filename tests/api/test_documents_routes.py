@@ -91,7 +91,11 @@ def test_E2_order_pdf_carries_the_qr_code_and_the_requester_box(office, world):
     response = office("chef.elec").get(f"/orders/{world['order']}/pdf")
     text = pdf_text(response)
     assert world["order_ref"] in text and "Signature du demandeur" in text and "Codjo Akplogan" in text
-    assert len(PdfReader(io.BytesIO(response.data)).pages[0].images) == 1
+    images = PdfReader(io.BytesIO(response.data)).pages[0].images
+    assert len(images) == 1
+    from server.documents.qr import qr_pil  # the QR code holds the order's address in the tablet app
+    expected = qr_pil(f"http://localhost/app/#/orders/{world['order']}")
+    assert images[0].image.convert("L").tobytes() == expected.convert("L").tobytes()
 
 
 def test_batch_print_of_the_day_holds_every_order_of_the_utility(office, world, sqlite_demo_app):
