@@ -18,10 +18,17 @@ export function newDraft(tech, order, definition) {
 export async function renderFormView(root, app, { order, definition, draft: stored }) {
   const tech = app.technician.id;
   const draft = stored || newDraft(tech, order, definition);
+  const message = el('p', { class: 'bad', role: 'alert', id: 'form-message' });
   let saving = stored ? Promise.resolve() : saveDraft(app.db, draft);
   let showAll = false;
   const urls = [];
-  const save = () => { saving = saving.then(() => saveDraft(app.db, draft)); return saving; };
+  const save = () => {
+    // One write at a time, in order; a failed write does not block the next ones.
+    saving = saving.catch(() => {}).then(() => saveDraft(app.db, { ...draft, answers: { ...draft.answers } }))
+      .then(() => { message.textContent = ''; },
+        (err) => { message.textContent = `Brouillon non enregistré : ${err.message}`; throw err; });
+    return saving;
+  };
 
   const services = {
     technicianName: app.technician.name,
@@ -64,12 +71,11 @@ export async function renderFormView(root, app, { order, definition, draft: stor
     if (patch.answers) Object.keys(patch.answers).forEach((k) => touched.add(k));
     Object.assign(draft, { ...patch, answers: { ...draft.answers, ...(patch.answers || {}) } });
     refresh();
-    await save();
+    await save().catch(() => {});      // the message says it; the next change tries again
     if ('outcome' in patch) redraw();
   }
 
   const formBox = el('div', { id: 'form' });
-  const message = el('p', { class: 'bad', role: 'alert', id: 'form-message' });
   const finish = el('button', { type: 'button', class: 'primary', id: 'finish', text: 'Terminer', onclick: async () => {
     showAll = true;
     const errors = refresh();
@@ -102,5 +108,5 @@ export async function renderFormView(root, app, { order, definition, draft: stor
     el('p', { class: 'hint', text: 'Chaque saisie est enregistrée sur la tablette immédiatement.' }),
     formBox, message, el('div', { class: 'actions' }, finish));
   redraw();
-  await saving;
+  await saving.catch(() => {});
 }
