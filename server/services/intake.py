@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..errors import Conflict
 from ..extensions import db
 from ..models import Order, Report, User
 from .audit import record
@@ -40,6 +41,9 @@ def _absorb_tablet_countersignature(report: Report, tablet: dict, now: datetime)
         record("refuse_tablet_countersignature", "report", report.id, at=now, chief_login=tablet.get("chief_login"))
         return 1
     device_time = time_of(tablet.get("device_time"))
-    countersign_report(report.id, chief=chief, signature=signature, now=now, channel="tablet",
-                       device_id=report.device_id, device_time=device_time)
+    try:
+        countersign_report(report.id, chief=chief, signature=signature, now=now, channel="tablet",
+                           device_id=report.device_id, device_time=device_time)
+    except Conflict:  # another request took it in at the same moment
+        return 0
     return 1

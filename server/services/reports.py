@@ -5,8 +5,9 @@ from datetime import datetime, timezone
 
 from forms import validate_submission
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from ..errors import DomainError, Forbidden, IllegalTransition, NotFound
+from ..errors import Conflict, DomainError, Forbidden, IllegalTransition, NotFound
 from ..extensions import db
 from ..models import (Contract, Countersignature, DeliveryPoint, Invoice, Meter, Order, QuarantinedReport, Reading, Report,
                       ReportVersion, User)
@@ -252,7 +253,11 @@ def countersign_report(report_id: int, *, chief: User, signature: dict, now: dat
                           signature={"sha256": signature.get("sha256"), "signer_name": signature.get("signer_name") or chief.name,
                                      "strokes": signature["strokes"]}, seal_sha256="")
     db.session.add(cs)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # someone sealed this version a moment ago
+        db.session.rollback()
+        raise Conflict("Ce compte-rendu vient d'être contresigné.") from None
     db.session.refresh(cs)  # seal what the database holds (SQLite gives times back without their zone)
     db.session.refresh(report)
     cs.seal_sha256 = seal_sha256(seal_facts_of(report, cs))

@@ -269,3 +269,14 @@ def test_E7_anticipated_termination_reading_once_countersigned_gives_the_balance
     countersign(report, "chef.elec")
     effects = accept_report(report.id, user=user("agent.elec"), now=NOW)
     assert order.type == "READING" and any("E8" in e for e in effects) and any("E10" in e for e in effects)
+
+
+def test_E7_a_version_is_sealed_once_even_when_two_chiefs_race(demo_ctx):
+    from server.errors import Conflict
+    report = store_report(demo_order("P00000001"), answers={"index": 850})
+    countersign(report)
+    db.session.execute(Report.__table__.update().where(Report.id == report.id).values(state="received"))
+    db.session.commit()  # as if the second chief had read the report before the first one sealed it
+    with pytest.raises(Conflict):
+        countersign(report)
+    assert len(db.session.scalars(select(Countersignature).where(Countersignature.report_id == report.id)).all()) == 1
