@@ -12,7 +12,10 @@ export function startServiceWorker({ onUpdateReady = () => {}, onVersion = () =>
   });
   sw.addEventListener('controllerchange', () => {
     if (applying) location.reload();
-    else onOfflineReady();                     // first install: the shell is now cached and serving
+    else {                                     // first install: the shell is now cached and serving
+      sw.controller.postMessage({ type: 'version' });
+      onOfflineReady();
+    }
   });
 
   function watch(reg) {

@@ -66,6 +66,22 @@ class Office:
             db.session.commit()
         self._run(act)
 
+    def devices(self, login: str) -> list[dict]:
+        from server.models import Device
+        uid = self.user_id(login)
+        return self._run(lambda db: [{"id": d.id, "revoked": d.revoked_at is not None, "app_version": d.app_version,
+                                      "queue_depth": d.queue_depth, "storage_quota": d.storage_quota}
+                                     for d in db.session.query(Device).filter_by(user_id=uid).order_by(Device.id)])
+
+    def revoke(self, device_id: int) -> None:
+        from server.models import User
+        from server.services.devices import revoke_device
+
+        def act(db):
+            admin = db.session.query(User).filter_by(login="admin").one()
+            revoke_device(device_id, by=admin, now=datetime.now(timezone.utc))
+        self._run(act)
+
     def reports(self) -> list[dict]:
         from server.models import Report
         return self._run(lambda db: [{"uuid": r.uuid, "order_id": r.order_id, "content": r.content,
