@@ -2,7 +2,7 @@
 services.outcomes), reject with a reason (the order is issued again), bulk accept of clean reports."""
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..errors import DomainError, IllegalTransition
 from ..extensions import db
@@ -29,6 +29,7 @@ def accept_report(report_id: int, *, user: User, now: datetime) -> list[str]:
         raise IllegalTransition("Le compte-rendu doit d'abord être contresigné par le chef de section (E7).")
     if report.state not in ("received", "countersigned"):
         raise IllegalTransition("Ce compte-rendu a déjà été traité.")
+    claim_decision(report, ("countersigned",), "accepted")
     content = versions_of(report)[-1].content
     if report.conflict or order.state == "cancelled":
         effects = ["Ordre annulé ou réaffecté entre-temps : compte-rendu classé sans effet sur le dossier."]
@@ -48,6 +49,7 @@ def reject_report(report_id: int, *, user: User, reason: str, now: datetime) -> 
         raise IllegalTransition("Ce compte-rendu a déjà été traité.")
     if not reason.strip():
         raise DomainError("Le motif du rejet est obligatoire.", {"reason": ["Motif requis."]})
+    claim_decision(report, ("received", "countersigned", "awaiting_blobs"), "rejected")
     order = db.session.get(Order, report.order_id)
     again = issue_order(order.type, order.point, now=now, dossier=None, planned_date=now.date(),
                         travel_fee=order.travel_fee, code=order.code, requester_name=order.requester_name,
@@ -59,6 +61,16 @@ def reject_report(report_id: int, *, user: User, reason: str, now: datetime) -> 
     record("reject_report", "report", report.id, user=user, at=now, reason=reason, reissued_order_id=again.id)
     db.session.commit()
     return again
+
+
+def claim_decision(report: Report, states: tuple[str, ...], decided: str) -> None:
+    """Take the decision in the database first: of two agents deciding at once, the second waits for the
+    first's transaction and then finds the report decided (no rules applied twice, no second invoice)."""
+    done = db.session.execute(update(Report).where(Report.id == report.id, Report.state.in_(states))
+                              .values(state=decided).execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise IllegalTransition("Ce compte-rendu vient d'être traité par quelqu'un d'autre.")
 
 
 def _close(report: Report, order: Order, state: str, user: User, now: datetime) -> None:

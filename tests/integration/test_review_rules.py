@@ -280,3 +280,15 @@ def test_E7_a_version_is_sealed_once_even_when_two_chiefs_race(demo_ctx):
     with pytest.raises(Conflict):
         countersign(report)
     assert len(db.session.scalars(select(Countersignature).where(Countersignature.report_id == report.id)).all()) == 1
+
+
+def test_W14_two_agents_accepting_at_once_apply_the_rules_once(demo_ctx):
+    from server.models import Invoice
+    report = store_report(demo_order("P00000001"), answers={"index": 850})
+    countersign(report)
+    stale = db.session.get(Report, report.id)
+    db.session.execute(Report.__table__.update().where(Report.id == report.id).values(state="accepted"))
+    assert stale.state == "countersigned"  # the second agent still sees it undecided
+    with pytest.raises(IllegalTransition):
+        accept_report(report.id, user=user("agent.eau"), now=NOW)
+    assert db.session.scalars(select(Invoice).where(Invoice.contract_id == 1)).all() == []
