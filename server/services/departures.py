@@ -54,9 +54,11 @@ def intake_context(contract_id: int, today: date) -> Intake:
     known = {c.role for c in contract.point.contacts}
     dsi = list(db.session.scalars(select(Dossier).where(Dossier.contract_id == contract.id, Dossier.type == "DSI",
                                                         Dossier.state == "open")))
-    return Intake(contract, meter, is_handled_by_us(commune, contract.service), None if is_handled_by_us(
-        commune, contract.service) else referral_message(commune), trusted_reading_allowed(meter, today), missing,
-        fee, owner_contact_required(contract.point.rented, known), dsi)
+    handled = is_handled_by_us(commune, contract.service) and contract.state == "active"
+    referral = None if handled else referral_message(commune) if contract.state == "active" else \
+        f"Le contrat {contract.number} n'est pas actif : aucune nouvelle demande de départ possible."
+    return Intake(contract, meter, handled, referral, trusted_reading_allowed(meter, today), missing, fee,
+                  owner_contact_required(contract.point.rented, known), dsi)
 
 
 def refuse_unless_ours(contract: Contract) -> None:

@@ -3,6 +3,7 @@ the departure dossiers closed (W9), the arrival dossier opened with the right br
 Called by the intake (services.departures) and by the review of field reports (services.closings)."""
 from datetime import date, datetime
 
+from ..errors import IllegalTransition
 from ..extensions import db
 from ..models import Contract, Customer, Dossier, User
 from .audit import record
@@ -22,6 +23,9 @@ def terminate_contract(contract: Contract, *, end_on: date, index: int, read_on:
     follows the successor (W14/W18: `successor` or the DEP's data["successor"]; none → vacant dwelling).
     An end date fixed at intake (W12, dossier.data["end_on"]) wins over `end_on`.
     Adds and flushes; the caller commits. Returns the ASI opened, if any."""
+    if contract.state == "terminated":  # a second report or a double click must not bill the closing twice
+        raise IllegalTransition(f"Le contrat {contract.number} est déjà résilié"
+                                f"{f' au {contract.end_on:%d/%m/%Y}' if contract.end_on else ''}.")
     fixed = (dossier.data or {}).get("end_on") if dossier is not None else None
     end_on = date.fromisoformat(fixed) if fixed else end_on
     issue_closing_invoice(contract, end_on=end_on, index=index, read_on=read_on, source=source,

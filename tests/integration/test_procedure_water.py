@@ -309,3 +309,12 @@ def test_W12_no_access_leads_to_a_new_reading_appointment_billed_with_the_fee(sq
     assert (again.travel_fee, again.planned_date, c.state) == (True, today() + days(7), "terminating")
     with pytest.raises(DomainError, match="passée"):
         book_new_appointment(dep.id, today() - days(1), user=user("agent.eau"), now=at(today()))
+
+
+def test_W17_a_terminated_contract_is_not_closed_twice(sqlite_world):
+    dep = immediate("AB00000005", departure_on=today(), index=3790)
+    c = contract("AB00000005")
+    with pytest.raises(IllegalTransition, match="déjà résilié"):
+        terminate_contract(c, end_on=today(), index=3795, read_on=today(), source="agent", travel_fee=False,
+                           dossier=dep, user=user("agent.eau"), now=at(today()))
+    assert db.session.query(Invoice).filter_by(contract_id=c.id).count() == 1
