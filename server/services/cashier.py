@@ -14,6 +14,7 @@ from .audit import record
 from .invoices import get_invoice, in_scope, search_invoices
 
 SETTLEABLE = ("issued", "paid", "refunded")
+AWAITING_CONTROL = ("draft", "checked")  # shown at the counter, settled only once issued (E11)
 
 
 @dataclass(frozen=True)
@@ -26,20 +27,22 @@ class CounterView:
     @property
     def action(self) -> str | None:
         """What the cashier can do: collect a positive total, refund a negative one, nothing else."""
-        if self.invoice.state != "issued" or self.invoice.total == 0:
+        if self.invoice.state != "issued" or self.invoice.total == 0:  # drafts wait for the controller
             return None
         return "collect" if self.invoice.total > 0 else "refund"
 
 
 def find_invoices(text: str, user: User, limit: int = 50) -> list[Invoice]:
-    """Issued invoices (to settle, settled) by invoice number, contract number or customer name."""
-    return search_invoices(text, user, states=SETTLEABLE, limit=limit) if (text or "").strip() else []
+    """Invoices by invoice number, contract number or customer name: issued (to settle, settled) and those
+    still at the controller's, so the cashier can tell the customer why they cannot pay yet."""
+    states = SETTLEABLE + AWAITING_CONTROL
+    return search_invoices(text, user, states=states, limit=limit) if (text or "").strip() else []
 
 
 def counter_view(invoice_id: int, user: User) -> CounterView:
     invoice = get_invoice(invoice_id)
-    if not in_scope(user, invoice) or invoice.state not in SETTLEABLE:
-        raise IllegalTransition("Cette facture n'est pas à régler au guichet (pas encore émise ou annulée).")
+    if not in_scope(user, invoice) or invoice.state not in SETTLEABLE + AWAITING_CONTROL:
+        raise IllegalTransition("Cette facture n'est pas à régler au guichet (annulée ou d'un autre service).")
     contract = db.session.get(Contract, invoice.contract_id)
     payments = list(db.session.scalars(select(Payment).where(Payment.invoice_id == invoice.id).order_by(Payment.id)))
     return CounterView(invoice, contract, db.session.get(Customer, invoice.customer_id), payments)

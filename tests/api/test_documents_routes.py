@@ -186,6 +186,8 @@ def test_E11_controller_screen_checks_then_issues(office, world, sqlite_demo_app
 
 def test_E3_cashier_refund_refused_with_a_clear_message_then_done(office, world, sqlite_demo_app):
     controller, counter = office("controle"), office("caisse")
+    waiting = counter.get(f"/cashier/invoices/{world['invoice']}").get_data(as_text=True)
+    assert "en attente du contrôle fiabilité factures" in waiting and "Vérifier l’identité" not in waiting
     for step in ("check", "issue"):
         post(controller, f"/invoices/{world['invoice']}/{step}")
     assert world["invoice_number"] in counter.get(f"/cashier?q={world['invoice_number']}").get_data(as_text=True)

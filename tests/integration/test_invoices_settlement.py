@@ -89,7 +89,8 @@ def test_E9_draft_invoices_are_not_at_the_counter(demo_ctx):
     invoice = balance()
     with pytest.raises(IllegalTransition):
         cashier.collect(invoice.id, user=agent("caisse"), now=NOW)
-    assert cashier.find_invoices(invoice.number, agent("caisse")) == []
+    assert cashier.find_invoices(invoice.number, agent("caisse")) == [invoice]  # shown, waiting for control
+    assert cashier.counter_view(invoice.id, agent("caisse")).action is None
 
 
 def test_W21_unpaid_closing_invoices_near_or_past_two_years_are_listed(demo_ctx):
