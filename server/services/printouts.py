@@ -5,12 +5,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..blobs import BlobStore
-from ..documents import (InvoiceDocument, InvoiceLine, LetterDocument, OrderDocument, ReportAnswer, ReportDocument,
+from ..documents import (ContractDocument, InvoiceDocument, InvoiceLine, LetterDocument, OrderDocument,
+                         ReportAnswer, ReportDocument,
                          ReportPhoto, ReportSignature, render_invoice_pdf, render_letter_pdf, render_orders_pdf,
-                         render_report_pdf)
+                         render_contract_pdf, render_report_pdf)
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import (Commune, Contract, Customer, DeliveryPoint, Dossier, Invoice, Letter, Order, Reading, User)
+from .invoices import tariff_in_force
 from .reports import report_review
 from .seals import signatures_of
 
@@ -112,6 +114,27 @@ def invoice_pdf(invoice_id: int, *, user: User) -> tuple[str, bytes]:
     document = invoice_document(invoice)
     check_utility(user, document.utility)
     return f"{invoice.number}.pdf", render_invoice_pdf(document)
+
+
+def contract_pdf(contract_id: int, *, user: User) -> tuple[str, bytes]:
+    """E4: the new contract printed for the successor (and any contract on request)."""
+    contract = get_or_404(Contract, contract_id, "Contrat introuvable.")
+    point, commune = contract.point, contract.point.commune
+    check_utility(user, commune.utility)
+    tariff = tariff_in_force(commune.id, contract.service, contract.start_on)
+    meter = next((m for m in point.meters if m.removed_on is None), None)
+    start = None if meter is None else db.session.scalar(
+        select(Reading.index).where(Reading.meter_id == meter.id, Reading.read_on == contract.start_on))
+    customer = contract.customer
+    document = ContractDocument(
+        number=contract.number, utility=commune.utility, service=contract.service, customer_name=customer.display_name,
+        customer_address=contract.billing_address or customer.postal_address or point.address,
+        premises=f"{point.address}, {commune.name}", point_ref=point.ref, start_on=contract.start_on,
+        currency=commune.currency, unit_price=tariff.unit_price, subscription_per_year=tariff.subscription_per_year,
+        voltage=contract.voltage, meter_serial=meter.serial if meter else None, start_index=start,
+        deposit_amount=contract.deposit_amount or 0, deposit_payer=contract.deposit_payer_name,
+        direct_debit=contract.direct_debit, iban_end=contract.iban[-4:] if contract.iban else None)
+    return f"contrat-{contract.number}.pdf", render_contract_pdf(document)
 
 
 def letters_to_print(user: User, limit: int = 100) -> list[tuple[Letter, DeliveryPoint | None]]:

@@ -43,6 +43,12 @@ def invoice_pdf(invoice_id: int):
     return _pdf(printouts.invoice_pdf(invoice_id, user=current_user))
 
 
+@web_bp.route("/contracts/<int:contract_id>/pdf")
+@roles_required("agent", "cashier", "admin")
+def contract_pdf(contract_id: int):
+    return _pdf(printouts.contract_pdf(contract_id, user=current_user))
+
+
 @web_bp.route("/letters")
 @roles_required("agent", "admin")
 def letter_list():

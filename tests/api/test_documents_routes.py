@@ -24,6 +24,7 @@ ROUTES = [  # (method, path template, roles allowed)
     ("GET", "/invoices/{invoice}/pdf", {"agent", "controller", "cashier", "admin"}),
     ("GET", "/letters/{letter}/pdf", {"agent", "admin"}),
     ("GET", "/letters", {"agent", "admin"}),
+    ("GET", "/contracts/{contract}/pdf", {"agent", "cashier", "admin"}),
     ("GET", "/invoices?q=FA", {"agent", "controller", "cashier", "admin"}),
     ("GET", "/reports/{report}/pdf", {"agent", "chief", "controller", "admin"}),
     ("GET", "/invoices/{invoice}", {"agent", "controller", "cashier", "admin"}),
@@ -62,7 +63,7 @@ def world(sqlite_demo_app):
         report = store_report(order, answers={"index": index})
         countersign_report(report.id, chief=user("chef.elec"), signature=CHIEF_SIGNATURE, now=NOW)
         db.session.commit()
-        return {"order": order.id, "invoice": invoice.id, "letter": letter.id, "report": report.id,
+        return {"contract": contract.id, "order": order.id, "invoice": invoice.id, "letter": letter.id, "report": report.id,
                 "today": order.planned_date.isoformat(), "order_ref": order.ref, "invoice_number": invoice.number}
 
 
@@ -120,6 +121,11 @@ def test_E8_invoice_list_finds_the_balance_by_number(office, world):
 def test_E8_invoice_pdf_is_the_draft_balance(office, world):
     text = pdf_text(office("controle").get(f"/invoices/{world['invoice']}/pdf"))
     assert "Facture de solde" in text and world["invoice_number"] in text and "PROJET" in text
+
+
+def test_E4_contract_pdf(office, world):
+    text = pdf_text(office("agent.elec").get(f"/contracts/{world['contract']}/pdf"))
+    assert "Contrat d'abonnement" in text and "EL00000200" in text and "Codjo Akplogan" in text
 
 
 def test_W19_letter_pdf(office, world):

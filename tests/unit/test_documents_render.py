@@ -154,3 +154,17 @@ def test_report_pdf_flows_onto_more_pages_with_many_photos():
 ])
 def test_amounts_print_the_french_way(amount, currency, expected):
     assert money(amount, currency) == expected
+
+
+def test_E4_new_contract_pdf_for_the_successor():
+    from server.documents import ContractDocument, render_contract_pdf
+    pdf = render_contract_pdf(ContractDocument(
+        number="CT0000009", utility="electricity", service="electricity", customer_name="Afi Houngbo",
+        customer_address="Lot 12, Cotonou", premises="Lot 12, quartier Akpakpa, Cotonou", point_ref="P00000150",
+        start_on=date(2026, 11, 23), currency="XOF", unit_price=D("109"), subscription_per_year=D("6000"),
+        voltage="BT", meter_serial="E2600000150", start_index=10312, deposit_amount=D("50000"),
+        deposit_payer="Afi Houngbo", direct_debit=True, iban_end="0189"))
+    text = text_of(pdf)
+    assert "Contrat d'abonnement" in text and "CT0000009" in text and "Afi Houngbo" in text
+    assert "index de départ 10312" in text and "50 000 FCFA" in text and "se terminant par 0189" in text
+    assert "Signature du titulaire" in text
