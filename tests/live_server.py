@@ -1,8 +1,10 @@
 """A real `tournee serve` process on a free port, with its own database, that tests can stop and restart."""
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from datetime import date
@@ -17,13 +19,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_SQLITE_TEMPLATES: dict[bool, Path] = {}
+
+
 def prepare_database(instance: Path, url: str | None = None, with_demo: bool = True) -> str:
-    """Schema from the models, stamped at the latest migration, demo data loaded."""
+    """Schema from the models, stamped at the latest migration, demo data loaded. The default SQLite
+    database is built once per test run and copied, so each live server starts on a fresh one."""
+    if url is not None:
+        return _build_database(instance, url, with_demo)
+    template = _SQLITE_TEMPLATES.get(with_demo)
+    if template is None:
+        folder = Path(tempfile.mkdtemp(prefix="tournee-live-template-"))
+        _build_database(folder, f"sqlite:///{folder / 'tournee.sqlite3'}", with_demo)
+        template = _SQLITE_TEMPLATES[with_demo] = folder / "tournee.sqlite3"
+    target = instance / "tournee.sqlite3"
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+def _build_database(instance: Path, url: str, with_demo: bool) -> str:
     from flask_migrate import stamp
 
     from server import create_app
     from server.extensions import db
-    url = url or f"sqlite:///{instance / 'tournee.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance),
                       "SECRET_KEY": "live-test-secret"})
     with app.app_context():
