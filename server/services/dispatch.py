@@ -47,6 +47,7 @@ class DayBoard:
     unassigned: list[Order]
     rounds: list[Round]
     technicians: list[User]
+    report_of: dict = field(default_factory=dict)  # order id -> its latest report id
 
 
 def utility_of_user(user: User) -> str | None:
@@ -101,7 +102,9 @@ def day_board(chief: User, day: date, *, now: datetime) -> DayBoard:
     absorb_synced_reports(now)
     team = team_of(chief)
     orders = _orders_of_day(utility_of_user(chief), day)
-    reported = set(db.session.scalars(select(Report.order_id).where(Report.order_id.in_([o.id for o in orders]))))
+    reports = dict(db.session.execute(select(Report.order_id, func.max(Report.id))
+                                      .where(Report.order_id.in_([o.id for o in orders])).group_by(Report.order_id)).all())
+    reported = set(reports)
     changes, syncs = _last_changes([o.id for o in orders]), _last_syncs([t.id for t in team])
     rounds = {t.id: Round(t, syncs.get(t.id)) for t in team}
     unassigned = []
@@ -112,7 +115,7 @@ def day_board(chief: User, day: date, *, now: datetime) -> DayBoard:
             continue
         column = column_of(order, reported, changes.get(str(order.id)), syncs.get(order.assignee_id))
         rounds[order.assignee_id].orders[column].append(order)
-    return DayBoard(day, unassigned, list(rounds.values()), team)
+    return DayBoard(day, unassigned, list(rounds.values()), team, reports)
 
 
 def _naive(moment: datetime) -> datetime:
