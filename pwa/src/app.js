@@ -178,13 +178,14 @@ Object.assign(app, {
     location.hash = '#/round';
     app.sync();
   },
-  async sync() {
+  /** A sync now (all queued reports); `{ retry: true }` from timers respects each report's backoff. */
+  async sync({ retry = false } = {}) {
     if (!app.engine) return null;
-    const result = await app.engine.sync();
+    const result = await app.engine.sync({ force: !retry });
     if (!result.skipped) {
       clearTimeout(app.timer);
       const due = await nextDueAt(app.db);
-      if (due != null) app.timer = setTimeout(() => app.sync(), Math.max(1000, due - Date.now()));
+      if (due != null) app.timer = setTimeout(() => app.sync({ retry: true }), Math.max(1000, due - Date.now()));
       app.lastResult = result;
       app.bridge?.check();
       const typing = document.activeElement && view.contains(document.activeElement) && document.activeElement.matches('input, select, textarea');
@@ -217,7 +218,7 @@ async function boot() {
   window.addEventListener('offline', () => updateBar());
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') app.sync(); });
   document.getElementById('bar-sync').addEventListener('click', () => { location.hash = '#/sync'; });
-  setInterval(() => app.sync(), 5 * 60 * 1000);
+  setInterval(() => app.sync({ retry: true }), 5 * 60 * 1000);
   if (navigator.storage?.persist) navigator.storage.persist().catch(() => false);
   await route();
   document.body.dataset.ready = '1';

@@ -347,3 +347,22 @@ def test_report_built_from_a_draft_matches_the_contract(app_page):
     assert result["answers"] == {"meter_serial": "W1", "index": 12, "photo_index": ["a" * 64], "rollover": False}
     assert result["attachments"][0]["kind"] == "photo" and result["attachments"][0]["field"] == "photo_index"
     assert result["device_time"][-6] in "+-"
+
+
+def test_backed_off_report_waits_for_its_time_unless_a_fresh_reason_comes(app_page):
+    report = _one_report()
+    applied = next(e for e in golden("push") if e["name"] == "push-applied")["response"]
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        await seedReport(arg.tech.id, arg.report, arg.blobs);
+        await db.write(['outbox'], async (t) => t.put('outbox', { ...(await t.get('outbox', arg.report.uuid)),
+            attempts: 6, next_at: Date.now() + 60000 }));
+        const api = mods.api.createApi({ fetchFn: fakeFetch((call) => (call.method === 'PUT'
+            ? { status: 201, body: {} } : call.path.endsWith('/push') ? arg.applied : emptyPage)) });
+        const engine = mods.engine.createSyncEngine({ api, db });
+        await engine.sync();                                     // retry timer: not due yet
+        const waiting = (await mods.outbox.listOutbox(db)).length;
+        await engine.sync({ force: true });                      // network back, app opened…
+        return { waiting, left: (await mods.outbox.listOutbox(db)).length };
+    """, {"tech": ALICE, "report": report, "blobs": _blob_files([report]), "applied": applied})
+    assert result == {"waiting": 1, "left": 0}

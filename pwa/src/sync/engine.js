@@ -41,10 +41,11 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
     await reschedule(db, entries.map((e) => e.uuid), next, err.message);
   }
 
-  async function pushFor(techId, summary) {
+  async function pushFor(techId, summary, force) {
     const technician = await getTechnician(db, techId);
     if (!technician || !technician.token || technician.needs_enrol) return;
-    const entries = await dueEntries(db, techId, clock.now());
+    const horizon = force ? Infinity : clock.now();
+    const entries = await dueEntries(db, techId, horizon);
     if (!entries.length) return;
     const bytesTotal = await pendingBytes(entries);
     const ctx = { api, db, technician, progress: progressTracker(onProgress, entries.length, bytesTotal) };
@@ -53,7 +54,7 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
       if (waiting.length) await failEntries(entries.filter((e) => waiting.includes(e.uuid)), new Error('Photos en attente'));
     } catch (err) {
       await handleError(err, techId, summary);
-      const left = await dueEntries(db, techId, clock.now());
+      const left = await dueEntries(db, techId, horizon);
       if (isRetryable(err) && left.length) await failEntries(left, err);
     }
   }
@@ -80,9 +81,9 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
     }
   }
 
-  async function run() {
+  async function run(force) {
     const summary = { ok: false, error: null, unauthorized: false };
-    for (const techId of await techniciansWithQueue(db)) await pushFor(techId, summary);
+    for (const techId of await techniciansWithQueue(db)) await pushFor(techId, summary, force);
     const current = await currentTechnician(db);
     if (current && current.token && !current.needs_enrol) {
       onProgress({ phase: 'pull' });
@@ -100,9 +101,11 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
   }
 
   return {
-    /** Runs one sync unless another one (this tab or another) is running: then `{skipped: true}`. */
-    sync() {
-      return locks.request(LOCK, { ifAvailable: true }, (lock) => (lock ? run() : { skipped: true }));
+    /** Runs one sync unless another one (this tab or another) is running: then `{skipped: true}`.
+     *  `force`: a fresh reason to try (network back, app opened, technician's request, report
+     *  finished) sends every queued report now; retry timers leave backed-off ones to their time. */
+    sync({ force = false } = {}) {
+      return locks.request(LOCK, { ifAvailable: true }, (lock) => (lock ? run(force) : { skipped: true }));
     },
   };
 }
