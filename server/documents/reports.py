@@ -10,7 +10,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from .formats import moment
-from .letterhead import HEIGHT, INK, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
+from .letterhead import INK, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
 
 BOTTOM = 20 * mm
 PHOTO_BOX = (82 * mm, 62 * mm)

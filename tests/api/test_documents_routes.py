@@ -8,11 +8,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Contract, DeliveryPoint, Dossier, Invoice, Letter, Order
-from server.services.invoices import issue_balance_invoice, issue_closing_invoice, last_billed_reading
+from server.models import Contract, DeliveryPoint, Invoice, Letter, Order
+from server.services.invoices import issue_balance_invoice, last_billed_reading
 from server.services.reports import countersign_report
 from tests.conftest import csrf_token_from
-from tests.review_reports import CHIEF_SIGNATURE, demo_order, store_report, user
+from tests.review_reports import CHIEF_SIGNATURE, store_report, user
 
 NOW = datetime.now(timezone.utc)
 LOGINS = {"agent": "agent.elec", "chief": "chef.elec", "technician": "tech.elec1", "controller": "controle",

@@ -1,5 +1,5 @@
 """Closing, takeover and balance invoices on the demo data, on SQLite and PostgreSQL."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from server.errors import DomainError
 from server.extensions import db
-from server.models import AuditEntry, Contract, Customer, DeliveryPoint, Invoice, Reading, User
+from server.models import AuditEntry, Contract, Customer, DeliveryPoint, Reading, User
 from server.services.invoices import (cancel_invoice, issue_balance_invoice, issue_closing_invoice,
                                       issue_takeover_invoices, last_billed_reading)
 
