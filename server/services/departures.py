@@ -78,6 +78,7 @@ def record_water_departure(contract_id: int, req: WaterDeparture, *, user: User,
                "contest": contest_continued_billing}.get(req.kind)
     if handler is None:
         raise DomainError("Type de départ inconnu.", {"kind": ["Choisir le type de départ."]})
+    req = follow_open_departures(contract, req, now.date())
     try:
         dossier = handler(contract, req, user=user, now=now)
     except DomainError:
@@ -85,6 +86,31 @@ def record_water_departure(contract_id: int, req: WaterDeparture, *, user: User,
         raise
     db.session.commit()
     return dossier
+
+
+def open_departure(contract: Contract, dossier_type: str) -> Dossier | None:
+    return db.session.scalar(select(Dossier).where(Dossier.contract_id == contract.id, Dossier.type == dossier_type,
+                                                   Dossier.state == "open").order_by(Dossier.id.desc()))
+
+
+def follow_open_departures(contract: Contract, req: WaterDeparture, today: date) -> WaterDeparture:
+    """One departure at a time: a DEP in progress is continued from its page, an announced departure is
+    postponed rather than announced twice, and an immediate departure confirms the open DSI (W10)."""
+    if req.kind == "newcomer":
+        return req
+    dep = open_departure(contract, "DEP")
+    if dep is not None:
+        raise DomainError(f"Un départ est déjà en cours pour ce contrat : dossier {dep.ref}.", {"kind": [dep.ref]})
+    dsi = open_departure(contract, "DSI")
+    if req.kind == "announced" and dsi is not None:
+        raise DomainError(f"Départ déjà annoncé (dossier {dsi.ref}) : le décaler depuis son dossier (W10).",
+                          {"kind": [dsi.ref]})
+    if req.kind == "immediate" and (req.departure_on or today) > today:
+        raise DomainError("Départ à venir : enregistrer un départ annoncé (DSI, W7).",
+                          {"departure_on": ["Date future : choisir « Départ annoncé »."]})
+    if req.kind == "immediate" and dsi is not None and not req.dsi_id:
+        req.dsi_id = dsi.id
+    return req
 
 
 def record_photo_reading(dossier_id: int, *, index: int, photo_on: date, user: User, now: datetime) -> Dossier:

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Contract, Customer, Dossier, Invoice, User
 from .counters import next_ref
 from .departure_rules import meter_removed_at_termination, requester_errors, suspension_allowed, termination_order_type
-from .departures import get_contract, refuse_unless_ours
+from .departures import get_contract, open_departure, refuse_unless_ours
 from .dossiers import add_event, end_dossier, open_dossier
 from .invoices import issue_takeover_invoices
 from .orders import issue_order
@@ -39,6 +39,8 @@ def record_termination(contract_id: int, req: ElectricityTermination, *, user: U
         raise DomainError("Les suspensions provisoires ne sont pas acceptées (E1) : le client peut alimenter son "
                           "compte par une avance sur consommation.", {"kind": ["Suspension refusée (E1)."]})
     refuse_unless_ours(contract)
+    if contract.state != "active" or open_departure(contract, "DEP") is not None:
+        raise DomainError(f"Une résiliation est déjà en cours pour le contrat {contract.number}.")
     handler = {"takeover": takeover, "classic": terminate_without_takeover,
                "anticipated": terminate_without_takeover}.get(req.kind)
     if handler is None:

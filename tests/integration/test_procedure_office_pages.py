@@ -61,7 +61,7 @@ def test_W1_intake_page_refers_sewage_only_commune_to_the_water_manager(office):
 
 def test_W10_W9_dossier_actions_through_the_pages_and_illegal_ones_refused_in_french(office):
     client = office("agent.eau")
-    done = post_form(client, "/contracts/7/departure", {"kind": "announced", "departure_on": iso(3),
+    done = post_form(client, "/contracts/13/departure", {"kind": "announced", "departure_on": iso(3),
                                                          "email": "a@example.org", "mobile": "06"})
     dossier_path = re.search(r"/dossiers/\d+", done.request.path).group(0)
     closed = post_form(client, dossier_path + "/close", {}, page=dossier_path)

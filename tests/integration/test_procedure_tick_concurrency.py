@@ -10,7 +10,7 @@ from server.services.termination_requests import ElectricityTermination, record_
 from server.services.timelines import tick
 from tests.integration.procedure_world import at, contract, days, park_demo_timers, today, user
 
-WATER = ["AB00000005", "AB00000007", "AB00000001", "AB00000011"]
+WATER = ["AB00000005", "AB00000011", "AB00000013", "AB00000015"]
 
 
 def run_in_parallel(app, now, workers=2):

@@ -66,7 +66,7 @@ def test_W7_W8_W9_announced_departure_reminded_then_investigated_then_closed(wor
 
 def test_W8_late_tick_catches_up_reminder_and_analysis_task_in_one_run(sqlite_world):
     planned = today() + days(1)
-    dsi = announce("AB00000007", planned)
+    dsi = announce("AB00000013", planned)
     assert tick(at(planned + days(40)), calendar=CAL) == {"reminders": 1, "analysis_tasks": 1}
     assert dsi.id and tick(at(planned + days(41)), calendar=CAL) == {}
 
@@ -318,3 +318,15 @@ def test_W17_a_terminated_contract_is_not_closed_twice(sqlite_world):
         terminate_contract(c, end_on=today(), index=3795, read_on=today(), source="agent", travel_fee=False,
                            dossier=dep, user=user("agent.eau"), now=at(today()))
     assert db.session.query(Invoice).filter_by(contract_id=c.id).count() == 1
+
+
+def test_W10_immediate_departure_confirms_the_open_dsi_and_a_second_departure_is_refused(sqlite_world):
+    dsi = announce("AB00000005", today() + days(3))
+    with pytest.raises(DomainError, match="déjà annoncé"):
+        announce("AB00000005", today() + days(9))
+    with pytest.raises(DomainError, match="annoncé"):
+        immediate("AB00000005", departure_on=today() + days(2), index=3790)
+    dep = immediate("AB00000005", departure_on=today(), index=1, reading_choice="photo")
+    assert (dsi.step, dsi.due_on, dep.step) == ("confirmed", None, "awaiting_photo")
+    with pytest.raises(DomainError, match="déjà en cours"):
+        immediate("AB00000005", departure_on=today(), index=3790)
