@@ -195,7 +195,13 @@ def closure_rules(report, order, content, *, day, index, user, now) -> list[str]
     """W16: a branch reported closed updates the delivery point's state and closure date."""
     if answer(content, "branch_closed", "closed") is False:
         return ["Branchement non fermé d'après le compte-rendu."]
-    return mark_branch_closed(order, day=day, user=user, now=now)
+    effects = mark_branch_closed(order, day=day, user=user, now=now)
+    arrival = dossier_of(order, "ASI")
+    if arrival is not None:  # W19: the vacant dwelling's closure (CEO11) is written in its arrival dossier
+        add_event(arrival, "branch_closed", f"Branchement fermé le {day:%d/%m/%Y} (ordre {order.ref}"
+                                            f"{', ' + order.code if order.code else ''}).", user, now)
+        effects.append(f"Fermeture notée au dossier {arrival.ref}.")
+    return effects
 
 
 def mark_branch_closed(order: Order, *, day: date, user: User, now: datetime) -> list[str]:
