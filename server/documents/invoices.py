@@ -62,8 +62,8 @@ def render_invoice_pdf(invoice: InvoiceDocument) -> bytes:
     y = draw_references(canvas, y, invoice)
     y = draw_lines(canvas, y - 8 * mm, invoice)
     draw_settlement(canvas, y - 6 * mm, invoice)
-    draw_footer(canvas, f"{invoice.number} — paiement exigible au plus tard deux ans après l'émission "
-                        "(code de la consommation).")
+    draw_footer(canvas, f"{invoice.number} — pour toute question sur cette facture, contactez le service clientèle "
+                        "en rappelant ce numéro.")
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
