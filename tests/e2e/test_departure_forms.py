@@ -28,7 +28,7 @@ def sign_in(page, base: str, login: str) -> None:
 
 def test_agent_records_a_water_departure_with_a_reading_appointment(page, office_server):
     sign_in(page, office_server.url, "agent.eau")
-    page.goto(office_server.url + "/customers/1")
+    page.goto(office_server.url + "/customers/13")
     page.click("a.departure-link")
     page.wait_for_selector("h1:has-text('Nouvelle demande de départ')")
     assert "45.00 EUR" in page.inner_text("#travel-fee")  # W4: announced before booking
