@@ -3,9 +3,11 @@ the office sends back (a drawn countersignature, a corrected answer)."""
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 from sqlalchemy import select
 
+from ..blobs import BlobStore, sniffed_kind
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..models import Commune, DeliveryPoint, Order, QuarantinedReport, Report, User
@@ -91,10 +93,14 @@ def correction_of(report_id: int, field_id: str, text: str) -> dict:
     raise DomainError("Ce champ (photo, signature, liste) ne se corrige pas ici.", {"field_id": ["Non modifiable."]})
 
 
-def blob_of_report(report_id: int, sha256: str) -> str:
-    """A photo or signature may be shown only through a report that names it."""
+def blob_of_report(report_id: int, sha256: str, store: BlobStore) -> tuple[BinaryIO, str]:
+    """A photo or signature, shown only through a report that names it: (stream, content type)."""
     report = get_report(report_id)
     named = {a.get("sha256") for v in versions_of(report) for a in v.content.get("attachments") or []}
-    if sha256 not in named:
-        raise NotFound("Fichier introuvable pour ce compte-rendu.")
-    return sha256
+    drawn = ((report.content.get("countersignature") or {}).get("signature") or {}).get("sha256")
+    if sha256 not in named | {drawn} - {None} or not store.has(sha256):
+        raise NotFound("Fichier introuvable pour ce compte-rendu (ou pas encore reçu du terminal).")
+    stream = store.open(sha256)
+    kind = sniffed_kind(stream.read(16))
+    stream.seek(0)
+    return stream, f"image/{kind or 'jpeg'}"

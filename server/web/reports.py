@@ -45,10 +45,8 @@ def report_page(report_id: int):
 @roles_required(*READERS)
 def report_blob(report_id: int, sha256: str):
     store = DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
-    sha = cockpit.blob_of_report(report_id, sha256)
-    if not store.has(sha):
-        return render_template("error.html", status=404, message="Fichier pas encore reçu du terminal."), 404
-    return send_file(store.open(sha), mimetype="image/*", max_age=86400, etag=sha)
+    stream, mimetype = cockpit.blob_of_report(report_id, sha256, store)
+    return send_file(stream, mimetype=mimetype, max_age=86400, etag=sha256)
 
 
 @web_bp.route("/reports/<int:report_id>/countersign", methods=["POST"])

@@ -160,3 +160,19 @@ def test_contents_kept_aside_by_the_sync_are_listed_in_the_cockpit(office, sqlit
     client = office("agent.eau")
     assert "même identifiant, contenu différent" in client.get("/reports").get_data(as_text=True)
     assert "duplicate_aside" in client.get(f"/reports/{report_id}").get_data(as_text=True)
+
+
+def test_a_received_photo_is_served_to_the_office_by_its_content_type(office, sqlite_demo_app):
+    import hashlib
+    import io
+    from pathlib import Path
+
+    from server.blobs import DiskBlobStore
+    png = (Path(__file__).resolve().parents[2] / "fixtures" / "sync" / "blobs" / "signature.png").read_bytes()
+    sha = hashlib.sha256(png).hexdigest()
+    with sqlite_demo_app.app_context():
+        DiskBlobStore(sqlite_demo_app.config["BLOB_DIR"], 10**7).save(sha, io.BytesIO(png))
+        report_id = store_report(demo_order("P00000001"), answers={"index": 800}, photo=sha).id
+    answer = office("controle").get(f"/reports/{report_id}/blobs/{sha}")
+    assert answer.status_code == 200 and answer.mimetype == "image/png" and answer.data == png
+    assert office("tech.eau1").get(f"/reports/{report_id}/blobs/{sha}").status_code == 403
