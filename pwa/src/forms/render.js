@@ -10,7 +10,7 @@ import * as photo from './fields/photo.js';
 import * as serial from './fields/serial.js';
 import * as signature from './fields/signature.js';
 import * as text from './fields/text.js';
-import { isRequired } from './validate.js';
+import { conditionHolds, isBlank, isRequired } from './validate.js';
 
 export const FIELD_TYPES = { boolean, checklist, choice, index, person, photo, serial, signature, text };
 
@@ -50,7 +50,15 @@ export function renderForm(container, { definition, order, draft, services, onCh
     body.append(handles[field.id].element);
   }
   container.replaceChildren(el('h2', { text: definition.title || definition.type }), outcome.element, body);
+  const conditional = definition.fields.filter((f) => f.allowed_when && handles[f.id]);
   return {
+    /** Hides the fields the other answers make irrelevant (allowed_when), unless they hold a value. */
+    showRelevant(answers) {
+      for (const field of conditional) {
+        const value = answers[field.id];
+        handles[field.id].element.hidden = !conditionHolds(field.allowed_when, answers) && (isBlank(value) || value === false);
+      }
+    },
     showErrors(errors) {
       for (const [key, handle] of Object.entries(handles)) handle.setErrors(errors[key] || []);
       outcome.setErrors([...(errors.outcome || []), ...(errors.reason_code || [])]);

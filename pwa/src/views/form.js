@@ -63,6 +63,7 @@ export async function renderFormView(root, app, { order, definition, draft: stor
   const errorsNow = () => validateSubmission(definition, draft.outcome, draft.answers, context, draft.reason_code);
   const touched = new Set();
   function refresh() {
+    view.showRelevant(draft.answers);
     const errors = errorsNow();
     view.showErrors(showAll ? errors : Object.fromEntries(Object.entries(errors).filter(([k]) => touched.has(k))));
     return errors;

@@ -1,5 +1,6 @@
-/** Meter identity: typed or scanned (BarcodeDetector where the browser has it); a serial that
- *  differs from the order's meter is shown at once: it is an anomaly, never a silent pass. */
+/** Meter identity: typed or scanned (BarcodeDetector where the browser has it, when the definition
+ *  says `scan`). A serial that differs from the order's meter is reported at once by the validator
+ *  (meter_serial): an anomaly to declare, never a silent pass. */
 import { el, frame } from './dom.js';
 
 async function scan(file) {
@@ -10,28 +11,19 @@ async function scan(file) {
 
 export function render(field, value, ctx) {
   const expected = ctx.order.meter?.serial || '';
-  const warning = el('div', { class: 'warn', role: 'status' });
+  const status = el('div', { class: 'warn', role: 'status' });
   const input = el('input', { id: `f-${field.id}`, autocomplete: 'off', autocapitalize: 'characters',
-    value: value || '', oninput: () => update(input.value.trim().toUpperCase()) });
-  function update(serial) {
-    ctx.set(serial || null);
-    warn(serial);
-  }
-  function warn(serial) {
-    warning.textContent = field.id === 'meter_serial' && serial && expected && serial !== expected.toUpperCase()
-      ? `Ne correspond pas au compteur attendu (${expected}) : à déclarer en anomalie.` : '';
-  }
-  const parts = [input, warning];
+    value: value || '', oninput: () => ctx.set(input.value.trim().toUpperCase() || null) });
+  const parts = [input, status];
   if (field.scan && 'BarcodeDetector' in globalThis) {
     const picker = el('input', { type: 'file', accept: 'image/*', capture: 'environment', hidden: true,
       onchange: async () => {
         const code = picker.files[0] && await scan(picker.files[0]).catch(() => null);
-        if (code) { input.value = code; update(code.trim().toUpperCase()); }
-        else warning.textContent = 'Code non lu : saisissez le numéro.';
+        status.textContent = code ? '' : 'Code non lu : saisissez le numéro.';
+        if (code) { input.value = code.trim().toUpperCase(); ctx.set(input.value); }
       } });
     parts.unshift(el('div', { class: 'actions' },
       el('button', { type: 'button', text: 'Scanner le code', onclick: () => picker.click() }), picker));
   }
-  warn(value);
   return frame(field, el('div', {}, parts), field.id === 'meter_serial' ? `Compteur attendu : ${expected}` : null);
 }
