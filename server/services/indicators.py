@@ -114,6 +114,24 @@ def indicators(user: User, *, today: date, months: int = 12) -> tuple[list[Month
     return rows, totals_by_month(rows, starts)
 
 
+@dataclass(frozen=True)
+class LateDossier:
+    dossier: Dossier
+    commune_name: str
+    days_open: int
+
+
+def dossiers_open_over_limit(user: User, *, today: date, limit: int = 200) -> list[LateDossier]:
+    """W23: the departure dossiers open today more than 30 days after their request, oldest first, to act on."""
+    query = (select(Dossier, Commune.name).join(DeliveryPoint, Dossier.delivery_point_id == DeliveryPoint.id)
+             .join(Commune).where(Dossier.type.in_(DEPARTURE_TYPES), Dossier.state == "open",
+                                  Dossier.requested_on < today - timedelta(days=OPEN_LIMIT_DAYS))
+             .order_by(Dossier.requested_on, Dossier.id).limit(limit))
+    if user.role != "admin" and user.utility:
+        query = query.where(Commune.utility == user.utility)
+    return [LateDossier(d, name, (today - d.requested_on).days) for d, name in db.session.execute(query)]
+
+
 def indicators_csv(rows: list[MonthRow]) -> bytes:
     """For Excel: UTF-8 with a BOM, `;` between columns, decimal comma."""
     out = io.StringIO()

@@ -22,7 +22,8 @@ def _figures():
 @roles_required(*READERS)
 def indicators_page():
     form, months, (rows, totals) = _figures()
-    return render_template("indicators/page.html", form=form, months=months, rows=rows, totals=totals)
+    late = indicators.dossiers_open_over_limit(current_user, today=datetime.now(timezone.utc).date())
+    return render_template("indicators/page.html", form=form, months=months, rows=rows, totals=totals, late=late)
 
 
 @web_bp.route("/indicators.csv")

@@ -122,6 +122,8 @@ def test_W23_indicators_count_the_demo_departure_dossiers(demo_ctx):
     db.session.commit()
     rows, totals = indicators.indicators(agent("admin"), today=TODAY, months=3)
     assert totals[-1].open_over_limit >= 1
+    late = indicators.dossiers_open_over_limit(agent("admin"), today=TODAY)
+    assert dossier.id in [row.dossier.id for row in late] and all(row.days_open > 30 for row in late)
     assert sum(t.requested for t in totals) >= 1
     assert all(r.commune_code for r in rows)
     elec_rows, _ = indicators.indicators(agent("agent.elec"), today=TODAY, months=3)
