@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Commune, DeliveryPoint, Order, QuarantinedReport, Report, User
 from .checks import Flag
 from .intake import absorb_synced_reports
-from .reports import ReportReview, get_report, report_review, review_flags, versions_of
+from .reports import ReportReview, report_for, report_review, review_flags, versions_of
 
 QUEUE_STATES = ("awaiting_blobs", "received", "countersigned")
 MAX_STROKES, MAX_POINTS = 200, 5000
@@ -52,8 +52,9 @@ def kept_aside(user: User, limit: int = 50) -> list[tuple[QuarantinedReport, Use
     return [(aside, technician) for aside, technician in db.session.execute(query)]
 
 
-def review_of(report_id: int, *, now: datetime) -> ReportReview:
+def review_of(report_id: int, *, user: User, now: datetime) -> ReportReview:
     """The report page, once whatever synced meanwhile (a tablet countersignature) is taken in."""
+    report_for(report_id, user)
     absorb_synced_reports(now)
     return report_review(report_id)
 
@@ -74,9 +75,9 @@ def strokes_from_text(text: str) -> list:
     return [[[round(x, 1), round(y, 1)] for x, y in s] for s in strokes]
 
 
-def correction_of(report_id: int, field_id: str, text: str) -> dict:
+def correction_of(report_id: int, field_id: str, text: str, user: User) -> dict:
     """{field: value} typed like the current answer (integer, yes/no, or text)."""
-    answers = versions_of(get_report(report_id))[-1].content.get("answers") or {}
+    answers = versions_of(report_for(report_id, user))[-1].content.get("answers") or {}
     if field_id not in answers:
         raise DomainError("Ce champ n'existe pas dans le compte-rendu.", {"field_id": ["Champ inconnu."]})
     current, text = answers[field_id], (text or "").strip()
@@ -93,9 +94,9 @@ def correction_of(report_id: int, field_id: str, text: str) -> dict:
     raise DomainError("Ce champ (photo, signature, liste) ne se corrige pas ici.", {"field_id": ["Non modifiable."]})
 
 
-def blob_of_report(report_id: int, sha256: str, store: BlobStore) -> tuple[BinaryIO, str]:
+def blob_of_report(report_id: int, sha256: str, store: BlobStore, user: User) -> tuple[BinaryIO, str]:
     """A photo or signature, shown only through a report that names it: (stream, content type)."""
-    report = get_report(report_id)
+    report = report_for(report_id, user)
     named = {a.get("sha256") for v in versions_of(report) for a in v.content.get("attachments") or []}
     drawn = ((report.content.get("countersignature") or {}).get("signature") or {}).get("sha256")
     if sha256 not in named | {drawn} - {None} or not store.has(sha256):

@@ -6,13 +6,13 @@ from ..errors import DomainError, IllegalTransition
 from ..extensions import db
 from ..models import ReportVersion, User
 from .audit import record
-from .reports import get_report, set_order_state, versions_of
+from .reports import report_for, set_order_state, versions_of
 from .seals import content_sha256
 
 
 def correct_report(report_id: int, *, author: User, answers: dict, reason: str, now: datetime) -> ReportVersion:
     """A correction is a new version with its author and reason; a sealed report must be countersigned again."""
-    report = get_report(report_id)
+    report = report_for(report_id, author)
     if report.state not in ("received", "countersigned"):
         raise IllegalTransition("Un compte-rendu accepté ou rejeté ne se corrige plus.")
     if not reason.strip():

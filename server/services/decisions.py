@@ -11,7 +11,7 @@ from .audit import record
 from .orders import issue_order, touch_order
 from .outcomes import apply_report_outcome, finish_return_task
 from .intake import absorb_synced_reports
-from .reports import get_report, review_flags, versions_of
+from .reports import report_for, review_flags, versions_of
 
 
 def countersignature_required(order: Order) -> bool:
@@ -21,7 +21,7 @@ def countersignature_required(order: Order) -> bool:
 
 def accept_report(report_id: int, *, user: User, now: datetime) -> list[str]:
     """Accept the report's current version and apply the rules; returns what was done (French)."""
-    report = get_report(report_id)
+    report = report_for(report_id, user)
     order = db.session.get(Order, report.order_id)
     if report.state == "awaiting_blobs":
         raise IllegalTransition("Des photos ou signatures de ce compte-rendu ne sont pas encore arrivées du terminal.")
@@ -44,7 +44,7 @@ def accept_report(report_id: int, *, user: User, now: datetime) -> list[str]:
 
 def reject_report(report_id: int, *, user: User, reason: str, now: datetime) -> Order:
     """Reject with a reason: the report is kept as evidence, the order is issued again for the field."""
-    report = get_report(report_id)
+    report = report_for(report_id, user)
     if report.state not in ("received", "countersigned", "awaiting_blobs"):
         raise IllegalTransition("Ce compte-rendu a déjà été traité.")
     if not reason.strip():

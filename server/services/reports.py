@@ -103,6 +103,15 @@ def get_report(report_id: int) -> Report:
     return report
 
 
+def report_for(report_id: int, user: User) -> Report:
+    """The report, if it is of the user's utility (office users work on their own utility; admin on both)."""
+    report = get_report(report_id)
+    order = db.session.get(Order, report.order_id)
+    if user.role != "admin" and user.utility and order.point.commune.utility != user.utility:
+        raise Forbidden("Ce compte-rendu relève d'une autre activité.")
+    return report
+
+
 def versions_of(report: Report) -> list[VersionView]:
     """Version 1 is the report as received; corrections follow, each with its author and reason."""
     first = VersionView(1, report.content, report.content_sha256, None, None, report.received_at,

@@ -36,7 +36,7 @@ def report_queue():
 @web_bp.route("/reports/<int:report_id>")
 @roles_required(*READERS)
 def report_page(report_id: int):
-    return render_template("reports/page.html", review=cockpit.review_of(report_id, now=_now()), confirm=ConfirmForm(),
+    return render_template("reports/page.html", review=cockpit.review_of(report_id, user=current_user, now=_now()), confirm=ConfirmForm(),
                            countersign_form=CountersignForm(signer_name=current_user.name),
                            reason_form=ReasonForm(), correct_form=CorrectForm())
 
@@ -45,7 +45,7 @@ def report_page(report_id: int):
 @roles_required(*READERS)
 def report_blob(report_id: int, sha256: str):
     store = DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
-    stream, mimetype = cockpit.blob_of_report(report_id, sha256, store)
+    stream, mimetype = cockpit.blob_of_report(report_id, sha256, store, current_user)
     return send_file(stream, mimetype=mimetype, max_age=86400, etag=sha256)
 
 
@@ -87,7 +87,7 @@ def report_reject(report_id: int):
 def report_correct(report_id: int):
     form = CorrectForm()
     if form.validate_on_submit():
-        answers = cockpit.correction_of(report_id, form.field_id.data, form.value.data)
+        answers = cockpit.correction_of(report_id, form.field_id.data, form.value.data, current_user)
         version = corrections.correct_report(report_id, author=current_user, answers=answers, reason=form.reason.data, now=_now())
         flash(f"Version {version.number} enregistrée.", "info")
     return _to_report(report_id, form)

@@ -35,7 +35,8 @@ LOGINS = {"agent": "agent.eau", "chief": "chef.eau", "technician": "tech.eau1", 
 def world(sqlite_demo_app):
     with sqlite_demo_app.app_context():
         report = store_report(demo_order("P00000001"), answers={"index": 800})
-        return {"order": report.order_id, "report": report.id, "blob": "a" * 64}
+        elec = store_report(demo_order("P00000121"), answers={"index": 99999})
+        return {"order": report.order_id, "report": report.id, "blob": "a" * 64, "elec_report": elec.id}
 
 
 def token_of(client, path="/"):
@@ -46,8 +47,9 @@ def token_of(client, path="/"):
 def test_every_review_route_refuses_the_wrong_roles(office, world, role):
     client = office(LOGINS[role])
     token = token_of(client, "/login")
+    ids = dict(world, report=world["elec_report"]) if role == "controller" else world  # the controller is electricity's
     for method, template, allowed in ROUTES:
-        answer = client.open(template.format(**world), method=method, data={"csrf_token": token})
+        answer = client.open(template.format(**ids), method=method, data={"csrf_token": token})
         if role in allowed:
             assert answer.status_code not in (401, 403), f"{role} refused on {method} {template}"
         else:
@@ -172,7 +174,16 @@ def test_a_received_photo_is_served_to_the_office_by_its_content_type(office, sq
     sha = hashlib.sha256(png).hexdigest()
     with sqlite_demo_app.app_context():
         DiskBlobStore(sqlite_demo_app.config["BLOB_DIR"], 10**7).save(sha, io.BytesIO(png))
-        report_id = store_report(demo_order("P00000001"), answers={"index": 800}, photo=sha).id
+        report_id = store_report(demo_order("P00000121"), answers={"index": 99999}, photo=sha).id
     answer = office("controle").get(f"/reports/{report_id}/blobs/{sha}")
     assert answer.status_code == 200 and answer.mimetype == "image/png" and answer.data == png
-    assert office("tech.eau1").get(f"/reports/{report_id}/blobs/{sha}").status_code == 403
+    assert office("tech.elec1").get(f"/reports/{report_id}/blobs/{sha}").status_code == 403
+    assert office("agent.eau").get(f"/reports/{report_id}/blobs/{sha}").status_code == 403  # another utility
+
+
+def test_office_users_work_only_on_the_reports_of_their_utility(office, world):
+    agent = office("agent.elec")
+    token = token_of(agent)
+    assert agent.get(f"/reports/{world['report']}").status_code == 403
+    assert agent.post(f"/reports/{world['report']}/reject", data={"csrf_token": token, "reason": "x"}).status_code == 403
+    assert office("admin").get(f"/reports/{world['report']}").status_code == 200
