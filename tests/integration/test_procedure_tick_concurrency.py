@@ -68,3 +68,23 @@ def test_W8_W19_E10_tick_run_by_two_workers_at_once_does_everything_once(demo_ct
                                                                           Order.dossier_id.isnot(None))) == 1
     assert db.session.scalar(select(func.count()).select_from(Dossier).where(Dossier.due_on.isnot(None),
                                                                             Dossier.state == "open")) == 0
+
+
+def test_W8_W19_two_tick_processes_at_once_do_everything_once(demo_app, tmp_path):
+    """Two `tournee tick --now` processes started together on the same database (the cron case)."""
+    import os
+    import subprocess
+    from tests.live_server import VENV_BIN
+    later = (today() + days(45)).isoformat() + "T08:00"
+    env = dict(os.environ, DATABASE_URL=demo_app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY="x",
+               TOURNEE_INSTANCE=str(tmp_path))
+    runs = [subprocess.Popen([str(VENV_BIN / "tournee"), "tick", "--now", later], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    with demo_app.app_context():
+        count = lambda model, *where: db.session.scalar(select(func.count()).select_from(model).where(*where))  # noqa: E731
+        assert count(Communication) == 2                                   # the two demo DSI, reminded once
+        assert count(Task, Task.kind == "dsi_analysis") == 2
+        assert count(Letter) == 1                                          # the demo vacant dwelling
+        assert count(Order, Order.code == "CEO11", Order.dossier_id.isnot(None)) == 1
