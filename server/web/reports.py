@@ -36,7 +36,9 @@ def report_queue():
 @web_bp.route("/reports/<int:report_id>")
 @roles_required(*READERS)
 def report_page(report_id: int):
-    return render_template("reports/page.html", review=cockpit.review_of(report_id, user=current_user, now=_now()), confirm=ConfirmForm(),
+    review = cockpit.review_of(report_id, user=current_user, now=_now())
+    return render_template("reports/page.html", review=review, confirm=ConfirmForm(),
+                           countersignable=reports.may_countersign(current_user, review.technician),
                            countersign_form=CountersignForm(signer_name=current_user.name),
                            reason_form=ReasonForm(), correct_form=CorrectForm())
 
