@@ -330,3 +330,34 @@ def test_W10_immediate_departure_confirms_the_open_dsi_and_a_second_departure_is
     assert (dsi.step, dsi.due_on, dep.step) == ("confirmed", None, "awaiting_photo")
     with pytest.raises(DomainError, match="déjà en cours"):
         immediate("AB00000005", departure_on=today(), index=3790)
+
+
+def test_W8_reminder_goes_through_the_pluggable_sender_and_a_failing_gateway_keeps_it_in_the_outbox(sqlite_world):
+    from server.services.communications import use_sender
+    sent = []
+    use_sender(lambda message: sent.append((message.channel, message.recipient)))
+    try:
+        planned = today() + days(1)
+        announce("AB00000005", planned)
+        announce("AB00000013", planned + days(1))
+        tick(at(planned + days(10)), calendar=CAL)
+        assert sent == [("email", "client@example.org")]
+
+        def broken(message):
+            raise OSError("gateway down")
+        use_sender(broken)
+        assert tick(at(planned + days(11)), calendar=CAL) == {"reminders": 1}
+        assert [m.status for m in db.session.query(Communication).order_by(Communication.id)] == ["queued", "failed"]
+    finally:
+        use_sender(None)
+
+
+def test_W14_arrival_dossier_closes_and_reopens_and_its_page_lists_the_allowed_actions(sqlite_world):
+    immediate("AB00000005", departure_on=today(), index=3790)
+    asi = arrival_at(contract("AB00000005").delivery_point_id)
+    assert dossier_service.allowed_actions(asi) == ["close"]
+    dossier_service.close_dossier(asi.id, user=user("agent.eau"), now=at(today()))
+    assert (asi.state, dossier_service.allowed_actions(asi)) == ("closed", ["reopen"])
+    dossier_service.reopen_dossier(asi.id, user=user("agent.eau"), now=at(today()))
+    page = dossier_service.dossier_page(asi.id)
+    assert asi.state == "open" and [e.kind for e in page.events] == ["opened", "closed", "reopened"]
