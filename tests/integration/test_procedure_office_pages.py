@@ -90,10 +90,12 @@ def test_W8_no_answer_on_the_analysis_task_issues_the_investigation_order(office
     from server.services.timelines import tick
     from tests.integration.procedure_world import at
     client = office("agent.eau")
-    post_form(client, "/contracts/5/departure", {"kind": "announced", "departure_on": iso(1),
-                                                  "email": "a@example.org", "mobile": "06"})
+    done = post_form(client, "/contracts/5/departure", {"kind": "announced", "departure_on": iso(1),
+                                                         "email": "a@example.org", "mobile": "06"})
     with sqlite_demo_app.app_context():
         tick(at(date.today() + timedelta(days=31)))
+    dsi_page = client.get(done.request.path).get_data(as_text=True)
+    assert "Relance e-mail envoyée" in dsi_page and "Client injoignable : enquête sur place" in dsi_page
     board = client.get("/tasks").get_data(as_text=True)
     assert "Analyser un départ annoncé" in board and "/invoices/overdue" in board
     task_id = re.findall(r"/tasks/(\d+)/no_answer", board)[-1]
