@@ -1,12 +1,13 @@
 /** The tablet's HTTP client of /api/v1 (sync/PROTOCOL.md): bearer token, JSON, typed errors. */
+import { t } from './i18n.js';
 
 export class NetworkError extends Error {
-  constructor(cause) { super('Réseau indisponible'); this.cause = cause; }
+  constructor(cause) { super(t('Réseau indisponible')); this.cause = cause; }
 }
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `Erreur du serveur (${status})`);
+    super((body && body.message) || t('Erreur du serveur ({status})', { status }));
     this.status = status;
     this.body = body || {};
   }

@@ -8,6 +8,7 @@ import { listOutbox, nextDueAt } from './db/outbox.js';
 import { listReports } from './db/reports.js';
 import { currentTechnician, listTechnicians, saveEnrolment, setCurrent } from './db/technicians.js';
 import { isoWithOffset } from './forms/report.js';
+import { t } from './i18n.js';
 import { checkPin, hashPin } from './pin.js';
 import { startServiceWorker } from './sw-bridge.js';
 import { createSyncEngine } from './sync/engine.js';
@@ -45,11 +46,11 @@ async function updateBar() {
   const outbox = await listOutbox(app.db, app.technician.id);
   const queued = outbox.filter((e) => e.state === 'queued').length;
   const parked = outbox.length - queued;
-  const phase = app.progress.phase === 'push' ? ` · envoi ${app.progress.reportsDone}/${app.progress.reportsTotal}`
-    : app.progress.phase === 'pull' ? ' · réception' : '';
-  user.textContent = `${app.technician.name} · ${navigator.onLine ? 'en ligne' : 'hors ligne'}`;
+  const phase = app.progress.phase === 'push' ? t(' · envoi {done}/{total}', { done: app.progress.reportsDone, total: app.progress.reportsTotal })
+    : app.progress.phase === 'pull' ? t(' · réception') : '';
+  user.textContent = `${app.technician.name} · ${navigator.onLine ? t('en ligne') : t('hors ligne')}`;
   button.hidden = false;
-  button.textContent = `Synchro : ${queued} en attente${parked ? `, ${parked} à traiter` : ''}${phase}`;
+  button.textContent = t('Synchro : {queued} en attente', { queued }) + (parked ? t(', {parked} à traiter', { parked }) : '') + phase;
   button.dataset.queued = String(queued);
 }
 
@@ -58,15 +59,15 @@ function showUpdate() {
   if (!app.updateReady) { banner.hidden = true; return; }
   banner.hidden = false;
   if (app.formOpen) {
-    banner.replaceChildren('Nouvelle version prête : elle sera proposée après le formulaire en cours.');
+    banner.replaceChildren(t('Nouvelle version prête : elle sera proposée après le formulaire en cours.'));
   } else {
     const button = document.createElement('button');
     button.type = 'button';
     button.id = 'apply-update';
     button.className = 'primary';
-    button.textContent = 'Mettre à jour';
+    button.textContent = t('Mettre à jour');
     button.onclick = () => { if (!app.formOpen) app.bridge.apply(); };
-    banner.replaceChildren('Nouvelle version de l\'application disponible. ', button);
+    banner.replaceChildren(t('Nouvelle version de l\'application disponible. '), button);
   }
 }
 
@@ -81,7 +82,7 @@ async function roundData() {
   const status = readiness(app.technician.counts, orders, forms);
   if (app.bridge && !app.bridge.offlineReady()) {
     status.ready = false;
-    status.missing.push('application pas encore enregistrée pour le hors ligne (restez en ligne un instant)');
+    status.missing.push(t('application pas encore enregistrée pour le hors ligne (restez en ligne un instant)'));
   }
   return { orders, status };
 }
@@ -106,7 +107,7 @@ async function route() {
     if (screen === 'form' && !['done', 'sent', 'conflict'].includes(order.local)) {
       const definition = order.form && await getForm(app.db, order.form.type, order.form.version);
       if (!definition) {
-        view.replaceChildren(`Formulaire ${order.type} absent de la tablette : synchronisez en ligne.`);
+        view.replaceChildren(t('Formulaire {type} absent de la tablette : synchronisez en ligne.', { type: order.type }));
         return null;
       }
       app.formOpen = true;
@@ -134,8 +135,8 @@ Object.assign(app, {
     try {
       answer = await app.api.enrol(login, password, `Tablette ${navigator.platform || ''}`.trim());
     } catch (err) {
-      if (err instanceof NetworkError) throw new Error('Connexion impossible : le réseau est nécessaire pour la première connexion.');
-      if (err instanceof ApiError && err.status === 401) throw new Error('Identifiant ou mot de passe incorrect.');
+      if (err instanceof NetworkError) throw new Error(t('Connexion impossible : le réseau est nécessaire pour la première connexion.'));
+      if (err instanceof ApiError && err.status === 401) throw new Error(t('Identifiant ou mot de passe incorrect.'));
       throw err;
     }
     app.technician = await saveEnrolment(app.db, answer, await hashPin(pin));

@@ -366,3 +366,15 @@ def test_backed_off_report_waits_for_its_time_unless_a_fresh_reason_comes(app_pa
         return { waiting, left: (await mods.outbox.listOutbox(db)).length };
     """, {"tech": ALICE, "report": report, "blobs": _blob_files([report]), "applied": applied})
     assert result == {"waiting": 1, "left": 0}
+
+
+def test_one_translation_mechanism_with_french_fallback(app_page):
+    result = run(app_page, """
+        const i18n = await m('i18n.js');
+        const french = i18n.t('Synchro : {queued} en attente', { queued: 3 });
+        i18n.useLanguage('en', { 'Synchro : {queued} en attente': 'Sync: {queued} waiting' });
+        const english = [i18n.t('Synchro : {queued} en attente', { queued: 3 }), i18n.t('Code PIN incorrect.')];
+        i18n.useLanguage('fr');
+        return { french, english };
+    """)
+    assert result == {"french": "Synchro : 3 en attente", "english": ["Sync: 3 waiting", "Code PIN incorrect."]}

@@ -1,5 +1,6 @@
 /** Photos and signatures as ArrayBuffer with their SHA-256, read back and verified after the
  *  write (PITFALLS 3). Hashing happens before and after the transaction, never inside. */
+import { t } from '../i18n.js';
 
 export async function sha256Hex(buffer) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
@@ -20,7 +21,7 @@ export async function saveBlob(db, tech, buffer, meta) {
   });
   const back = await getBlob(db, tech, sha256);
   if (!back || !back.data || (await sha256Hex(back.data)) !== sha256) {
-    throw new BlobNotSaved('La photo n\'a pas pu être enregistrée sur la tablette. Réessayez.');
+    throw new BlobNotSaved(t('La photo n\'a pas pu être enregistrée sur la tablette. Réessayez.'));
   }
   return { sha256, content_type: row.content_type, size: row.size, captured_at: row.captured_at,
     lat: row.lat, lon: row.lon };

@@ -1,5 +1,6 @@
 /** Finished reports. Finishing writes the report, links its photos, queues its outbox entry,
  *  drops the draft and marks the order, all in ONE transaction (PITFALLS 4). */
+import { t } from '../i18n.js';
 
 export class MissingPhoto extends Error {}
 
@@ -12,7 +13,7 @@ export function finishReport(db, tech, report) {
     const body = { ...report, device_seq: seq };
     for (const attachment of body.attachments) {
       const blob = await t.get('blobs', [tech, attachment.sha256]);
-      if (!blob || !blob.data) throw new MissingPhoto(`Pièce jointe absente de la tablette : ${attachment.field}`);
+      if (!blob || !blob.data) throw new MissingPhoto(t('Pièce jointe absente de la tablette : {field}', { field: attachment.field }));
       await t.put('blobs', { ...blob, reports: [...new Set([...blob.reports, body.uuid])] });
     }
     await t.put('technicians', { ...technician, device_seq: seq });

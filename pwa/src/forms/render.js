@@ -1,5 +1,6 @@
 /** Renders a form definition (forms/README.md) into the DOM: the outcome and its reason, then one
  *  module per field type. Every change goes to `onChange(patch)`; errors come from validate.js. */
+import { t } from '../i18n.js';
 import * as boolean from './fields/boolean.js';
 import * as checklist from './fields/checklist.js';
 import * as choice from './fields/choice.js';
@@ -22,9 +23,9 @@ function outcomeSection(definition, draft, onChange) {
     reasons.replaceChildren();
     if (!list.length) return;
     const select = el('select', { id: 'f-reason_code', onchange: () => onChange({ reason_code: select.value || null }) },
-      el('option', { value: '', text: '— choisir le motif —' }),
+      el('option', { value: '', text: t('— choisir le motif —') }),
       list.map((r) => el('option', { value: r.code, text: r.label, selected: r.code === draft.reason_code })));
-    reasons.append(el('label', { for: 'f-reason_code', text: 'Motif *' }), select);
+    reasons.append(el('label', { for: 'f-reason_code', text: t('Motif *') }), select);
   }
   const group = el('div', { role: 'radiogroup', class: 'row', id: 'f-outcome' },
     definition.outcomes.map((o) => el('label', { class: 'choice' },
@@ -32,7 +33,7 @@ function outcomeSection(definition, draft, onChange) {
         onchange: () => onChange({ outcome: o.code, reason_code: null }) }), o.label)));
   drawReasons(draft.outcome);
   const section = el('fieldset', { class: 'card', 'data-field': 'outcome' },
-    el('legend', { text: 'Résultat de l\'intervention' }), group, reasons, errors);
+    el('legend', { text: t('Résultat de l\'intervention') }), group, reasons, errors);
   return { element: section, setErrors: (m) => { errors.textContent = (m || []).join(' '); } };
 }
 

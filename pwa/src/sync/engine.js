@@ -6,6 +6,7 @@ import { getBlob } from '../db/blobs.js';
 import { getReport } from '../db/reports.js';
 import { dueEntries, listOutbox, reschedule, techniciansWithQueue } from '../db/outbox.js';
 import { currentTechnician, getTechnician, updateTechnician } from '../db/technicians.js';
+import { t } from '../i18n.js';
 import { backoffDelay } from './backoff.js';
 import { pullAll } from './pull.js';
 import { pushEntries } from './push.js';
@@ -51,7 +52,7 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
     const ctx = { api, db, technician, progress: progressTracker(onProgress, entries.length, bytesTotal) };
     try {
       const waiting = await pushEntries(ctx, entries);
-      if (waiting.length) await failEntries(entries.filter((e) => waiting.includes(e.uuid)), new Error('Photos en attente'));
+      if (waiting.length) await failEntries(entries.filter((e) => waiting.includes(e.uuid)), new Error(t('Photos en attente')));
     } catch (err) {
       await handleError(err, techId, summary);
       const left = await dueEntries(db, techId, horizon);

@@ -3,6 +3,7 @@
 import { ApiError, isRetryable } from '../api.js';
 import { getBlob, markUploaded } from '../db/blobs.js';
 import { acknowledge, getReport, park } from '../db/reports.js';
+import { t } from '../i18n.js';
 
 export const ACKNOWLEDGED = new Set(['applied', 'duplicate', 'conflict']);
 const MAX_BATCH = 50;
@@ -11,7 +12,7 @@ const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Uploads one blob unless already acknowledged; a permanent refusal is returned as a reason. */
 async function uploadBlob({ api, db, technician, sha256, force, progress }) {
   const blob = await getBlob(db, technician.id, sha256);
-  if (!blob) return { refused: `Pièce jointe ${sha256.slice(0, 12)}… absente de la tablette` };
+  if (!blob) return { refused: t('Pièce jointe {hash}… absente de la tablette', { hash: sha256.slice(0, 12) }) };
   if (blob.uploaded && !force) return {};
   try {
     await api.putBlob(technician.token, sha256, blob.data, blob.content_type);
@@ -67,8 +68,8 @@ async function sendBatch(ctx, bodies, retriesLeft = 1) {
       else again.push(body);
     } else {
       await park(ctx.db, body.uuid, { status: result.status, errors: result.errors || {},
-        message: result.status === 'mismatch' ? 'Contenu différent déjà reçu par le serveur (409).'
-          : 'Refusé par le serveur.' });
+        message: result.status === 'mismatch' ? t('Contenu différent déjà reçu par le serveur (409).')
+          : t('Refusé par le serveur.') });
       ctx.progress.report(result.status);
     }
   }

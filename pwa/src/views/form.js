@@ -1,5 +1,6 @@
 /** The form screen: draft saved at every change, photos and signatures stored as verified blobs,
  *  "Terminer" only when the form's validator accepts the outcome and answers. */
+import { t } from '../i18n.js';
 import { dropUnreferenced, getBlob, saveBlob } from '../db/blobs.js';
 import { saveDraft } from '../db/drafts.js';
 import { finishReport } from '../db/reports.js';
@@ -26,7 +27,7 @@ export async function renderFormView(root, app, { order, definition, draft: stor
     // One write at a time, in order; a failed write does not block the next ones.
     saving = saving.catch(() => {}).then(() => saveDraft(app.db, { ...draft, answers: { ...draft.answers } }))
       .then(() => { message.textContent = ''; },
-        (err) => { message.textContent = `Brouillon non enregistré : ${err.message}`; throw err; });
+        (err) => { message.textContent = t('Brouillon non enregistré : {error}', { error: err.message }); throw err; });
     return saving;
   };
 
@@ -77,17 +78,17 @@ export async function renderFormView(root, app, { order, definition, draft: stor
   }
 
   const formBox = el('div', { id: 'form' });
-  const finish = el('button', { type: 'button', class: 'primary', id: 'finish', text: 'Terminer', onclick: async () => {
+  const finish = el('button', { type: 'button', class: 'primary', id: 'finish', text: t('Terminer'), onclick: async () => {
     showAll = true;
     const errors = refresh();
     if (Object.keys(errors).length) {
-      message.textContent = 'Le compte-rendu est incomplet : voir les champs signalés.';
+      message.textContent = t('Le compte-rendu est incomplet : voir les champs signalés.');
       const first = root.querySelector('.field.invalid, [data-field="outcome"]');
       if (first && errors[first.dataset.field]) first.scrollIntoView({ block: 'center' });
       return;
     }
     finish.disabled = true;
-    message.textContent = 'Enregistrement…';
+    message.textContent = t('Enregistrement…');
     try {
       await saving;
       const report = buildReport(definition, draft, { now: new Date(), position: await app.position() });
@@ -104,9 +105,9 @@ export async function renderFormView(root, app, { order, definition, draft: stor
   let view;
   function redraw() { view = renderForm(formBox, { definition, order, draft, services, onChange }); refresh(); }
   root.replaceChildren(
-    el('p', {}, el('a', { href: `#/order/${order.id}`, class: 'btn', text: '← Ordre' })),
+    el('p', {}, el('a', { href: `#/order/${order.id}`, class: 'btn', text: t('← Ordre') })),
     el('h1', { text: `${order.ref} — ${order.premises?.address || ''}` }),
-    el('p', { class: 'hint', text: 'Chaque saisie est enregistrée sur la tablette immédiatement.' }),
+    el('p', { class: 'hint', text: t('Chaque saisie est enregistrée sur la tablette immédiatement.') }),
     formBox, message, el('div', { class: 'actions' }, finish));
   redraw();
   await saving.catch(() => {});

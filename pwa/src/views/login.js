@@ -1,4 +1,5 @@
 /** Enrolment (online, once) and PIN choice; lists technicians already enrolled on the tablet. */
+import { t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
 import { validPin } from '../pin.js';
 
@@ -12,25 +13,25 @@ export function renderLogin(root, app) {
   const pin2 = el('input', { id: 'pin2', type: 'password', inputmode: 'numeric', maxlength: 8, required: true });
   const form = el('form', { class: 'card', onsubmit: async (event) => {
     event.preventDefault();
-    if (!validPin(pin.value)) { error.textContent = 'Le code PIN doit comporter 4 à 8 chiffres.'; return; }
-    if (pin.value !== pin2.value) { error.textContent = 'Les deux codes PIN diffèrent.'; return; }
-    error.textContent = 'Connexion…';
+    if (!validPin(pin.value)) { error.textContent = t('Le code PIN doit comporter 4 à 8 chiffres.'); return; }
+    if (pin.value !== pin2.value) { error.textContent = t('Les deux codes PIN diffèrent.'); return; }
+    error.textContent = t('Connexion…');
     try {
       await app.enrol(login.value.trim(), password.value, pin.value);
     } catch (err) {
       error.textContent = err.message;
     }
   } },
-  el('h1', { text: 'Connexion du technicien' }),
-  el('p', { text: 'Première connexion sur cette tablette : le réseau est nécessaire une seule fois.' }),
-  el('label', { for: 'login', text: 'Identifiant' }), login,
-  el('label', { for: 'password', text: 'Mot de passe' }), password,
-  el('label', { for: 'pin', text: 'Code PIN de déverrouillage hors ligne (4 à 8 chiffres)' }), pin,
-  el('label', { for: 'pin2', text: 'Confirmer le code PIN' }), pin2,
+  el('h1', { text: t('Connexion du technicien') }),
+  el('p', { text: t('Première connexion sur cette tablette : le réseau est nécessaire une seule fois.') }),
+  el('label', { for: 'login', text: t('Identifiant') }), login,
+  el('label', { for: 'password', text: t('Mot de passe') }), password,
+  el('label', { for: 'pin', text: t('Code PIN de déverrouillage hors ligne (4 à 8 chiffres)') }), pin,
+  el('label', { for: 'pin2', text: t('Confirmer le code PIN') }), pin2,
   error,
-  el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: 'Se connecter' })));
+  el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: t('Se connecter') })));
   const known = app.technicians.filter((t) => t.pin);
-  const others = known.length ? el('section', { class: 'card' }, el('h2', { text: 'Déjà enrôlés sur cette tablette' }),
+  const others = known.length ? el('section', { class: 'card' }, el('h2', { text: t('Déjà enrôlés sur cette tablette') }),
     el('div', { class: 'actions' }, known.map((t) => el('button', { type: 'button', text: t.name,
       onclick: () => app.choose(t.id) })))) : null;
   root.replaceChildren(form, others || '');

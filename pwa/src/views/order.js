@@ -1,10 +1,11 @@
 /** One order: what the technician needs on site (address, access, contacts allowed by W24,
  *  meter and its reference values), and the button to the form. */
+import { t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
 import { LOCAL, REMOVED, ROLES, TYPES } from './labels.js';
 
 function fact(term, value) {
-  return value == null || value === '' ? [] : [el('dt', { text: term }), el('dd', { text: String(value) })];
+  return value == null || value === '' ? [] : [el('dt', { text: t(term) }), el('dd', { text: String(value) })];
 }
 
 export function renderOrder(root, app, { order, draft, report }) {
@@ -13,23 +14,23 @@ export function renderOrder(root, app, { order, draft, report }) {
   const finished = ['done', 'sent', 'conflict'].includes(order.local);
   const map = premises.lat != null ? `${premises.lat.toFixed(5)}, ${premises.lon.toFixed(5)}` : null;
   root.replaceChildren(
-    el('p', {}, el('a', { href: '#/round', class: 'btn', text: '← Tournée' })),
-    el('h1', { text: `${TYPES[order.type] || order.type} — ${order.ref}` }),
-    order.removed ? el('p', { class: 'ready bad', text: `${REMOVED[order.removed]} : le compte-rendu déjà saisi sera tout de même envoyé.` }) : '',
-    el('section', { class: 'card' }, el('h2', { text: 'Lieu' }), el('dl', { class: 'facts' },
+    el('p', {}, el('a', { href: '#/round', class: 'btn', text: t('← Tournée') })),
+    el('h1', { text: `${t(TYPES[order.type] || order.type)} — ${order.ref}` }),
+    order.removed ? el('p', { class: 'ready bad', text: t('{why} : le compte-rendu déjà saisi sera tout de même envoyé.', { why: t(REMOVED[order.removed]) }) }) : '',
+    el('section', { class: 'card' }, el('h2', { text: t('Lieu') }), el('dl', { class: 'facts' },
       fact('Adresse', `${premises.address}, ${premises.commune}`), fact('Accès', premises.access_notes),
-      fact('Maison individuelle', premises.individual_house ? 'oui' : 'non'), fact('Position', map),
+      fact('Maison individuelle', premises.individual_house ? t('oui') : t('non')), fact('Position', map),
       fact('Rendez-vous', order.window_start ? `${order.window_start.slice(0, 16).replace('T', ' ')} – ${(order.window_end || '').slice(11, 16)}` : null),
-      fact('Date prévue', order.planned_date), fact('Frais de déplacement', order.travel_fee ? 'oui' : null),
+      fact('Date prévue', order.planned_date), fact('Frais de déplacement', order.travel_fee ? t('oui') : null),
       fact('Code', order.code), fact('Demandeur', order.requester?.name), fact('Consignes', order.instructions))),
-    el('section', { class: 'card' }, el('h2', { text: 'Compteur' }), el('dl', { class: 'facts' },
+    el('section', { class: 'card' }, el('h2', { text: t('Compteur') }), el('dl', { class: 'facts' },
       fact('Numéro', meter.serial), fact('Cadrans', meter.dials), fact('Mode de relève', meter.reading_mode),
       fact('Index précédent', meter.previous_index != null ? `${meter.previous_index} (${meter.previous_date || '?'})` : null),
       fact('Plage plausible', meter.plausible_min != null ? `${meter.plausible_min} – ${meter.plausible_max}` : null))),
-    order.contacts?.length ? el('section', { class: 'card' }, el('h2', { text: 'Contacts' }),
+    order.contacts?.length ? el('section', { class: 'card' }, el('h2', { text: t('Contacts') }),
       el('dl', { class: 'facts' }, order.contacts.flatMap((c) => fact(ROLES[c.role] || c.role, `${c.name}${c.phone ? ` — ${c.phone}` : ''}`)))) : '',
-    el('p', { class: 'status', text: `État sur la tablette : ${LOCAL[order.local] || order.local}${report ? ` — compte-rendu ${report.status === 'queued' ? 'en attente d\'envoi' : report.status}` : ''}` }),
+    el('p', { class: 'status', text: t('État sur la tablette : {state}', { state: t(LOCAL[order.local] || order.local) }) + (report ? t(' — compte-rendu {status}', { status: report.status === 'queued' ? t('en attente d\'envoi') : report.status }) : '') }),
     el('div', { class: 'actions' }, finished ? '' : el('button', { type: 'button', class: 'primary', id: 'start-form',
-      text: draft ? 'Reprendre le compte-rendu' : 'Commencer le compte-rendu',
+      text: draft ? t('Reprendre le compte-rendu') : t('Commencer le compte-rendu'),
       onclick: () => { location.hash = `#/form/${order.id}`; } })));
 }

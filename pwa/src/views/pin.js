@@ -1,23 +1,24 @@
 /** Offline unlock with the technician's PIN. */
+import { t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
 
 export function renderPin(root, app, technician) {
   const error = el('p', { class: 'bad', role: 'alert' });
   const pin = el('input', { id: 'unlock-pin', type: 'password', inputmode: 'numeric', maxlength: 8,
-    autocomplete: 'off', 'aria-label': 'Code PIN' });
+    autocomplete: 'off', 'aria-label': t('Code PIN') });
   const form = el('form', { class: 'card', onsubmit: async (event) => {
     event.preventDefault();
     if (!(await app.unlock(technician, pin.value))) {
-      error.textContent = 'Code PIN incorrect.';
+      error.textContent = t('Code PIN incorrect.');
       pin.value = '';
       pin.focus();
     }
   } },
   el('h1', { text: `Bonjour ${technician.name}` }),
-  el('label', { for: 'unlock-pin', text: 'Code PIN' }), pin, error,
+  el('label', { for: 'unlock-pin', text: t('Code PIN') }), pin, error,
   el('div', { class: 'actions' },
-    el('button', { type: 'submit', class: 'primary', text: 'Déverrouiller' }),
-    el('button', { type: 'button', text: 'Changer de technicien', onclick: () => app.switchUser() })));
+    el('button', { type: 'submit', class: 'primary', text: t('Déverrouiller') }),
+    el('button', { type: 'button', text: t('Changer de technicien'), onclick: () => app.switchUser() })));
   root.replaceChildren(form);
   pin.focus();
 }

@@ -1,8 +1,9 @@
 /** Sync state: network, queue, progress, last sync, storage, reports "à traiter". */
+import { t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
 
 function megabytes(bytes) {
-  return `${(bytes / 1048576).toFixed(1)} Mo`;
+  return t('{n} Mo', { n: (bytes / 1048576).toFixed(1) });
 }
 
 export function renderStatus(root, app, { outbox, reports, storage }) {
@@ -10,28 +11,29 @@ export function renderStatus(root, app, { outbox, reports, storage }) {
   const queued = outbox.filter((e) => e.state === 'queued');
   const parked = outbox.filter((e) => e.state === 'parked');
   const p = app.progress || {};
-  const lastSync = technician.last_sync_at ? new Date(technician.last_sync_at).toLocaleString('fr-FR') : 'jamais';
+  const lastSync = technician.last_sync_at ? new Date(technician.last_sync_at).toLocaleString('fr-FR') : t('jamais');
   const old = !technician.last_sync_at || Date.now() - Date.parse(technician.last_sync_at) > 24 * 3600e3;
   const sent = reports.filter((r) => !['queued', 'parked'].includes(r.status));
   root.replaceChildren(
-    el('p', {}, el('a', { href: '#/round', class: 'btn', text: '← Tournée' })),
-    el('h1', { text: 'Synchronisation' }),
+    el('p', {}, el('a', { href: '#/round', class: 'btn', text: t('← Tournée') })),
+    el('h1', { text: t('Synchronisation') }),
     el('dl', { class: 'facts card' },
-      el('dt', { text: 'Réseau' }), el('dd', { id: 'net-state', class: navigator.onLine ? 'ok' : 'warn', text: navigator.onLine ? 'en ligne' : 'hors ligne' }),
-      el('dt', { text: 'En attente d\'envoi' }), el('dd', { id: 'queue-count', text: String(queued.length) }),
-      el('dt', { text: 'À traiter' }), el('dd', { id: 'parked-count', class: parked.length ? 'bad' : '', text: String(parked.length) }),
-      el('dt', { text: 'Envoyés' }), el('dd', { id: 'sent-count', text: String(sent.length) }),
-      el('dt', { text: 'Dernière synchronisation réussie' }), el('dd', { id: 'last-sync', class: old ? 'warn' : '', text: lastSync }),
-      el('dt', { text: 'Stockage' }), el('dd', { id: 'storage', text: storage ? `${megabytes(storage.usage)} utilisés sur ${megabytes(storage.quota)}${storage.persisted ? ' (persistant)' : ' (non garanti)'}` : 'inconnu' })),
+      el('dt', { text: t('Réseau') }), el('dd', { id: 'net-state', class: navigator.onLine ? 'ok' : 'warn', text: navigator.onLine ? t('en ligne') : t('hors ligne') }),
+      el('dt', { text: t('En attente d\'envoi') }), el('dd', { id: 'queue-count', text: String(queued.length) }),
+      el('dt', { text: t('À traiter') }), el('dd', { id: 'parked-count', class: parked.length ? 'bad' : '', text: String(parked.length) }),
+      el('dt', { text: t('Envoyés') }), el('dd', { id: 'sent-count', text: String(sent.length) }),
+      el('dt', { text: t('Dernière synchronisation réussie') }), el('dd', { id: 'last-sync', class: old ? 'warn' : '', text: lastSync }),
+      el('dt', { text: t('Stockage') }), el('dd', { id: 'storage', text: storage ? t('{used} utilisés sur {quota}', { used: megabytes(storage.usage), quota: megabytes(storage.quota) })
+        + t(storage.persisted ? ' (persistant)' : ' (non garanti)') : t('inconnu') })),
     p.phase === 'push' ? el('div', { class: 'card' },
-      el('p', { text: `Envoi : ${p.reportsDone}/${p.reportsTotal} comptes-rendus, ${megabytes(p.bytesDone)} / ${megabytes(p.bytesTotal)}` }),
+      el('p', { text: t('Envoi : {done}/{total} comptes-rendus, {sent} / {bytes}', { done: p.reportsDone, total: p.reportsTotal, sent: megabytes(p.bytesDone), bytes: megabytes(p.bytesTotal) }) }),
       el('progress', { max: Math.max(1, p.bytesTotal + p.reportsTotal), value: p.bytesDone + p.reportsDone })) : '',
-    technician.needs_enrol ? el('p', { class: 'ready bad', text: 'Session expirée : reconnectez-vous. Rien n\'est perdu.' }) : '',
-    parked.length ? el('section', { class: 'card' }, el('h2', { text: 'Comptes-rendus à traiter' }),
-      el('ul', { id: 'parked' }, parked.map((e) => el('li', { text: `Ordre ${e.order_id} : ${e.reason?.message || ''} ${
+    technician.needs_enrol ? el('p', { class: 'ready bad', text: t('Session expirée : reconnectez-vous. Rien n\'est perdu.') }) : '',
+    parked.length ? el('section', { class: 'card' }, el('h2', { text: t('Comptes-rendus à traiter') }),
+      el('ul', { id: 'parked' }, parked.map((e) => el('li', { text: `${t('Ordre {id}', { id: e.order_id })} : ${e.reason?.message || ''} ${
         Object.entries(e.reason?.errors || {}).map(([k, v]) => `${k} : ${v.join(' ')}`).join(' ; ')}` })))) : '',
     el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'primary', id: 'sync-now', text: 'Synchroniser maintenant', onclick: () => app.sync() }),
-      technician.needs_enrol ? el('button', { type: 'button', text: 'Se reconnecter', onclick: () => app.switchUser() }) : '',
-      el('button', { type: 'button', id: 'switch-user', text: 'Changer de technicien', onclick: () => app.switchUser() })));
+      el('button', { type: 'button', class: 'primary', id: 'sync-now', text: t('Synchroniser maintenant'), onclick: () => app.sync() }),
+      technician.needs_enrol ? el('button', { type: 'button', text: t('Se reconnecter'), onclick: () => app.switchUser() }) : '',
+      el('button', { type: 'button', id: 'switch-user', text: t('Changer de technicien'), onclick: () => app.switchUser() })));
 }

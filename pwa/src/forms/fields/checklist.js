@@ -1,5 +1,6 @@
 /** Checklist: steps ticked one by one; when the definition says "ordered", a step can be ticked
  *  only after the previous one (the REMOVAL safety steps). The value is the ticked ids in order. */
+import { t } from '../../i18n.js';
 import { el, frame } from './dom.js';
 
 export function render(field, value, ctx) {
@@ -25,5 +26,5 @@ export function render(field, value, ctx) {
   }
 
   draw();
-  return frame(field, list, field.ordered ? 'Cocher les étapes dans l\'ordre.' : null);
+  return frame(field, list, field.ordered ? t('Cocher les étapes dans l\'ordre.') : null);
 }

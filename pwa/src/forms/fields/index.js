@@ -1,5 +1,6 @@
 /** Meter index: digits only, checked as typed by the form's validator (dials, previous index,
  *  plausible range); the order's reference values are shown next to it. */
+import { t } from '../../i18n.js';
 import { el, frame } from './dom.js';
 
 export function render(field, value, ctx) {
@@ -11,9 +12,9 @@ export function render(field, value, ctx) {
       if (digits !== input.value) input.value = digits;
       ctx.set(digits === '' ? null : Number(digits));
     } });
-  const hint = [`${meter.dials || '?'} chiffres`,
-    meter.previous_index != null ? `index précédent ${meter.previous_index}${meter.previous_date ? ` (${meter.previous_date})` : ''}` : null,
-    meter.plausible_min != null ? `plage plausible ${meter.plausible_min} – ${meter.plausible_max}` : null]
+  const hint = [t('{dials} chiffres', { dials: meter.dials || '?' }),
+    meter.previous_index != null ? t('index précédent {index} ({date})', { index: meter.previous_index, date: meter.previous_date || '?' }) : null,
+    meter.plausible_min != null ? t('plage plausible {min} – {max}', { min: meter.plausible_min, max: meter.plausible_max }) : null]
     .filter(Boolean).join(' · ');
   return frame(field, input, hint);
 }

@@ -1,5 +1,6 @@
 /** Photos: camera capture, compressed on the tablet (long side <= 1600 px, JPEG), time and
  *  position recorded by the app (PITFALLS 7); the value is the list of their SHA-256. */
+import { t } from '../../i18n.js';
 import { el, frame } from './dom.js';
 
 export const LONG_SIDE = 1600;
@@ -29,7 +30,7 @@ export function render(field, value, ctx) {
     multiple: true, onchange: () => add([...input.files]) });
 
   async function add(files) {
-    status.textContent = 'Enregistrement de la photo…';
+    status.textContent = t('Enregistrement de la photo…');
     try {
       for (const file of files) {
         const { sha256 } = await ctx.services.addPhoto(file, field.id);
@@ -53,11 +54,10 @@ export function render(field, value, ctx) {
 
   async function draw() {
     thumbs.replaceChildren(...await Promise.all(list.map(async (sha256) => el('figure', {},
-      el('img', { src: await ctx.services.photoUrl(sha256), alt: 'Photo' }),
-      el('button', { type: 'button', class: 'danger', text: 'Retirer', onclick: () => remove(sha256) })))));
+      el('img', { src: await ctx.services.photoUrl(sha256), alt: t('Photo') }),
+      el('button', { type: 'button', class: 'danger', text: t('Retirer'), onclick: () => remove(sha256) })))));
   }
 
   draw();
-  const count = field.min ? ` (${field.min} à ${field.max || 10})` : '';
-  return frame(field, el('div', {}, input, status, thumbs), `Prendre une photo${count}`);
+  return frame(field, el('div', {}, input, status, thumbs), field.min ? t('Prendre une photo ({min} à {max})', { min: field.min, max: field.max || 10 }) : t('Prendre une photo'));
 }

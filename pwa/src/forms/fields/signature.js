@@ -1,6 +1,7 @@
 /** A signature on a canvas: the strokes are the value (redrawn after rotation or reload,
  *  PITFALLS 8), a PNG of the drawing is stored as a blob and named by its SHA-256. Only points,
  *  never pressure or speed (PITFALLS 22). */
+import { t } from '../../i18n.js';
 import { el, frame } from './dom.js';
 
 const WIDTH = 800;
@@ -26,7 +27,7 @@ export function render(field, value, ctx) {
   const state = { sha256: null, signer_name: '', strokes: [], ...(value || {}) };
   if (!value && field.signer === 'technician') state.signer_name = ctx.services.technicianName || '';
   const canvas = el('canvas', { class: 'signature', id: `f-${field.id}`, width: WIDTH, height: HEIGHT,
-    'aria-label': `Zone de signature : ${field.label}` });
+    'aria-label': t('Zone de signature : {label}', { label: field.label }) });
   let current = null;
 
   function point(event) {
@@ -65,12 +66,12 @@ export function render(field, value, ctx) {
     if (old && old !== state.sha256) ctx.services.forget(old);
   }
 
-  const name = el('input', { id: `f-${field.id}-name`, placeholder: 'Nom du signataire',
-    'aria-label': 'Nom du signataire', value: state.signer_name,
+  const name = el('input', { id: `f-${field.id}-name`, placeholder: t('Nom du signataire'),
+    'aria-label': t('Nom du signataire'), value: state.signer_name,
     oninput: () => { state.signer_name = name.value; save(); } });
-  const clear = el('button', { type: 'button', class: 'danger', text: 'Effacer la signature',
+  const clear = el('button', { type: 'button', class: 'danger', text: t('Effacer la signature'),
     onclick: () => { state.strokes = []; draw(canvas, []); save(); } });
   draw(canvas, state.strokes);
   return frame(field, el('div', {}, name, canvas, el('div', { class: 'actions' }, clear)),
-    { technician: 'Signature de l\'agent', requester: 'Signature du demandeur', customer: 'Signature du client' }[field.signer] || null);
+    t({ technician: 'Signature de l\'agent', requester: 'Signature du demandeur', customer: 'Signature du client' }[field.signer] || '') || null);
 }
