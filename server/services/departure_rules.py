@@ -86,6 +86,12 @@ def owner_contact_required(rented: bool, known_roles: set[str]) -> bool:
     return rented and not known_roles & {"owner", "manager", "agency", "landlord", "notary"}
 
 
+def owner_contacts_to_verify(rented: bool, successor_known: bool) -> bool:
+    """W18: with no known successor, the owner / agency / notary / social landlord contacts of a rented
+    dwelling are verified with the departing customer (and updated)."""
+    return rented and not successor_known
+
+
 def announced_departure_errors(*, email: str | None, mobile: str | None, planned_on: date | None,
                                today: date) -> dict[str, list[str]]:
     """W7: an announced departure needs its planned date, the e-mail and the mobile of the customer."""

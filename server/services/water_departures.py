@@ -12,7 +12,8 @@ from ..models import Contract, Customer, Dossier, Invoice, Meter, Order, PointCo
 from .audit import record
 from .counters import next_ref
 from .departure_rules import (announced_departure_errors, contested_billing_outcome, contract_end_date,
-                              index_is_coherent, matches_warehouse, owner_contact_required, reminder_day,
+                              index_is_coherent, matches_warehouse, owner_contact_required, owner_contacts_to_verify,
+                              reminder_day,
                               remote_data_missing, trusted_reading_allowed, unannounced_end_date)
 from .dossiers import add_event, get_dossier, open_dossier, require_action
 from .invoices import travel_fee_applies
@@ -23,7 +24,7 @@ from .terminations import switch_off_alerts, terminate_contract
 @dataclass
 class WaterDeparture:
     """What the agent captured (plain values from the form)."""
-    kind: str                       # announced | immediate | unannounced | newcomer
+    kind: str                       # announced | immediate | unannounced | newcomer | contest
     departure_on: date | None = None
     index: int | None = None
     proof: str = "none"             # W12 contest / W15: none | inventory | photo
@@ -35,6 +36,7 @@ class WaterDeparture:
     owner_name: str | None = None
     owner_phone: str | None = None
     owner_email: str | None = None
+    owner_verified: bool = False    # W18: known contacts checked with the customer
     successor_name: str | None = None
     successor_phone: str | None = None
     successor_email: str | None = None
@@ -77,6 +79,13 @@ def update_contacts(contract: Contract, req: WaterDeparture, today: date) -> Non
     elif owner_contact_required(contract.point.rented, known):
         raise DomainError("Logement loué : les coordonnées du propriétaire ou du gestionnaire sont obligatoires (W6).",
                           {"owner_name": ["Nom du propriétaire ou du gestionnaire requis (W6)."]})
+    elif owner_contacts_to_verify(contract.point.rented, bool((req.successor_name or "").strip())):
+        if not req.owner_verified:
+            raise DomainError("Successeur inconnu : vérifier avec le client les coordonnées du propriétaire, de "
+                              "l'agence, du notaire ou du bailleur (W18).",
+                              {"owner_verified": ["Coordonnées à vérifier (ou à saisir ci-dessus)."]})
+        for contact in contract.point.contacts:
+            contact.verified_on = today
 
 
 def successor_of(req: WaterDeparture, point_address: str, source: str = "predecessor") -> dict | None:

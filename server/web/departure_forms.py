@@ -40,6 +40,7 @@ class WaterDepartureForm(FlaskForm):
     owner_name = _text("Nom du propriétaire / gestionnaire")
     owner_phone = _text("Téléphone", 32)
     owner_email = _text("E-mail", 254, EMAIL)
+    owner_verified = BooleanField("Coordonnées connues du propriétaire / gestionnaire vérifiées avec le client")
     successor_name = _text("Nom et prénom du successeur / nouvel occupant")
     successor_phone = _text("Téléphone du successeur", 32)
     successor_email = _text("E-mail du successeur", 254, EMAIL)

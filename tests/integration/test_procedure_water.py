@@ -361,3 +361,13 @@ def test_W14_arrival_dossier_closes_and_reopens_and_its_page_lists_the_allowed_a
     dossier_service.reopen_dossier(asi.id, user=user("agent.eau"), now=at(today()))
     page = dossier_service.dossier_page(asi.id)
     assert asi.state == "open" and [e.kind for e in page.events] == ["opened", "closed", "reopened"]
+
+
+def test_W18_unknown_successor_in_a_rented_dwelling_needs_the_owner_contacts_verified(sqlite_world):
+    c = contract("AB00000012")
+    assert c.point.rented and c.point.contacts
+    with pytest.raises(DomainError) as err:
+        immediate("AB00000012", departure_on=today(), index=10**6, reading_choice="photo")
+    assert "owner_verified" in err.value.fields
+    immediate("AB00000012", departure_on=today(), index=10**6, reading_choice="photo", owner_verified=True)
+    assert all(contact.verified_on == today() for contact in c.point.contacts)

@@ -174,3 +174,9 @@ def test_W20_contested_billing_is_owed_until_reported_unless_we_missed_the_termi
     assert (kept.backdate, kept.cancel_invoices) == (False, [])  # paid invoices are not refunded
     missed = rules.contested_billing_outcome(date(2026, 8, 15), invoices)
     assert (missed.backdate, missed.cancel_invoices) == (True, [2, 3])
+
+
+def test_W18_unknown_successor_of_a_rented_dwelling_means_owner_contacts_verified():
+    assert rules.owner_contacts_to_verify(rented=True, successor_known=False)
+    assert not rules.owner_contacts_to_verify(rented=True, successor_known=True)
+    assert not rules.owner_contacts_to_verify(rented=False, successor_known=False)
