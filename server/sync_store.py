@@ -51,14 +51,30 @@ class SqlSyncStore:
 
     def __init__(self, blobs: BlobStore, now: datetime):
         self.session = db.session
+        self._connection = None  # the hot path's own connection, kept for the whole request
         self.blobs = blobs
         self.now = now
         self._orders: dict[int, OrderForSync | None] = {}
 
+    def __enter__(self) -> "SqlSyncStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._connection is not None:
+            self._connection.rollback()
+            self._connection.close()
+
+    @property
+    def connection(self):
+        """One connection for the request's reports: no pool checkout (and ping) per report."""
+        if self._connection is None:
+            self._connection = db.engine.connect()
+        return self._connection
+
     # ---- reports ------------------------------------------------------------------------
 
     def find_report(self, uuid: str) -> StoredReport | None:
-        row = self.session.connection().execute(FIND_REPORT, {"uuid": uuid}).first()
+        row = self.connection.execute(FIND_REPORT, {"uuid": uuid}).first()
         if row is None:
             return None
         hashes = blob_hashes(row.content.get("attachments") or [], row.content.get("countersignature"))
@@ -70,7 +86,7 @@ class SqlSyncStore:
         state = "received" if new.complete else "awaiting_blobs"
         answer = ("conflict" if new.conflict else "applied") if new.complete else "awaiting_blobs"
         try:
-            connection = self.session.connection()
+            connection = self.connection
             report_id = connection.execute(INSERT_REPORT, {
                 "uuid": new.uuid, "order_id": new.order_id, "technician_id": new.technician_id,
                 "device_id": new.device_id, "order_version": new.order_version, "form_type": new.form_type,
@@ -83,9 +99,9 @@ class SqlSyncStore:
                 "action": "receive_report", "object_type": "report", "object_id": str(report_id),
                 "details": {"order_id": new.order_id, "uuid": new.uuid, "conflict": new.conflict,
                             "complete": new.complete}})
-            self.session.commit()
+            connection.commit()
         except IntegrityError:
-            self.session.rollback()
+            connection.rollback()
             if self.find_report(new.uuid) is None:  # another constraint: a real error, not a race
                 raise
             raise DuplicateReport(new.uuid) from None
@@ -128,10 +144,10 @@ class SqlSyncStore:
         return self._orders[order_id]
 
     def _order_for_sync(self, order_id: int) -> OrderForSync | None:
-        row = self.session.connection().execute(ORDER_FOR_SYNC, {"order_id": order_id}).first()
+        row = self.connection.execute(ORDER_FOR_SYNC, {"order_id": order_id}).first()
         if row is None:
             return None
-        meter = meter_facts(row, self.now.date()) if row.meter_id else None
+        meter = meter_facts(row, self.now.date(), self.connection) if row.meter_id else None
         former = {row.previous_assignee_id} - {None, row.assignee_id}
         return OrderForSync(
             id=row.id, version=row.version, state=row.state, assignee_id=row.assignee_id,
@@ -208,14 +224,14 @@ def wire_order(order: Order, today: date) -> dict:
     }
 
 
-def meter_facts(meter, today: date) -> dict | None:
+def meter_facts(meter, today: date, connection=None) -> dict | None:
     """The meter as the field needs it: identity, dials, last trusted index and the plausible range.
 
     `meter` is a Meter or a row with meter_id, serial, dials and reading_mode."""
     if meter is None:
         return None
     meter_id = getattr(meter, "meter_id", None) or meter.id
-    readings = db.session.connection().execute(LAST_READINGS, {"meter_id": meter_id}).all()
+    readings = (connection or db.session.connection()).execute(LAST_READINGS, {"meter_id": meter_id}).all()
     previous = readings[0] if readings else None
     low, high = plausible_range(readings, today, meter.dials)
     return {"serial": meter.serial, "dials": meter.dials, "reading_mode": meter.reading_mode,

@@ -18,12 +18,13 @@ def push(body: object, *, device: Device, user: User, headers, now: datetime, bl
     reports = load_push_request(body)
     record_telemetry(device, headers, now)
     clock = parse_datetime(headers.get(DEVICE_TIME_HEADER) or "")
-    results = push_reports(SqlSyncStore(blobs, now), user.id, device.id, reports, now, device_clock=clock)
-    return {"results": results}
+    with SqlSyncStore(blobs, now) as store:
+        return {"results": push_reports(store, user.id, device.id, reports, now, device_clock=clock)}
 
 
 def pull(args, *, device: Device, user: User, headers, now: datetime, blobs: BlobStore) -> dict:
     """One page of this technician's changes since the cursor in `args`."""
     query = load_pull_query(args)
     record_telemetry(device, headers, now)
-    return pull_changes(SqlSyncStore(blobs, now), user.id, query["cursor"], query["limit"])
+    with SqlSyncStore(blobs, now) as store:
+        return pull_changes(store, user.id, query["cursor"], query["limit"])
