@@ -26,7 +26,7 @@ def sign_in(page, base: str, login: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def test_agent_records_a_water_departure_with_a_reading_appointment(page, office_server):
+def test_W4_W15_agent_records_a_water_departure_with_a_reading_appointment(page, office_server):
     sign_in(page, office_server.url, "agent.eau")
     page.goto(office_server.url + "/customers/13")
     page.click("a.departure-link")
@@ -49,7 +49,7 @@ def test_agent_records_a_water_departure_with_a_reading_appointment(page, office
     assert "Relevé contradictoire" in page.inner_text("main")
 
 
-def test_agent_records_an_electricity_termination_without_takeover(page, office_server):
+def test_E2_E5_agent_records_an_electricity_termination_without_takeover(page, office_server):
     sign_in(page, office_server.url, "agent.elec")
     page.goto(office_server.url + "/customers/122")
     page.click("a.departure-link")
