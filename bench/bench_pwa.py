@@ -90,7 +90,8 @@ def reopen_times(page, base_url: str) -> list[float]:
             print(page.evaluate("""() => JSON.stringify({nav: performance.getEntriesByType('navigation')[0].responseEnd,
               marks: performance.getEntriesByType('mark').map(m => [m.name, Math.round(m.startTime)]),
               res: performance.getEntriesByType('resource').length,
-              lastres: Math.max(...performance.getEntriesByType('resource').map(r => r.responseEnd))})"""))
+              lastres: Math.max(...performance.getEntriesByType('resource').map(r => r.responseEnd)),
+              sources: [...new Set(performance.getEntriesByType('resource').map(r => r.workerMatchedSourceType + '/' + r.workerFinalSourceType))]})"""))
     return times
 
 

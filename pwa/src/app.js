@@ -13,11 +13,8 @@ import { checkPin, hashPin } from './pin.js';
 import { startServiceWorker } from './sw-bridge.js';
 import { createSyncEngine } from './sync/engine.js';
 import { readiness } from './sync/readiness.js';
-import { renderLogin } from './views/login.js';
-import { renderOrder } from './views/order.js';
 import { renderPin } from './views/pin.js';
 import { renderRound } from './views/round.js';
-import { renderStatus } from './views/status.js';
 
 const UNLOCKED = 'tournee-unlocked';
 const view = document.getElementById('view');
@@ -92,7 +89,7 @@ async function route() {
   app.technicians = await listTechnicians(app.db);
   const wasForm = app.formOpen;
   app.formOpen = false;
-  if (!app.technician || !app.technician.pin || app.choosing) return renderLogin(view, app);
+  if (!app.technician || !app.technician.pin || app.choosing) return (await import('./views/login.js')).renderLogin(view, app);
   if (!isUnlocked()) {
     renderPin(view, app, app.technician);
     performance.mark('tournee:pin');
@@ -116,9 +113,9 @@ async function route() {
       return renderFormView(view, app, { order, definition, draft });
     }
     const reports = (await listReports(app.db, tech)).filter((r) => r.order_id === order.id);
-    renderOrder(view, app, { order, draft, report: reports[reports.length - 1] });
+    (await import('./views/order.js')).renderOrder(view, app, { order, draft, report: reports[reports.length - 1] });
   } else if (screen === 'sync') {
-    renderStatus(view, app, { outbox: await listOutbox(app.db, tech), reports: await listReports(app.db, tech),
+    (await import('./views/status.js')).renderStatus(view, app, { outbox: await listOutbox(app.db, tech), reports: await listReports(app.db, tech),
       storage: await storageState() });
   } else {
     renderRound(view, app, await roundData());
@@ -223,7 +220,8 @@ async function boot() {
   if (navigator.storage?.persist) navigator.storage.persist().catch(() => false);
   await route();
   document.body.dataset.ready = '1';
-  setTimeout(() => import('./views/form.js'), 1000);   // warm the form modules once the list shows
+  // Screens other than the round load on demand; warm them once the list shows.
+  setTimeout(() => ['form', 'order', 'status', 'login'].forEach((name) => import(`./views/${name}.js`)), 1000);
   if (isUnlocked()) app.sync();
 }
 
