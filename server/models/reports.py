@@ -75,8 +75,6 @@ class ReportVersion(db.Model):
 class Countersignature(db.Model):
     """The chief's countersignature and the seal binding the report content and every signature (E7, E11)."""
     __tablename__ = "countersignatures"
-    # One seal per version: two chiefs (or two page loads taking in a tablet signature) cannot both seal it.
-    __table_args__ = (UniqueConstraint("report_id", "version_number", name="uq_countersignatures_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)

@@ -4,8 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from forms import validate_submission
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 
 from ..errors import Conflict, DomainError, Forbidden, IllegalTransition, NotFound
 from ..extensions import db
@@ -261,12 +260,15 @@ def countersign_report(report_id: int, *, chief: User, signature: dict, now: dat
                           channel=channel, device_id=device_id, device_time=in_utc(device_time), signed_at=in_utc(now),
                           signature={"sha256": signature.get("sha256"), "signer_name": signature.get("signer_name") or chief.name,
                                      "strokes": signature["strokes"]}, seal_sha256="")
-    db.session.add(cs)
-    try:
-        db.session.flush()
-    except IntegrityError:  # someone sealed this version a moment ago
+    # Claim the report first: of two chiefs (or two page loads taking in a tablet signature) sealing at
+    # once, the second waits for the first's transaction, then finds it countersigned.
+    claimed = db.session.execute(update(Report).where(Report.id == report.id, Report.state.in_(COUNTERSIGNABLE))
+                                 .values(state="countersigned").execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
         db.session.rollback()
-        raise Conflict("Ce compte-rendu vient d'être contresigné.") from None
+        raise Conflict("Ce compte-rendu vient d'être contresigné.")
+    db.session.add(cs)
+    db.session.flush()
     db.session.refresh(cs)  # seal what the database holds (SQLite gives times back without their zone)
     db.session.refresh(report)
     cs.seal_sha256 = seal_sha256(seal_facts_of(report, cs))

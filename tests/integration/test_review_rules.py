@@ -274,12 +274,12 @@ def test_E7_anticipated_termination_reading_once_countersigned_gives_the_balance
 def test_E7_a_version_is_sealed_once_even_when_two_chiefs_race(demo_ctx):
     from server.errors import Conflict
     report = store_report(demo_order("P00000001"), answers={"index": 850})
-    countersign(report)
-    db.session.execute(Report.__table__.update().where(Report.id == report.id).values(state="received"))
-    db.session.commit()  # as if the second chief had read the report before the first one sealed it
+    stale = db.session.get(Report, report.id)
+    db.session.execute(Report.__table__.update().where(Report.id == report.id).values(state="countersigned"))
+    assert stale.state == "received"  # the second chief read it before the first one sealed it
     with pytest.raises(Conflict):
         countersign(report)
-    assert len(db.session.scalars(select(Countersignature).where(Countersignature.report_id == report.id)).all()) == 1
+    assert db.session.scalars(select(Countersignature).where(Countersignature.report_id == report.id)).all() == []
 
 
 def test_W14_two_agents_accepting_at_once_apply_the_rules_once(demo_ctx):
