@@ -9,9 +9,7 @@ import { listReports } from './db/reports.js';
 import { currentTechnician, listTechnicians, saveEnrolment, setCurrent } from './db/technicians.js';
 import { isoWithOffset } from './forms/report.js';
 import { t } from './i18n.js';
-import { checkPin, hashPin } from './pin.js';
 import { startServiceWorker } from './sw-bridge.js';
-import { createSyncEngine } from './sync/engine.js';
 import { readiness } from './sync/readiness.js';
 import { renderPin } from './views/pin.js';
 import { renderRound } from './views/round.js';
@@ -136,6 +134,7 @@ Object.assign(app, {
       if (err instanceof ApiError && err.status === 401) throw new Error(t('Identifiant ou mot de passe incorrect.'));
       throw err;
     }
+    const { hashPin } = await import('./pin.js');
     app.technician = await saveEnrolment(app.db, answer, await hashPin(pin));
     sessionStorage.setItem(UNLOCKED, String(app.technician.id));
     app.choosing = false;
@@ -144,6 +143,7 @@ Object.assign(app, {
     app.sync();
   },
   async unlock(technician, pin) {
+    const { checkPin } = await import('./pin.js');
     if (!(await checkPin(pin, technician.pin))) return false;
     sessionStorage.setItem(UNLOCKED, String(technician.id));
     await route();
@@ -205,7 +205,6 @@ async function boot() {
   app.db = await openDatabase();
   performance.mark('tournee:db');
   app.api = createApi({ headers: syncHeaders });
-  app.engine = createSyncEngine({ api: app.api, db: app.db, locks: navigator.locks, onProgress });
   app.bridge = startServiceWorker({
     onUpdateReady: () => { app.updateReady = true; showUpdate(); },
     onVersion: (version) => { app.version = version; },
@@ -219,6 +218,9 @@ async function boot() {
   setInterval(() => app.sync({ retry: true }), 5 * 60 * 1000);
   if (navigator.storage?.persist) navigator.storage.persist().catch(() => false);
   await route();
+  // The sync engine loads once the first screen shows: the round list first, then the network.
+  const { createSyncEngine } = await import('./sync/engine.js');
+  app.engine = createSyncEngine({ api: app.api, db: app.db, locks: navigator.locks, onProgress });
   document.body.dataset.ready = '1';
   // Screens other than the round load on demand; warm them once the list shows.
   setTimeout(() => ['form', 'order', 'status', 'login'].forEach((name) => import(`./views/${name}.js`)), 1000);
