@@ -38,8 +38,10 @@ def review_queue(user: User, *, now: datetime) -> list[QueueRow]:
              .join(Commune).where(Report.state.in_(QUEUE_STATES)).order_by(Report.received_at, Report.id))
     if user.role != "admin" and user.utility:
         query = query.where(Commune.utility == user.utility)
-    return [QueueRow(report, order, db.session.get(User, report.technician_id), review_flags(report))
+    rows = [QueueRow(report, order, db.session.get(User, report.technician_id), review_flags(report))
             for report, order in db.session.execute(query)]
+    first = "received" if user.role == "chief" else "countersigned"  # what this role acts on comes first
+    return sorted(rows, key=lambda row: row.report.state != first)
 
 
 def kept_aside(user: User, limit: int = 50) -> list[tuple[QuarantinedReport, User | None]]:
