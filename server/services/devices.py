@@ -112,3 +112,17 @@ def devices_of(user_id: int) -> list[Device]:
     """A technician's tablets, newest first (the office's device list)."""
     return list(db.session.scalars(select(Device).where(Device.user_id == user_id)
                                    .order_by(Device.created_at.desc())))
+
+
+@dataclass(frozen=True)
+class FieldTeamMember:
+    user: User
+    devices: list[Device]
+
+
+def field_devices(viewer: User) -> list[FieldTeamMember]:
+    """The tablets the viewer answers for: a chief sees the field users of their utility, an admin all."""
+    query = select(User).where(User.role.in_(ENROLLING_ROLES)).order_by(User.role.desc(), User.name)
+    if viewer.role == "chief" and viewer.utility:
+        query = query.where(User.utility == viewer.utility)
+    return [FieldTeamMember(user, devices_of(user.id)) for user in db.session.scalars(query)]

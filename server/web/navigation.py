@@ -3,6 +3,7 @@ NAVIGATION = [
     ("/", "Accueil", ("agent", "chief", "controller", "cashier", "admin")),
     ("/customers", "Clients", ("agent", "chief", "controller", "cashier", "admin")),
     ("/admin/users", "Utilisateurs", ("admin",)),
+    ("/devices", "Tablettes", ("chief", "admin")),
     ("/dispatch", "Tournées", ("chief", "admin")),
     ("/reports", "Comptes-rendus", ("agent", "chief", "controller", "admin")),
     ("/dossiers", "Dossiers", ("agent", "chief", "controller", "admin")),

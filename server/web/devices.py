@@ -1,0 +1,25 @@
+"""The office's list of enrolled tablets, with revocation of a lost one."""
+from datetime import datetime, timezone
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..services.devices import field_devices, revoke_device
+from . import web_bp
+from .access import roles_required
+from .webforms import ConfirmForm
+
+
+@web_bp.route("/devices")
+@roles_required("chief", "admin")
+def device_list():
+    return render_template("devices/list.html", team=field_devices(current_user), form=ConfirmForm())
+
+
+@web_bp.route("/devices/<int:device_id>/revoke", methods=["POST"])
+@roles_required("chief", "admin")
+def device_revoke(device_id: int):
+    if ConfirmForm().validate_on_submit():
+        device = revoke_device(device_id, by=current_user, now=datetime.now(timezone.utc))
+        flash(f"La tablette « {device.name} » est révoquée : elle sera refusée à sa prochaine connexion.", "info")
+    return redirect(url_for("web.device_list"))
