@@ -292,3 +292,15 @@ def test_W14_two_agents_accepting_at_once_apply_the_rules_once(demo_ctx):
     with pytest.raises(IllegalTransition):
         accept_report(report.id, user=user("agent.eau"), now=NOW)
     assert db.session.scalars(select(Invoice).where(Invoice.contract_id == 1)).all() == []
+
+
+def test_W15_reading_visit_report_terminates_with_the_announced_travel_fee(demo_ctx):
+    from server.models import Invoice
+    order = demo_order("P00000001")
+    assert order.travel_fee  # the appointment announced the fee (W4)
+    report = store_report(order, answers={"index": 850})
+    countersign(report)
+    accept_report(report.id, user=user("agent.eau"), now=NOW)
+    invoice = db.session.scalar(select(Invoice).where(Invoice.contract_id == 1))
+    assert invoice.kind in ("closing", "credit_note") and invoice.travel_fee and invoice.reading_source == "agent"
+    assert invoice.reading_index == 850
