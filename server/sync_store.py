@@ -90,7 +90,9 @@ class SqlSyncStore:
             report_id = connection.execute(INSERT_REPORT, {
                 "uuid": new.uuid, "order_id": new.order_id, "technician_id": new.technician_id,
                 "device_id": new.device_id, "order_version": new.order_version, "form_type": new.form_type,
-                "form_version": new.form_version, "device_seq": new.device_seq, "device_time": new.device_time,
+                "form_version": new.form_version, "device_seq": new.device_seq,
+                # SQLite keeps no offset: store UTC so the time reads back right on both databases.
+                "device_time": new.device_time.astimezone(timezone.utc) if new.device_time else None,
                 "received_at": new.received_at, "outcome": new.outcome, "reason_code": new.reason_code,
                 "content": new.content, "content_sha256": new.content_hash, "state": state,
                 "conflict": new.conflict, "flags": list(new.flags), "result": {"status": answer}}).scalar_one()

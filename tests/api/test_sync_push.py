@@ -175,3 +175,13 @@ def test_json_nested_beyond_reason_is_a_400_not_a_500(client, body):
     assert response.status_code == 400 and response.json["error"] == "invalid_request"
     response = client.post("/api/v1/devices", data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
+
+
+def test_device_time_is_kept_in_utc_whatever_its_offset(client, app):
+    """The device clock of +01:00 reads back as the same instant on SQLite (which keeps no offset) and PostgreSQL."""
+    report = reading_report(device_time="2026-11-23T09:30:00+01:00")
+    assert push(client, report)[0]["status"] in ("applied", "awaiting_blobs")
+    with app.app_context():
+        stored = db.session.scalar(select(Report.device_time).where(Report.uuid == report["uuid"]))
+    stored = stored if stored.tzinfo else stored.replace(tzinfo=timezone.utc)
+    assert stored == datetime(2026, 11, 23, 8, 30, tzinfo=timezone.utc)
