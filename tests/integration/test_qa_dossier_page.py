@@ -15,3 +15,13 @@ def test_E4_dossier_page_title_is_plain_and_invoices_read_in_french(office):
     assert "<" not in title and "Factures" not in title
     table = html[html.index('id="dossier-invoices"'):]
     assert "<td>issued</td>" not in table and "émise" in table and "FCFA" in table
+
+
+def test_W14_customer_page_lists_dossiers_with_french_type_and_state(office):
+    client = office("agent.eau")
+    token = csrf_token_from(client.get("/contracts/5/departure").get_data(as_text=True))
+    client.post("/contracts/5/departure", data={"csrf_token": token, "kind": "announced", "departure_on": "2099-01-01",
+                                                 "email": "a@example.org", "mobile": "0611111111"})
+    html = client.get("/customers/5").get_data(as_text=True)
+    listing = html[html.index("<h2>Dossiers</h2>"):]
+    assert "départ annoncé — ouvert" in listing and " — open" not in listing
