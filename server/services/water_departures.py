@@ -17,7 +17,7 @@ from .departure_rules import (announced_departure_errors, contested_billing_outc
                               remote_data_missing, trusted_reading_allowed, unannounced_end_date)
 from .dossiers import add_event, get_dossier, open_dossier, require_action
 from .invoices import travel_fee_applies
-from .orders import issue_order
+from .orders import OPEN_STATES, issue_order, touch_order
 from .terminations import switch_off_alerts, terminate_contract
 
 
@@ -162,7 +162,27 @@ def ask_for_reading(contract: Contract, dep: Dossier, req: WaterDeparture, *, ow
     return dep
 
 
+def pending_reading(dep: Dossier) -> Order | None:
+    """The dossier's READING appointment still to be done (issued or assigned), if any."""
+    return db.session.scalar(select(Order).where(Order.dossier_id == dep.id, Order.type == "READING",
+                                                 Order.state.in_(OPEN_STATES)).order_by(Order.id.desc()))
+
+
+def move_reading(order: Order, dep: Dossier, day: date, *, user: User, now: datetime) -> Order:
+    """W15: one open appointment per departure: a new date moves the pending one (the tablet sees it)."""
+    before = order.planned_date
+    order.planned_date = day
+    touch_order(order)
+    record("move_order", "order", order.id, user=user, at=now, planned_date=day.isoformat())
+    add_event(dep, "reading_moved", f"Rendez-vous de relevé déplacé du {before:%d/%m/%Y} au {day:%d/%m/%Y}, "
+                                    f"ordre {order.ref} (aucun nouvel ordre, W15).", user, now)
+    return order
+
+
 def book_reading(contract: Contract, dep: Dossier, day: date, fee: bool, why: str, *, user: User, now: datetime) -> Order:
+    pending = pending_reading(dep)
+    if pending is not None:
+        return move_reading(pending, dep, day, user=user, now=now)
     commune = contract.point.commune
     order = issue_order("READING", contract.point, now=now, dossier=dep, planned_date=day, travel_fee=fee,
                         contract_id=contract.id, user=user,

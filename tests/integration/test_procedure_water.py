@@ -304,11 +304,26 @@ def test_W12_no_access_leads_to_a_new_reading_appointment_billed_with_the_fee(sq
     from server.services.departures import book_new_appointment
     c = contract("AB00000005")
     dep = record_water_departure(c.id, WaterDeparture(kind="unannounced"), user=user("agent.eau"), now=at(today()))
+    orders_of(dep.id)[0].state = "reported"  # the visit took place: nobody there
     again = book_new_appointment(dep.id, today() + days(7), user=user("agent.eau"), now=at(today() + days(2)))
     assert [o.type for o in orders_of(dep.id)] == ["READING", "READING"]
     assert (again.travel_fee, again.planned_date, c.state) == (True, today() + days(7), "terminating")
     with pytest.raises(DomainError, match="passée"):
         book_new_appointment(dep.id, today() - days(1), user=user("agent.eau"), now=at(today()))
+
+
+def test_W15_a_second_appointment_moves_the_pending_reading_order_instead_of_issuing_another(sqlite_world):
+    from server.services.departures import book_new_appointment
+    c = contract("AB00000049")
+    dep = immediate("AB00000049", departure_on=today(), index=1000, reading_choice="appointment",
+                    appointment_on=today() + days(3))
+    [first] = orders_of(dep.id)
+    version = first.version
+    moved = book_new_appointment(dep.id, today() + days(4), user=user("agent.eau"), now=at(today()))
+    assert moved.id == first.id and [o.type for o in orders_of(dep.id)] == ["READING"]
+    assert (moved.planned_date, moved.state, c.state) == (today() + days(4), "issued", "terminating")
+    assert moved.version > version
+    assert any(e.kind == "reading_moved" and first.ref in e.message for e in dep.events)
 
 
 def test_W17_a_terminated_contract_is_not_closed_twice(sqlite_world):
