@@ -12,6 +12,8 @@ def translate(text: str, **values) -> str:
 
 
 def register(app: Flask) -> None:
+    from . import labels
     from .web.navigation import menu_for
+    labels.register(app)
     app.jinja_env.globals["_"] = translate
     app.jinja_env.globals["menu_for"] = menu_for
