@@ -53,13 +53,16 @@ def unannounced_end_date(*, call_on: date, proof_on: date | None) -> date:
     return proof_on if proof_on is not None and proof_on <= call_on else call_on
 
 
-def index_is_coherent(index: int, history: list[tuple[date, int]], on: date) -> bool:
-    """W14/W15: an index is coherent when it does not go back and the daily consumption since the last
-    reading stays within three times the meter's usual daily consumption (never below a small floor), plus a few units of slack."""
+def index_is_coherent(index: int, history: list[tuple[date, int]], on: date, dials: int | None = None) -> bool:
+    """W14/W15/E4: an index is coherent when it does not go back (unless the meter's dials rolled over, when
+    dials is given) and the daily consumption since the last reading stays within three times the meter's usual
+    daily consumption (never below a small floor), plus a few units of slack."""
     if not history:
         return index >= 0
     ordered = sorted(history)
     last_on, last_index = ordered[-1]
+    if index < last_index and dials:
+        index += 10 ** dials  # a rollover past the last dial is plausible only for a small consumption
     if index < last_index:
         return False
     days = max((on - last_on).days, 1)

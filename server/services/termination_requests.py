@@ -10,11 +10,13 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Contract, Customer, Dossier, Invoice, User
 from .counters import next_ref
-from .departure_rules import meter_removed_at_termination, requester_errors, suspension_allowed, termination_order_type
+from .departure_rules import (index_is_coherent, meter_removed_at_termination, requester_errors, suspension_allowed,
+                              termination_order_type)
 from .departures import get_contract, open_departure, refuse_unless_ours
 from .dossiers import add_event, end_dossier, open_dossier
 from .invoices import issue_takeover_invoices
 from .orders import issue_order
+from .water_departures import active_meter, history_of
 
 
 @dataclass
@@ -30,6 +32,7 @@ class ElectricityTermination:
     successor_phone: str | None = None
     successor_email: str | None = None
     successor_identity: str | None = None
+    index_confirmed: bool = False     # E4: the agent checked an unusual takeover index with both customers
 
 
 def record_termination(contract_id: int, req: ElectricityTermination, *, user: User, now: datetime) -> Dossier:
@@ -78,6 +81,7 @@ def takeover(contract: Contract, req: ElectricityTermination, *, user: User, now
     if req.index is None:
         raise DomainError("L'index de mutation est obligatoire (E4).", {"index": ["Index requis."]})
     today = now.date()
+    refuse_incoherent_takeover_index(contract, req, today)
     successor = successor_customer(req, contract.point.address)
     new = Contract(number=next_ref("CT"), customer_id=successor.id, delivery_point_id=contract.delivery_point_id,
                    service=contract.service, voltage=contract.voltage, start_on=today, state="active")
@@ -95,6 +99,20 @@ def takeover(contract: Contract, req: ElectricityTermination, *, user: User, now
                                "les deux clients vers la caisse (E4).", user, now)
     end_dossier(dep, "closed", "Mutation réalisée.", user=user, now=now)
     return dep
+
+
+def refuse_incoherent_takeover_index(contract: Contract, req: ElectricityTermination, today: date) -> None:
+    """E4: the transfer index passes the same coherence check as a water intake (history, rollover of the
+    dials); an unusual one is accepted only once the agent confirms it was checked with both customers."""
+    meter = active_meter(contract)
+    if req.index_confirmed or index_is_coherent(req.index, history_of(meter), today, meter.dials if meter else None):
+        return
+    last = max(history_of(meter), default=None)
+    known = f" (dernier relevé {last[1]} le {last[0]:%d/%m/%Y})" if last else ""
+    raise DomainError(f"Index de mutation {req.index} incohérent avec l'historique du compteur{known} : le vérifier "
+                      "avec les deux clients, puis cocher la confirmation (E4).",
+                      {"index_confirmed": ["Confirmer l'index vérifié avec les deux clients."],
+                       "index": ["Index incohérent avec l'historique."]})
 
 
 def terminate_without_takeover(contract: Contract, req: ElectricityTermination, *, user: User, now: datetime) -> Dossier:

@@ -58,6 +58,7 @@ class ElectricityTerminationForm(FlaskForm):
                                ("anticipated", "Résiliation anticipée (date de coupure)")]))
     termination_on = DateField("Date de résiliation / de coupure", validators=OPTIONAL_DATE)
     index = IntegerField("Index de mutation", validators=[Optional(), NumberRange(min=0)])
+    index_confirmed = BooleanField("Index inhabituel vérifié avec les deux clients (E4)")
     requester_name = _text("Nom du demandeur")
     requester_identity = _text("Pièce d'identité du demandeur (type et numéro)", 64)
     requester_signed = BooleanField("Le demandeur a signé l'ordre d'intervention")

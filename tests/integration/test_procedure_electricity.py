@@ -29,8 +29,10 @@ def request(number: str, **kw):
 
 
 def test_E4_takeover_transfers_the_contract_with_both_invoices(world):
+    from server.services.water_departures import active_meter, history_of
     old = contract("EL00000124")
-    dep = request("EL00000124", kind="takeover", index=5000, successor_name="Afi Dossou",
+    index = max(history_of(active_meter(old)))[1] + 5  # coherent with the meter's history (E4)
+    dep = request("EL00000124", kind="takeover", index=index, successor_name="Afi Dossou",
                   successor_identity="CNI 998877", successor_phone="+22990000000")
     new = db.session.query(Contract).filter(Contract.delivery_point_id == old.delivery_point_id,
                                             Contract.id != old.id).one()
@@ -87,3 +89,27 @@ def test_E2_requester_identity_and_signature_are_required(sqlite_world):
         request("EL00000122", kind="classic", requester_name="Koffi Adjovi")
     assert {"requester_identity", "requester_signed"} <= set(err.value.fields)
     assert contract("EL00000122").state == "active"
+
+
+def test_E4_takeover_index_passes_the_intake_coherence_check_unless_confirmed(sqlite_world):
+    from server.services.water_departures import active_meter, history_of
+    meter = active_meter(contract("EL00000126"))
+    last_on, last_index = max(history_of(meter))
+    successor = dict(kind="takeover", successor_name="Afi Dossou", successor_identity="CNI 998877")
+    with pytest.raises(DomainError, match="incohérent") as refused:
+        request("EL00000126", index=last_index + 10 ** (meter.dials - 1), **successor)
+    assert "index_confirmed" in refused.value.fields
+    with pytest.raises(DomainError, match="incohérent"):
+        request("EL00000126", index=max(last_index - 100, 0), **successor)  # going back, no rollover
+    assert contract("EL00000126").state == "active" and db.session.query(Invoice).filter(
+        Invoice.contract_id == contract("EL00000126").id, Invoice.kind == "closing").count() == 0
+    dep = request("EL00000126", index=last_index + 10 ** (meter.dials - 1), index_confirmed=True, **successor)
+    assert dep.state == "closed" and contract("EL00000126").state == "terminated"
+
+
+def test_E4_takeover_index_after_a_rollover_of_the_dials_is_coherent(sqlite_world):
+    from server.services.departure_rules import index_is_coherent
+    history = [(today() - days(60), 99_000), (today() - days(30), 99_900)]
+    assert index_is_coherent(3, history, today(), dials=5)
+    assert not index_is_coherent(3, history, today())
+    assert not index_is_coherent(90_000, history, today(), dials=5)

@@ -42,7 +42,7 @@ def test_W4_W7_intake_shows_the_travel_fee_then_records_an_announced_departure(o
     customer_page = client.get("/customers/5").get_data(as_text=True)
     assert "Nouvelle demande de départ / résiliation" in customer_page
     form = client.get("/contracts/5/departure").get_data(as_text=True)
-    assert "45.00 EUR" in form  # W4: the fee is shown before an appointment is booked
+    assert "45,00 €" in form and "45.00 EUR" not in form  # W4: the fee is shown before an appointment is booked
     refused = post_form(client, "/contracts/5/departure", {"kind": "announced", "departure_on": "",
                                                             "email": "", "mobile": ""})
     html = refused.get_data(as_text=True)
@@ -106,7 +106,9 @@ def test_W8_no_answer_on_the_analysis_task_issues_the_investigation_order(office
 
 def test_E4_takeover_page_shows_both_invoices_and_sends_to_the_cashier(office):
     client = office("agent.elec")
-    done = post_form(client, "/contracts/124/departure", {
-        "kind": "takeover", "index": "5000", "successor_name": "Afi Dossou", "successor_identity": "CNI 998877"})
+    takeover = {"kind": "takeover", "index": "5000", "successor_name": "Afi Dossou", "successor_identity": "CNI 998877"}
+    refused = post_form(client, "/contracts/124/departure", takeover).get_data(as_text=True)
+    assert "incohérent" in refused and 'name="index_confirmed"' in refused  # below the last reading 7499 (E4)
+    done = post_form(client, "/contracts/124/departure", {**takeover, "index_confirmed": "y"})
     html = done.get_data(as_text=True)
     assert "Abonnement" in html and "caisse" in html and html.count("/pdf") >= 2

@@ -8,7 +8,7 @@ def test_E4_dossier_page_title_is_plain_and_invoices_read_in_french(office):
     client = office("agent.elec")
     token = csrf_token_from(client.get("/contracts/124/departure").get_data(as_text=True))
     done = client.post("/contracts/124/departure", data={
-        "csrf_token": token, "kind": "takeover", "index": "5000", "successor_name": "Afi Dossou",
+        "csrf_token": token, "kind": "takeover", "index": "7500", "successor_name": "Afi Dossou",
         "successor_identity": "CNI 998877"}, follow_redirects=True)
     html = done.get_data(as_text=True)
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
