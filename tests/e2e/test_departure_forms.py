@@ -31,7 +31,7 @@ def test_W4_W15_agent_records_a_water_departure_with_a_reading_appointment(page,
     page.goto(office_server.url + "/customers/13")
     page.click("a.departure-link")
     page.wait_for_selector("h1:has-text('Nouvelle demande de départ')")
-    assert "45.00 EUR" in page.inner_text("#travel-fee")  # W4: announced before booking
+    assert "45,00 €" in page.inner_text("#travel-fee")  # W4: announced before booking
     page.check("input[name=kind][value=immediate]")
     assert page.is_hidden("#field-proof") and page.is_visible("#field-index")
     page.fill("#departure_on", date.today().isoformat())
