@@ -1,5 +1,5 @@
 """Health check for operators and load balancers."""
-from flask import current_app, jsonify
+from flask import current_app, jsonify, send_from_directory
 
 from ..services.health import database_state
 from . import web_bp
@@ -11,3 +11,10 @@ def healthz():
     status = 200 if state["ok"] else 503
     return jsonify(status="ok" if state["ok"] else "degraded", version=current_app.config["APP_VERSION"],
                    database=state), status
+
+
+@web_bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every page; answer with the app icon instead of a 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)

@@ -119,3 +119,8 @@ def test_security_headers_on_pages(sqlite_demo_app):
     assert "object-src 'none'" in csp and "base-uri 'none'" in csp and "unsafe-inline" not in csp
     cookie = answer.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_favicon_is_served_without_sign_in(sqlite_demo_app):
+    response = sqlite_demo_app.test_client().get("/favicon.ico")
+    assert response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"
