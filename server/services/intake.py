@@ -12,11 +12,17 @@ from .outcomes import open_return_task
 from .reports import countersign_report, countersignatures_of, flagged, may_countersign, set_order_state, time_of
 
 
-def absorb_synced_reports(now: datetime) -> int:
-    """Reports synced since the last look: their order shows as reported, a countersignature made on
-    the tablet is verified and sealed (or flagged). Idempotent; returns how many were handled."""
+def absorb_synced_reports(now: datetime, report_ids=None) -> int:
+    """Reports synced since the last look (or only those of `report_ids`, e.g. just pushed): their
+    order shows as reported, a countersignature made on the tablet is verified and sealed (or
+    flagged). Idempotent; returns how many were handled."""
     handled = 0
-    for report in db.session.scalars(select(Report).where(Report.state == "received")):
+    query = select(Report).where(Report.state == "received")
+    if report_ids is not None:
+        if not report_ids:
+            return 0
+        query = query.where(Report.id.in_(report_ids))
+    for report in db.session.scalars(query):
         if _order_state(report) == "assigned":
             set_order_state(report.order_id, "reported", user=None, now=now)
             open_return_task(db.session.get(Order, report.order_id), now)

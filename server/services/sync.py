@@ -9,6 +9,7 @@ from ..blobs import BlobStore
 from ..models import Device, User
 from ..sync_store import SqlSyncStore
 from .devices import record_telemetry
+from .intake import absorb_synced_reports
 
 DEVICE_TIME_HEADER = "X-Tournee-Device-Time"
 
@@ -19,7 +20,10 @@ def push(body: object, *, device: Device, user: User, headers, now: datetime, bl
     record_telemetry(device, headers, now)
     clock = parse_datetime(headers.get(DEVICE_TIME_HEADER) or "")
     with SqlSyncStore(blobs, now) as store:
-        return {"results": push_reports(store, user.id, device.id, reports, now, device_clock=clock)}
+        results = push_reports(store, user.id, device.id, reports, now, device_clock=clock)
+    # Reports stored (each committed by the engine): their orders show as reported right away.
+    absorb_synced_reports(now, report_ids=[r["report_id"] for r in results if r.get("report_id")])
+    return {"results": results}
 
 
 def pull(args, *, device: Device, user: User, headers, now: datetime, blobs: BlobStore) -> dict:
