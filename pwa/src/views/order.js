@@ -1,31 +1,44 @@
 /** One order: what the technician needs on site (address, access, contacts allowed by W24,
  *  meter and its reference values), and the button to the form. */
-import { t } from '../i18n.js';
+import { formatDate, t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
-import { LOCAL, REMOVED, ROLES, TYPES } from './labels.js';
+import { LOCAL, ORDER_STATES, PREMISES_KINDS, READING_MODES, REMOVED, ROLES, TYPES } from './labels.js';
 
 function fact(term, value) {
-  return value == null || value === '' ? [] : [el('dt', { text: t(term) }), el('dd', { text: String(value) })];
+  return value == null || value === '' ? [] : [el('dt', { text: t(term) }), el('dd', {}, value instanceof Node ? value : String(value))];
+}
+
+/** French label of a code, the code itself when unknown. */
+function label(labels, code) {
+  return code == null ? null : t(labels[code] || code);
+}
+
+/** Link to the position on OpenStreetMap (new tab; works only online). */
+function mapLink(premises) {
+  if (premises.lat == null || premises.lon == null) return null;
+  const [lat, lon] = [Number(premises.lat).toFixed(5), Number(premises.lon).toFixed(5)];
+  return el('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}`,
+    target: '_blank', rel: 'noopener', id: 'map-link', class: 'btn', text: t('Voir sur la carte ({lat}, {lon})', { lat, lon }) });
 }
 
 export function renderOrder(root, app, { order, draft, report }) {
   const meter = order.meter || {};
   const premises = order.premises || {};
   const finished = ['done', 'sent', 'conflict'].includes(order.local);
-  const map = premises.lat != null ? `${premises.lat.toFixed(5)}, ${premises.lon.toFixed(5)}` : null;
   root.replaceChildren(
     el('p', {}, el('a', { href: '#/round', class: 'btn', text: t('← Tournée') })),
     el('h1', { text: `${t(TYPES[order.type] || order.type)} — ${order.ref}` }),
     order.removed ? el('p', { class: 'ready bad', text: t('{why} : le compte-rendu déjà saisi sera tout de même envoyé.', { why: t(REMOVED[order.removed]) }) }) : '',
     el('section', { class: 'card' }, el('h2', { text: t('Lieu') }), el('dl', { class: 'facts' },
-      fact('Adresse', `${premises.address}, ${premises.commune}`), fact('Accès', premises.access_notes),
-      fact('Maison individuelle', premises.individual_house ? t('oui') : t('non')), fact('Position', map),
-      fact('Rendez-vous', order.window_start ? `${order.window_start.slice(0, 16).replace('T', ' ')} – ${(order.window_end || '').slice(11, 16)}` : null),
-      fact('Date prévue', order.planned_date), fact('Frais de déplacement', order.travel_fee ? t('oui') : null),
+      fact('Adresse', `${premises.address}, ${premises.commune}`), fact('Branchement', label(PREMISES_KINDS, premises.kind)),
+      fact('Accès', premises.access_notes),
+      fact('Maison individuelle', premises.individual_house ? t('oui') : t('non')), fact('Position', mapLink(premises)),
+      fact('Rendez-vous', order.window_start ? `${formatDate(order.window_start)} ${order.window_start.slice(11, 16)} – ${(order.window_end || '').slice(11, 16)}` : null),
+      fact('Date prévue', formatDate(order.planned_date)), fact('État de l\'ordre', label(ORDER_STATES, order.state)), fact('Frais de déplacement', order.travel_fee ? t('oui') : null),
       fact('Code', order.code), fact('Demandeur', order.requester?.name), fact('Consignes', order.instructions))),
     el('section', { class: 'card' }, el('h2', { text: t('Compteur') }), el('dl', { class: 'facts' },
-      fact('Numéro', meter.serial), fact('Cadrans', meter.dials), fact('Mode de relève', meter.reading_mode),
-      fact('Index précédent', meter.previous_index != null ? `${meter.previous_index} (${meter.previous_date || '?'})` : null),
+      fact('Numéro', meter.serial), fact('Cadrans', meter.dials), fact('Mode de relève', label(READING_MODES, meter.reading_mode)),
+      fact('Index précédent', meter.previous_index != null ? `${meter.previous_index} (${formatDate(meter.previous_date) || '?'})` : null),
       fact('Plage plausible', meter.plausible_min != null ? `${meter.plausible_min} – ${meter.plausible_max}` : null))),
     order.contacts?.length ? el('section', { class: 'card' }, el('h2', { text: t('Contacts') }),
       el('dl', { class: 'facts' }, order.contacts.flatMap((c) => fact(ROLES[c.role] || c.role, `${c.name}${c.phone ? ` — ${c.phone}` : ''}`)))) : '',

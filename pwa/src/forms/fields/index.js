@@ -1,6 +1,6 @@
 /** Meter index: digits only, checked as typed by the form's validator (dials, previous index,
  *  plausible range); the order's reference values are shown next to it. */
-import { t } from '../../i18n.js';
+import { formatDate, t } from '../../i18n.js';
 import { el, frame } from './dom.js';
 
 export function render(field, value, ctx) {
@@ -13,7 +13,7 @@ export function render(field, value, ctx) {
       ctx.set(digits === '' ? null : Number(digits));
     } });
   const hint = [t('{dials} chiffres', { dials: meter.dials || '?' }),
-    meter.previous_index != null ? t('index précédent {index} ({date})', { index: meter.previous_index, date: meter.previous_date || '?' }) : null,
+    meter.previous_index != null ? t('index précédent {index} ({date})', { index: meter.previous_index, date: formatDate(meter.previous_date) || '?' }) : null,
     meter.plausible_min != null ? t('plage plausible {min} – {max}', { min: meter.plausible_min, max: meter.plausible_max }) : null]
     .filter(Boolean).join(' · ');
   return frame(field, input, hint);

@@ -59,5 +59,8 @@ export function render(field, value, ctx) {
   }
 
   draw();
-  return frame(field, el('div', {}, input, status, thumbs), field.min ? t('Prendre une photo ({min} à {max})', { min: field.min, max: field.max || 10 }) : t('Prendre une photo'));
+  // The app's own French button: the native input (browser-language text) is laid transparent over
+  // it, so a tap still opens the camera and tests can still set its files by its id.
+  const button = el('span', { class: 'btn file-btn' }, el('span', { text: t('Prendre une photo'), 'aria-hidden': 'true' }), input);
+  return frame(field, el('div', {}, button, status, thumbs), field.min ? t('De {min} à {max} photos', { min: field.min, max: field.max || 10 }) : null);
 }
