@@ -33,6 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
     "order_type": {"READING": "Relevé", "CUTOFF": "Coupure", "REMOVAL": "Dépose", "CLOSURE": "Fermeture",
                    "INVESTIGATION": "Enquête"},
     "contract_state": {"active": "Actif", "terminating": "En résiliation", "terminated": "Résilié"},
+    "quarantine_reason": {"rejected": "refusé par le formulaire", "mismatch": "contenu différent pour le même envoi"},
     "point_state": {"open": "ouvert", "closed": "fermé", "removed": "déposé"},
 }
 CLOSED_DOSSIER_STATES = ("closed", "treated", "cancelled")
