@@ -32,6 +32,7 @@ class CommuneSpec:
     lat: float
     lon: float
     weight: int = 1
+    name: str = ""      # shown in addresses instead of the code
 
 
 @dataclass
@@ -116,7 +117,7 @@ def generate(rng: random.Random, communes: list[CommuneSpec], count: int, today:
             "title": rng.choice(["M.", "Mme"]) and ("Mme" if first in FEMALE else "M."), "last_name": last, "first_name": first,
             "email": f"{first.lower()}.{last.lower()}{cid}@example.org".replace("è", "e").replace("é", "e").replace("ï", "i"),
             "mobile": f"06{rng.randint(10000000, 99999999)}" if water else f"+229 9{rng.randint(1000000, 9999999)}",
-            "postal_address": f"{address}, {commune.code}"})
+            "postal_address": f"{address}, {commune.name or commune.code}"})
         kind = commune.kind
         if kind == "elec_bt" and rng.random() < 0.12:
             kind = "elec_mt"

@@ -142,7 +142,7 @@ def generate_points(count: int, today: date, seed: int = 7, batch: int = 5000,
     if not communes:
         raise ValueError("Aucune commune : chargez d'abord les données de démonstration (tournee load-demo).")
     specs = [CommuneSpec(c.id, c.code, c.utility, _point_kind(c), 44.84 if c.utility == "water" else 6.37,
-                         -0.58 if c.utility == "water" else 2.43) for c in communes]
+                         -0.58 if c.utility == "water" else 2.43, name=c.name) for c in communes]
     rng = random.Random(seed)
     done = 0
     while done < count:
