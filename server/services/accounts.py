@@ -19,6 +19,12 @@ class TooManyAttempts(DomainError):
     code = "too_many_attempts"
 
 
+def serves_utility(user: User, utility: str | None) -> bool:
+    """Office users handle the requests, dossiers and documents of their own utility; an admin, or a user
+    with no utility, both."""
+    return user.role == "admin" or not user.utility or utility is None or user.utility == utility
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Contract, Dossier, Meter, Order, User
 from .departure_rules import (index_is_coherent, is_handled_by_us, owner_contact_required, referral_message,
                               remote_data_missing, trusted_reading_allowed)
+from .accounts import serves_utility
 from .dossiers import add_event, get_dossier, require_action
 from .invoices import travel_fee_applies
 from .orders import issue_order
@@ -37,16 +38,17 @@ class Intake:
     open_dsi: list[Dossier]
 
 
-def get_contract(contract_id: int) -> Contract:
+def get_contract(contract_id: int, user: User | None = None) -> Contract:
+    """The contract; with the acting user, only one of their utility (another utility's is "not found")."""
     contract = db.session.get(Contract, contract_id)
-    if contract is None:
+    if contract is None or (user is not None and not serves_utility(user, contract.point.commune.utility)):
         raise NotFound("Contrat introuvable.")
     return contract
 
 
-def intake_context(contract_id: int, today: date) -> Intake:
+def intake_context(contract_id: int, today: date, user: User | None = None) -> Intake:
     """W1, W3, W4, W6, W22 as the form shows them: can we handle it, is the reading trusted, the fee."""
-    contract = get_contract(contract_id)
+    contract = get_contract(contract_id, user)
     commune, meter = contract.point.commune, active_meter(contract)
     remote = last_remote(meter)
     missing = remote_data_missing(meter, remote.read_on if remote else None, today)
@@ -71,7 +73,7 @@ def refuse_unless_ours(contract: Contract) -> None:
 
 def record_water_departure(contract_id: int, req: WaterDeparture, *, user: User, now: datetime) -> Dossier:
     """Dispatch on the kind of departure; commits; returns the dossier to show next."""
-    contract = get_contract(contract_id)
+    contract = get_contract(contract_id, user)
     refuse_unless_ours(contract)
     handler = {"announced": announce_departure, "immediate": immediate_departure,
                "unannounced": unannounced_departure, "newcomer": departure_by_newcomer,
@@ -115,7 +117,7 @@ def follow_open_departures(contract: Contract, req: WaterDeparture, today: date)
 
 def record_photo_reading(dossier_id: int, *, index: int, photo_on: date, user: User, now: datetime) -> Dossier:
     """W15: the customer's timestamped photo arrived: terminate at its date and index, no travel fee."""
-    dep = get_dossier(dossier_id)
+    dep = get_dossier(dossier_id, user)
     require_action(dep, "photo_reading", "Relevé par photo")
     contract = get_contract(dep.contract_id)
     if not index_is_coherent(index, history_of(active_meter(contract)), photo_on):
@@ -130,7 +132,7 @@ def record_photo_reading(dossier_id: int, *, index: int, photo_on: date, user: U
 def book_new_appointment(dossier_id: int, day: date, *, user: User, now: datetime) -> Order:
     """W12/W15: the meter could not be read (absent, no access): a new READING appointment, billed with the
     travel fee where allowed, never when the visit comes from our remote-reading failure (W22)."""
-    dep = get_dossier(dossier_id)
+    dep = get_dossier(dossier_id, user)
     require_action(dep, "appointment", "Nouveau rendez-vous de relevé")
     if day < now.date():
         raise DomainError("La date du rendez-vous ne peut pas être passée.", {"new_date": ["Date passée."]})
@@ -146,7 +148,7 @@ def book_new_appointment(dossier_id: int, day: date, *, user: User, now: datetim
 def order_curb_stop_closure(dossier_id: int, *, user: User, now: datetime) -> Order:
     """W12: no access to the meter of an individual house: a curb-stop closure meanwhile; the contract
     stays in the customer's name and keeps being billed."""
-    dep = get_dossier(dossier_id)
+    dep = get_dossier(dossier_id, user)
     require_action(dep, "curb_stop", "Fermeture sur bouche à clé")
     contract = get_contract(dep.contract_id)
     order = issue_order("CLOSURE", contract.point, now=now, dossier=dep, contract_id=contract.id, user=user,

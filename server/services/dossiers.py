@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..errors import DomainError, IllegalTransition, NotFound
 from ..extensions import db
 from ..models import Contract, Customer, DeliveryPoint, Dossier, DossierEvent, Invoice, Letter, Order, Task, User
+from .accounts import serves_utility
 from .audit import record
 from .counters import next_ref
 from .departure_rules import cancellation_outcome, dsi_may_close, reminder_day
@@ -53,9 +54,10 @@ def add_event(dossier: Dossier, kind: str, message: str, user: User | None, now:
     return event
 
 
-def get_dossier(dossier_id: int) -> Dossier:
+def get_dossier(dossier_id: int, user: User | None = None) -> Dossier:
+    """The dossier; with the acting user, only one of their utility (another utility's is "not found")."""
     dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None:
+    if dossier is None or (user is not None and not serves_utility(user, dossier.utility)):
         raise NotFound("Dossier introuvable.")
     return dossier
 
@@ -109,7 +111,7 @@ def require_action(dossier: Dossier, action: str, label: str) -> None:
 def postpone_departure(dossier_id: int, new_date: date, *, user: User, now: datetime) -> Dossier:
     """W10: the customer moves the planned date; the timeline restarts from it (a pending analysis task
     is cancelled, a new one comes 30 days after the new date)."""
-    dossier = get_dossier(dossier_id)
+    dossier = get_dossier(dossier_id, user)
     require_action(dossier, "postpone", "Décaler")
     if new_date < now.date():
         raise DomainError("La nouvelle date de départ ne peut pas être passée.",
@@ -128,7 +130,7 @@ def postpone_departure(dossier_id: int, new_date: date, *, user: User, now: date
 
 def cancel_departure(dossier_id: int, *, user: User, now: datetime) -> Dossier:
     """W10: the customer cancels; the day since the planned date decides what happens to the DSI."""
-    dossier = get_dossier(dossier_id)
+    dossier = get_dossier(dossier_id, user)
     require_action(dossier, "cancel", "Annuler le départ")
     days = (now.date() - dossier.planned_on).days if dossier.planned_on else 0
     task = analysis_task(dossier)
@@ -151,7 +153,7 @@ def cancel_departure(dossier_id: int, *, user: User, now: datetime) -> Dossier:
 
 def close_dossier(dossier_id: int, *, user: User, now: datetime, reason: str = "") -> Dossier:
     """Close by hand where allowed (a DSI only once the contract is terminated, W9)."""
-    dossier = get_dossier(dossier_id)
+    dossier = get_dossier(dossier_id, user)
     if dossier.type == "DSI" and dossier.state == "open" and not dsi_may_close(_contract_state(dossier)):
         raise IllegalTransition("Un dossier DSI ne se clôt que lorsque le contrat du client sortant est résilié "
                                 "(W9) : confirmer le départ, le décaler ou l'annuler.")
@@ -163,7 +165,7 @@ def close_dossier(dossier_id: int, *, user: User, now: datetime, reason: str = "
 
 def reopen_dossier(dossier_id: int, *, user: User, now: datetime) -> Dossier:
     """Reopen a closed or treated DEP, ASI or INF_TELE (a new DSI is opened rather than reopening one)."""
-    dossier = get_dossier(dossier_id)
+    dossier = get_dossier(dossier_id, user)
     if dossier.type == "DSI":
         raise IllegalTransition("Un dossier DSI ne se rouvre pas : ouvrir une nouvelle annonce de départ.")
     require_action(dossier, "reopen", "Rouvrir")
@@ -206,9 +208,9 @@ class DossierPage:
     letters: list[Letter]
 
 
-def dossier_page(dossier_id: int) -> DossierPage:
-    """Everything the dossier page shows: timeline, tasks, orders and the allowed actions."""
-    d = get_dossier(dossier_id)
+def dossier_page(dossier_id: int, user: User | None = None) -> DossierPage:
+    """Everything the dossier page shows: timeline, tasks, orders and the allowed actions (of the user's utility)."""
+    d = get_dossier(dossier_id, user)
     events = list(d.events)
     user_ids = {e.user_id for e in events if e.user_id}
     users = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}

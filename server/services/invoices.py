@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from ..errors import DomainError, IllegalTransition, NotFound
 from ..extensions import db
 from ..models import Commune, Contract, Customer, Dossier, Invoice, Meter, Reading, Tariff, User
+from .accounts import serves_utility
 from .audit import record
 from .counters import next_ref
 from .invoice_lines import ClosingFacts, Line, closing_lines, fr_date, is_credit_note, new_subscription_lines, total_of
@@ -218,7 +219,7 @@ def in_scope(user: User, invoice: Invoice) -> bool:
     if user.role == "admin" or not user.utility:
         return True
     contract = db.session.get(Contract, invoice.contract_id)
-    return contract.point.commune.utility == user.utility
+    return serves_utility(user, contract.point.commune.utility)
 
 
 def cancel_invoice(invoice: Invoice, reason: str, *, user: User | None, now: datetime) -> Invoice:

@@ -12,6 +12,7 @@ from ..documents import (ContractDocument, InvoiceDocument, InvoiceLine, LetterD
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import (Commune, Contract, Customer, DeliveryPoint, Dossier, Invoice, Letter, Order, Reading, User)
+from .accounts import serves_utility
 from .invoices import tariff_in_force
 from .reports import report_review
 from .seals import signatures_of
@@ -30,7 +31,7 @@ def get_or_404(model, object_id: int, message: str):
 
 def check_utility(user: User, utility: str) -> None:
     """Office users see the documents of their own utility (an admin sees both)."""
-    if user.role != "admin" and user.utility and user.utility != utility:
+    if not serves_utility(user, utility):
         raise Forbidden("Ce document relève de l'autre service.")
 
 

@@ -37,7 +37,7 @@ class ElectricityTermination:
 
 def record_termination(contract_id: int, req: ElectricityTermination, *, user: User, now: datetime) -> Dossier:
     """Dispatch on the kind of request; commits; returns the DEP dossier."""
-    contract = get_contract(contract_id)
+    contract = get_contract(contract_id, user)
     if req.kind == "suspension" and not suspension_allowed():
         raise DomainError("Les suspensions provisoires ne sont pas acceptées (E1) : le client peut alimenter son "
                           "compte par une avance sur consommation.", {"kind": ["Suspension refusée (E1)."]})

@@ -200,7 +200,7 @@ def confirm_announced(dsi_id: int | None, dep: Dossier, *, user: User, now: date
     """W10: the customer confirms an announced departure; its timers stop, it closes at the termination."""
     if not dsi_id:
         return
-    dsi = get_dossier(dsi_id)
+    dsi = get_dossier(dsi_id, user)
     require_action(dsi, "confirm", "Confirmer le départ")
     dsi.step, dsi.due_on = "confirmed", None
     add_event(dsi, "confirmed", f"Départ confirmé par le client : dossier {dep.ref} (W10).", user, now)

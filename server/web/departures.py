@@ -46,7 +46,7 @@ def submit(form, context):
 @web_bp.route("/contracts/<int:contract_id>/departure", methods=["GET", "POST"])
 @roles_required(*INTAKE_ROLES)
 def departure_intake(contract_id: int):
-    context = departures.intake_context(contract_id, date.today())
+    context = departures.intake_context(contract_id, date.today(), current_user)
     form_class = ElectricityTerminationForm if context.contract.service == "electricity" else WaterDepartureForm
     form = form_class(data={k: v for k, v in request.args.items() if k in ("kind", "dsi_id")})
     dossier = submit(form, context) if context.handled and form.validate_on_submit() else None

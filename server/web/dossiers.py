@@ -53,7 +53,7 @@ def dossier_list():
 @web_bp.route("/dossiers/<int:dossier_id>")
 @roles_required(*READERS)
 def dossier_page(dossier_id: int):
-    return render_template("dossiers/page.html", page=dossiers.dossier_page(dossier_id), confirm=ConfirmForm(),
+    return render_template("dossiers/page.html", page=dossiers.dossier_page(dossier_id, current_user), confirm=ConfirmForm(),
                            postpone_form=PostponeForm(), photo_form=PhotoReadingForm(),
                            labels=dossiers.DOSSIER_LABELS, states=dossiers.STATE_LABELS, steps=dossiers.STEP_LABELS,
                            order_states=ORDER_STATES)
