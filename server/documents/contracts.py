@@ -8,7 +8,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 
-from .formats import day, money, price
+from .formats import CURRENCY_SIGNS, day, money, price
 from .letterhead import INK, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
 
 SERVICES = {"water": "Eau potable", "sewage": "Assainissement", "electricity": "Électricité"}
@@ -44,7 +44,7 @@ def facts_of(contract: ContractDocument) -> list[tuple[str, str]]:
             ("Compteur", contract.meter_serial or "—"),
             ("Date d'effet", day(contract.start_on) + (f", index de départ {contract.start_index}"
                                                       if contract.start_index is not None else "")),
-            ("Tarif", f"{price(contract.unit_price)} {contract.currency} par {unit}, abonnement "
+            ("Tarif", f"{price(contract.unit_price)} {CURRENCY_SIGNS.get(contract.currency, contract.currency)} par {unit}, abonnement "
                       f"{money(contract.subscription_per_year, contract.currency)} par an (hors taxes)")]
     if contract.deposit_amount:
         payer = f", versé par {contract.deposit_payer}" if contract.deposit_payer else ""
