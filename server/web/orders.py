@@ -2,6 +2,7 @@
 from flask import render_template, request
 from flask_login import current_user
 
+from ..services.dispatch import window_label
 from ..services.order_lists import STATE_LABELS, OrderFilters, filter_choices, names_of_users, order_page, search_orders
 from . import web_bp
 from .access import roles_required
@@ -32,4 +33,4 @@ def order_list():
 @web_bp.route("/orders/<int:order_id>")
 @roles_required(*READERS)
 def order_detail(order_id: int):
-    return render_template("orders/page.html", page=order_page(order_id), order_states=STATE_LABELS)
+    return render_template("orders/page.html", page=order_page(order_id), order_states=STATE_LABELS, window_of=window_label)
