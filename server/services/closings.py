@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Contract, Dossier, Invoice, User
 from .audit import record
+from .dossiers import add_event
 from .invoices import issue_balance_invoice
 from .terminations import BRANCH_LABELS, switch_off_alerts, terminate_contract
 
@@ -31,14 +32,20 @@ def terminate_on_field_reading(contract: Contract, *, index: int, read_on: date,
     return effects
 
 
-def issue_balance(contract: Contract, *, index: int, read_on: date, user: User, now: datetime) -> list[str]:
-    """E8: once the cut-off (or anticipated reading) is countersigned, the balance invoice is computed."""
+def issue_balance(contract: Contract, *, index: int, read_on: date, user: User, now: datetime,
+                  dossier: Dossier | None = None) -> list[str]:
+    """E8: once the cut-off (or anticipated reading) is countersigned, the balance invoice is computed; it is
+    listed on the DEP `dossier` and its timeline says so."""
     contract.end_on = contract.end_on or read_on
     if contract.state == "active":
         contract.state = "terminating"
     switch_off_alerts(contract)
     invoice = issue_balance_invoice(contract, index=index, read_on=read_on, user=user, now=now)
-    return [f"Facture de solde {invoice.number} : {invoice.total} {contract.point.commune.currency} (E8)."]
+    effect = f"Facture de solde {invoice.number} : {invoice.total} {contract.point.commune.currency} (E8)."
+    if dossier is not None:
+        invoice.dossier_id = dossier.id
+        add_event(dossier, "balance_invoice", f"{effect[:-1]}, index {index} du {read_on:%d/%m/%Y}.", user, now)
+    return [effect]
 
 
 def free_delivery_point(contract: Contract, *, day: date, remove_meter: bool, user: User, now: datetime) -> list[str]:

@@ -9,7 +9,8 @@ from ..extensions import db
 from ..models import Order, Report, User
 from .audit import record
 from .orders import issue_order, touch_order
-from .outcomes import apply_report_outcome, finish_return_task
+from .dossiers import add_event
+from .outcomes import apply_report_outcome, dossier_of, finish_return_task
 from .intake import absorb_synced_reports
 from .reports import report_for, review_flags, versions_of
 
@@ -34,12 +35,20 @@ def accept_report(report_id: int, *, user: User, now: datetime) -> list[str]:
     if report.conflict or order.state == "cancelled":
         effects = ["Ordre annulé ou réaffecté entre-temps : compte-rendu classé sans effet sur le dossier."]
     else:
+        note_acceptance(order, user=user, now=now)
         effects = apply_report_outcome(report, order, content, user=user, now=now)
     finish_return_task(order, now=now)
     _close(report, order, "accepted", user, now)
     record("accept_report", "report", report.id, user=user, at=now, effects=effects)
     db.session.commit()
     return effects
+
+
+def note_acceptance(order: Order, *, user: User, now: datetime) -> None:
+    """The DEP's timeline says the field report was accepted (what it changed follows as its own events)."""
+    dep = dossier_of(order, "DEP")
+    if dep is not None:
+        add_event(dep, "report_accepted", f"Compte-rendu de l'ordre {order.ref} ({order.label}) accepté.", user, now)
 
 
 def reject_report(report_id: int, *, user: User, reason: str, now: datetime) -> Order:

@@ -123,7 +123,8 @@ def reading_rules(report, order, content, *, day, index, user, now) -> list[str]
     if not departing:
         return ["Aucune résiliation en cours : index versé à l'historique du compteur."]
     if order.point.commune.utility == "electricity":  # E5 anticipated termination: the reading at the cut-off date
-        return closings.issue_balance(contract, index=index, read_on=day, user=user, now=now) \
+        return closings.issue_balance(contract, index=index, read_on=day, user=user, now=now,
+                                      dossier=dossier_of(order, "DEP")) \
             + issue_removal_order_when_due(order, contract, user=user, now=now)
     return close_departure_on_reading(order, contract, index=index, day=day, user=user, now=now)
 
@@ -148,7 +149,8 @@ def cutoff_rules(report, order, content, *, day, index, user, now) -> list[str]:
     contract = contract_of(order)
     if contract is None or index is None:
         return []
-    effects = closings.issue_balance(contract, index=index, read_on=day, user=user, now=now)
+    effects = closings.issue_balance(contract, index=index, read_on=day, user=user, now=now,
+                                     dossier=dossier_of(order, "DEP"))
     if not meter_removed_at_termination(contract.voltage):  # E12
         return effects + closings.free_delivery_point(contract, day=day, remove_meter=False, user=user, now=now)
     return effects + issue_removal_order_when_due(order, contract, user=user, now=now)
@@ -167,6 +169,9 @@ def issue_removal_order_when_due(order: Order, contract: Contract, *, user: User
     removal = issue_order("REMOVAL", contract.point, now=now, dossier=dossier_of(order), contract_id=contract.id,
                           user=user, requester_name=order.requester_name,
                           instructions="Dépose du compteur après coupure (E10) : suivre les étapes de sécurité dans l'ordre.")
+    dep = dossier_of(order, "DEP")
+    if dep is not None:
+        add_event(dep, "removal_order", f"Ordre de dépose {removal.ref} émis (E10).", user, now)
     return [f"Ordre de dépose {removal.ref} émis (E10)."]
 
 

@@ -42,7 +42,11 @@ def terminate_contract(contract: Contract, *, end_on: date, index: int, read_on:
     if contract.service == "electricity":
         return None
     known = successor if successor is not None else (dossier.data or {}).get("successor") if dossier else None
-    return open_arrival(contract, known, origin=dossier, user=user, now=now)
+    arrival = open_arrival(contract, known, origin=dossier, user=user, now=now)
+    if dossier is not None:
+        add_event(dossier, "arrival_opened", f"Dossier d'arrivée {arrival.ref} ouvert "
+                                             f"({BRANCH_LABELS[arrival.branch]}).", user, now)
+    return arrival
 
 
 def open_arrival(contract: Contract, successor: dict | None, *, origin: Dossier | None, user: User | None,

@@ -326,6 +326,14 @@ def test_W15_a_second_appointment_moves_the_pending_reading_order_instead_of_iss
     assert any(e.kind == "reading_moved" and first.ref in e.message for e in dep.events)
 
 
+def test_W18_the_DEP_timeline_names_the_arrival_dossier_it_opened(sqlite_world):
+    dep = immediate("AB00000005", departure_on=today(), index=3790, successor_name="Paul Nouveau")
+    arrival = db.session.query(Dossier).filter(Dossier.type == "ASI").order_by(Dossier.id.desc()).first()
+    assert dep.state == "closed" and arrival.data["from"] == dep.ref
+    assert any(e.kind == "arrival_opened" and arrival.ref in e.message and "Dossier d'arrivée" in e.message
+               for e in dep.events)
+
+
 def test_W17_a_terminated_contract_is_not_closed_twice(sqlite_world):
     dep = immediate("AB00000005", departure_on=today(), index=3790)
     c = contract("AB00000005")

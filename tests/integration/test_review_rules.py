@@ -271,6 +271,26 @@ def test_E7_anticipated_termination_reading_once_countersigned_gives_the_balance
     assert order.type == "READING" and any("E8" in e for e in effects) and any("E10" in e for e in effects)
 
 
+def test_E8_E10_accepted_report_balance_and_removal_are_told_on_the_DEP_with_its_invoice(demo_ctx):
+    from server.models import Invoice
+    from server.services.dossiers import dossier_page
+    from server.services.termination_requests import ElectricityTermination, record_termination
+    dep = record_termination(125, ElectricityTermination(kind="classic", termination_on=NOW.date(),
+                                                         requester_name="Afi Mensah", requester_identity="CNI 42",
+                                                         requester_signed=True), user=user("agent.elec"), now=NOW)
+    order = db.session.scalar(select(Order).where(Order.dossier_id == dep.id))
+    order.assignee_id, order.state = user("tech.elec1").id, "assigned"
+    report = store_report(order, answers={"index": 99999})
+    countersign(report, "chef.elec")
+    accept_report(report.id, user=user("agent.elec"), now=NOW)
+    balance = db.session.scalar(select(Invoice).where(Invoice.contract_id == 125, Invoice.kind == "balance"))
+    removal = db.session.scalar(select(Order).where(Order.contract_id == 125, Order.type == "REMOVAL"))
+    page = dossier_page(dep.id, user("agent.elec"))
+    timeline = {e.kind: e.message for e in page.events}
+    assert order.ref in timeline["report_accepted"] and balance.number in timeline["balance_invoice"]
+    assert removal.ref in timeline["removal_order"] and balance in page.invoices
+
+
 def test_E7_a_version_is_sealed_once_even_when_two_chiefs_race(demo_ctx):
     from server.errors import Conflict
     report = store_report(demo_order("P00000001"), answers={"index": 850})
