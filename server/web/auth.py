@@ -11,10 +11,12 @@ from . import web_bp
 from .webforms import LoginForm
 
 
-def _safe_next(target: str | None) -> str:
-    if target and urlparse(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+def _safe_next(target: str | None, fallback: str | None = None) -> str:
+    """A local path to go back to (never another site), else the fallback (the home page)."""
+    if target and urlparse(target).netloc == "" and target.startswith("/") and not target.startswith("//") \
+            and "\\" not in target:
         return target
-    return url_for("web.home")
+    return fallback or url_for("web.home")
 
 
 @web_bp.route("/login", methods=["GET", "POST"])

@@ -8,7 +8,8 @@ from ..errors import DomainError
 from ..services import tasks
 from . import web_bp
 from .access import roles_required
-from .webforms import ConfirmForm
+from .auth import _safe_next
+from .webforms import ConfirmForm, TaskFinishForm
 
 TASK_ROLES = ("agent", "chief", "controller", "cashier", "admin")
 
@@ -29,8 +30,9 @@ def task_list():
 @web_bp.route("/tasks/<int:task_id>/no_answer", methods=["POST"], defaults={"outcome": "no_answer"})
 @roles_required(*TASK_ROLES)
 def task_finish(task_id: int, outcome: str):
+    form = TaskFinishForm()
     try:
-        if not ConfirmForm().validate_on_submit():
+        if not form.validate_on_submit():
             raise DomainError("Formulaire expiré : rechargez la page et recommencez.")
         if outcome == "no_answer":
             order = tasks.record_no_answer(task_id, user=current_user, now=_now())
@@ -40,4 +42,4 @@ def task_finish(task_id: int, outcome: str):
             flash("Tâche terminée.", "success")
     except DomainError as err:
         flash(err.message, "error")
-    return redirect(url_for("web.task_list"))
+    return redirect(_safe_next(form.next.data, url_for("web.task_list")))

@@ -19,3 +19,8 @@ class SearchForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form for POST buttons: it carries the CSRF token."""
+
+
+class TaskFinishForm(ConfirmForm):
+    """Finishing a task: the page to go back to (a local path, checked by the view)."""
+    next = HiddenField()
