@@ -39,6 +39,11 @@ def find_invoices(text: str, user: User, limit: int = 50) -> list[Invoice]:
     return search_invoices(text, user, states=states, limit=limit) if (text or "").strip() else []
 
 
+def invoice_currencies(invoices: list[Invoice]) -> dict[int, str]:
+    """Invoice id -> currency of its commune, for amounts shown in a list."""
+    return {i.id: db.session.get(Contract, i.contract_id).point.commune.currency for i in invoices}
+
+
 def counter_view(invoice_id: int, user: User) -> CounterView:
     invoice = get_invoice(invoice_id)
     if not in_scope(user, invoice) or invoice.state not in SETTLEABLE + AWAITING_CONTROL:

@@ -6,8 +6,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
-from ..extensions import db
-from ..models import Contract
 from ..services import cashier
 from . import web_bp
 from .access import roles_required
@@ -32,8 +30,8 @@ def _to_counter(invoice_id: int, form=None):
 def cashier_search():
     form = InvoiceSearchForm(request.args)
     found = cashier.find_invoices(form.q.data, current_user) if form.validate() else []
-    currencies = {i.id: db.session.get(Contract, i.contract_id).point.commune.currency for i in found}
-    return render_template("cashier/search.html", form=form, invoices=found, currencies=currencies)
+    return render_template("cashier/search.html", form=form, invoices=found,
+                           currencies=cashier.invoice_currencies(found))
 
 
 @web_bp.route("/cashier/invoices/<int:invoice_id>")
