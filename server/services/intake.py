@@ -16,25 +16,22 @@ def absorb_synced_reports(now: datetime, report_ids=None) -> int:
     """Reports synced since the last look (or only those of `report_ids`, e.g. just pushed): their
     order shows as reported, a countersignature made on the tablet is verified and sealed (or
     flagged). Idempotent; returns how many were handled."""
-    handled = 0
-    query = select(Report).where(Report.state == "received")
+    handled, reported = 0, set()
+    query = select(Report, Order.state).join(Order, Order.id == Report.order_id).where(Report.state == "received")
     if report_ids is not None:
         if not report_ids:
             return 0
         query = query.where(Report.id.in_(report_ids))
-    for report in db.session.scalars(query):
-        if _order_state(report) == "assigned":
+    for report, order_state in db.session.execute(query).all():
+        if order_state == "assigned" and report.order_id not in reported:  # state read once, with the report
             set_order_state(report.order_id, "reported", user=None, now=now)
             open_return_task(db.session.get(Order, report.order_id), now)
+            reported.add(report.order_id)
         tablet = report.content.get("countersignature")
         if tablet and not countersignatures_of(report) and not flagged(report, "countersignature_invalid"):
             handled += _absorb_tablet_countersignature(report, tablet, now)
     db.session.commit()
     return handled
-
-
-def _order_state(report: Report) -> str:
-    return db.session.scalar(select(Order.state).where(Order.id == report.order_id))
 
 
 def _absorb_tablet_countersignature(report: Report, tablet: dict, now: datetime) -> int:
