@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from ..errors import IllegalTransition
 from ..extensions import db
+from ..labels import LABELS
 from ..models import Contract, Customer, Dossier, User
 from .audit import record
 from .departure_rules import arrival_branch, vacant_letter_day
@@ -36,7 +37,8 @@ def terminate_contract(contract: Contract, *, end_on: date, index: int, read_on:
            index=index, source=source, travel_fee=travel_fee)
     if dossier is not None and dossier.state == "open":
         add_event(dossier, "terminated", f"Contrat {contract.number} résilié au {end_on:%d/%m/%Y}, index {index} "
-                                         f"({source}){' avec frais de déplacement' if travel_fee else ''}.", user, now)
+                                         f"({LABELS['reading_source'].get(source, source)})"
+                                         f"{' avec frais de déplacement' if travel_fee else ''}.", user, now)
         end_dossier(dossier, "closed", "Dossier de départ clos après la résiliation (W14).", user=user, now=now)
     close_departure_dossiers(contract, except_id=dossier.id if dossier else None, user=user, now=now)
     if contract.service == "electricity":
