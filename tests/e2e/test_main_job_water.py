@@ -65,4 +65,4 @@ def test_W14_water_departure_from_intake_to_closed_dossier_with_invoice(browser,
     assert "Contresignature" in pdf_text(agent, url + agent.locator("#report-pdf").get_attribute("href"))
     open_customer(agent, url, "AB00000013")
     page_text = agent.inner_text("main")
-    assert "Résilié" in page_text and f"{dep_ref} DEP" in page_text
+    assert "Résilié" in page_text and f"{dep_ref} départ — clos" in page_text
