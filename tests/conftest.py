@@ -94,6 +94,12 @@ def demo_app(request, tmp_path, templates):
 
 
 @pytest.fixture(params=["sqlite"])
+def sqlite_app(request, tmp_path, templates):
+    """An app on an empty schema, SQLite only, for rules that do not depend on the database engine."""
+    yield from _app_for(request, tmp_path, templates, "empty")
+
+
+@pytest.fixture(params=["sqlite"])
 def sqlite_demo_app(request, tmp_path, templates):
     """The demo app on SQLite only, for checks that do not depend on the database engine."""
     yield from _app_for(request, tmp_path, templates, "demo")

@@ -28,11 +28,10 @@ ROUTES = {
 }
 
 
-@pytest.fixture(params=["sqlite"])
-def app(request, tmp_path, templates):
+@pytest.fixture
+def app(sqlite_app):
     """Access rules do not depend on the database engine: SQLite only (push/pull tests run both)."""
-    from tests.conftest import _app_for
-    yield from _app_for(request, tmp_path, templates, "empty")
+    return sqlite_app
 
 
 @pytest.fixture

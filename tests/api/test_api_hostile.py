@@ -12,10 +12,10 @@ HOSTILE_VALUES = [None, True, -1, 0, 2**64, 1e308, "", "x" * 100_000, "\u0000", 
                   {"$where": "1"}, "' OR '1'='1", "<script>", "../../etc/passwd", "١٢٣"]
 
 
-@pytest.fixture(params=["sqlite"])
-def app(request, tmp_path, templates):
-    from tests.conftest import _app_for
-    yield from _app_for(request, tmp_path, templates, "empty")
+@pytest.fixture
+def app(sqlite_app):
+    """Access to the API does not depend on the database engine: SQLite only."""
+    return sqlite_app
 
 
 @pytest.fixture

@@ -18,11 +18,10 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@pytest.fixture(params=["sqlite"])
-def app(request, tmp_path, templates):
+@pytest.fixture
+def app(sqlite_app):
     """Blobs do not depend on the database engine: SQLite only."""
-    from tests.conftest import _app_for
-    yield from _app_for(request, tmp_path, templates, "empty")
+    return sqlite_app
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import pytest
 from tests.unit.sync_world import reading_report
 
 
-@pytest.fixture(params=["sqlite"])
-def app(request, tmp_path, templates):
-    from tests.conftest import _app_for
-    yield from _app_for(request, tmp_path, templates, "empty")
+@pytest.fixture
+def app(sqlite_app):
+    """The document does not depend on the database engine: SQLite only."""
+    return sqlite_app
 
 
 def test_openapi_names_every_route_and_the_wire_schemas(app):
