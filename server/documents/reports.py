@@ -137,21 +137,29 @@ def summary_of(report: ReportDocument) -> list[tuple[str, str]]:
     return rows
 
 
+def draw_in_two_columns(flow: Flow, items: list, box: tuple[float, float], caption_height: float, draw_item) -> None:
+    """Lay items out two per row; `draw_item(item, x, y_bottom)` draws one box and its caption below it."""
+    width, height = box
+    for i, item in enumerate(items):
+        column = i % 2
+        if column == 0:
+            flow.need(height + caption_height)
+        draw_item(item, MARGIN + column * (width + 6 * mm), flow.y - height)
+        if column == 1 or i == len(items) - 1:
+            flow.y -= height + caption_height + 1 * mm
+
+
 def draw_photos(flow: Flow, photos: list[ReportPhoto]) -> None:
     if not photos:
         return
     flow.title("Photos")
     width, height = PHOTO_BOX
-    for i, photo in enumerate(photos):
-        column = i % 2
-        if column == 0:
-            flow.need(height + 8 * mm)
-        x = MARGIN + column * (width + 6 * mm)
-        draw_picture(flow.canvas, photo.data, x, flow.y - height, width, height, "Photo non encore reçue")
+
+    def draw_photo(photo, x, y):
+        draw_picture(flow.canvas, photo.data, x, y, width, height, "Photo non encore reçue")
         flow.canvas.setFont("Helvetica", 7.5)
-        flow.canvas.drawString(x, flow.y - height - 4 * mm, f"{photo.label} — {photo.sha256[:16]}…")
-        if column == 1 or i == len(photos) - 1:
-            flow.y -= height + 9 * mm
+        flow.canvas.drawString(x, y - 4 * mm, f"{photo.label} — {photo.sha256[:16]}…")
+    draw_in_two_columns(flow, photos, PHOTO_BOX, 8 * mm, draw_photo)
 
 
 def draw_picture(canvas: Canvas, data: bytes | None, x: float, y: float, width: float, height: float,
@@ -177,17 +185,13 @@ def draw_signatures(flow: Flow, report: ReportDocument) -> None:
         return
     flow.title("Signatures")
     width, height = SIGNATURE_BOX
-    for i, signature in enumerate(signatures):
-        column = i % 2
-        if column == 0:
-            flow.need(height + 12 * mm)
-        x = MARGIN + column * (width + 6 * mm)
-        draw_signature(flow.canvas, signature, x, flow.y - height, width, height)
+
+    def draw_one(signature, x, y):
+        draw_signature(flow.canvas, signature, x, y, width, height)
         flow.canvas.setFont("Helvetica", 8)
-        flow.canvas.drawString(x, flow.y - height - 4 * mm, f"{signature.role} : {signature.signer_name}")
-        flow.canvas.drawString(x, flow.y - height - 8 * mm, f"le {moment(signature.signed_at)}")
-        if column == 1 or i == len(signatures) - 1:
-            flow.y -= height + 13 * mm
+        flow.canvas.drawString(x, y - 4 * mm, f"{signature.role} : {signature.signer_name}")
+        flow.canvas.drawString(x, y - 8 * mm, f"le {moment(signature.signed_at)}")
+    draw_in_two_columns(flow, signatures, SIGNATURE_BOX, 12 * mm, draw_one)
 
 
 def draw_signature(canvas: Canvas, signature: ReportSignature, x: float, y: float, width: float,
