@@ -42,10 +42,14 @@ class Invoice(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+PAYMENT_METHODS = ("counter", "transfer")
+
+
 class Payment(db.Model):
-    """Money collected or refunded at the counter (E9); a refund names the deposit payer (E3)."""
+    """Money collected or refunded at the counter (E9; a refund names the deposit payer, E3), or a
+    credit note refunded by bank transfer to the account holder's IBAN."""
     __tablename__ = "payments"
-    __table_args__ = (one_of("direction", ("collect", "refund")),)
+    __table_args__ = (one_of("direction", ("collect", "refund")), one_of("method", PAYMENT_METHODS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
@@ -53,5 +57,7 @@ class Payment(db.Model):
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     payee_name: Mapped[str | None] = mapped_column(String(200))
     payee_identity: Mapped[str | None] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(8), default="counter")
+    iban: Mapped[str | None] = mapped_column(String(34))
     cashier_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,6 +18,9 @@ class Device(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Delivery receipt: the change sequence of the last cursor the tablet handed back, i.e. every
+    # change of its orders up to it is stored on the tablet (PROTOCOL §3).
+    delivered_seq: Mapped[int | None] = mapped_column(BigInteger)
     app_version: Mapped[str | None] = mapped_column(String(64))
     queue_depth: Mapped[int | None] = mapped_column(Integer)
     storage_used: Mapped[int | None] = mapped_column(BigInteger)

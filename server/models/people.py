@@ -27,6 +27,14 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     chief_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A chief's countersignature code for the tablet (PROTOCOL §8): the PBKDF2 key derived from it
+    # (the server must check the tablet's HMAC proof, so it keeps the key, never the code itself).
+    countersign_salt: Mapped[str | None] = mapped_column(String(32))
+    countersign_iterations: Mapped[int | None] = mapped_column(Integer)
+    countersign_key: Mapped[str | None] = mapped_column(String(64))
+    countersign_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    countersign_failures: Mapped[int] = mapped_column(Integer, default=0)
+    countersign_locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     # Flask-Login protocol
     @property
