@@ -92,6 +92,9 @@ class PushRequestSchema(Strict):
     reports = fields.List(fields.Dict(error_messages={"invalid": msg.NOT_AN_OBJECT}), required=True,
                           validate=count(1, MAX_REPORTS_PER_PUSH),
                           error_messages={"invalid": msg.NOT_A_LIST, "required": msg.REQUIRED})
+    # PROTOCOL §8: the chief's proof of a countersignature made on the tablet, beside the content.
+    countersignature_proofs = fields.Dict(keys=Uuid(), values=Sha256(), validate=count(0, MAX_REPORTS_PER_PUSH),
+                                          load_default=dict, error_messages={"invalid": msg.NOT_AN_OBJECT})
 
 
 class PullQuerySchema(Strict):
@@ -186,6 +189,13 @@ class CountsSchema(Schema):
     forms = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
+class CountersignerSchema(Schema):
+    login = fields.String()
+    name = fields.String()
+    salt = fields.String()
+    iterations = fields.Integer()
+
+
 class PullResponseSchema(Schema):
     orders = fields.List(fields.Nested(OrderSchema))
     tombstones = fields.List(fields.Nested(TombstoneSchema))
@@ -193,6 +203,7 @@ class PullResponseSchema(Schema):
     cursor = fields.String()
     has_more = fields.Boolean()
     counts = fields.Nested(CountsSchema)
+    countersigners = fields.List(fields.Nested(CountersignerSchema))
 
 
 class PushResultSchema(Schema):
@@ -203,6 +214,7 @@ class PushResultSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     received_at = fields.String()
     http_status = fields.Integer()
+    countersignature = fields.Dict(keys=fields.String(), values=fields.String())
 
 
 class PushResponseSchema(Schema):
@@ -222,10 +234,12 @@ class ErrorSchema(Schema):
 
 # ---- loading the envelopes --------------------------------------------------------------------
 
-def load_push_request(body: object) -> list[dict]:
-    """The reports of a push body, or InvalidRequest (422) naming what is wrong."""
+def load_push_request(body: object) -> tuple[list[dict], dict[str, str]]:
+    """The reports of a push body and the countersignature proofs beside them, or InvalidRequest
+    (422) naming what is wrong."""
     try:
-        return PushRequestSchema().load(body)["reports"]
+        loaded = PushRequestSchema().load(body)
+        return loaded["reports"], loaded["countersignature_proofs"]
     except ValidationError as error:
         raise InvalidRequest(fields=flatten_errors(error.messages)) from None
 

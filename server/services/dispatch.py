@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ..errors import DomainError, Forbidden
 from ..extensions import db
-from ..models import AuditEntry, Commune, DeliveryPoint, Device, Order, Report, User
+from ..models import Commune, DeliveryPoint, Device, Order, Report, User
 from .audit import record
 from .orders import assign_order, cancel_order, get_order, touch_order
 from .intake import absorb_synced_reports
@@ -71,28 +71,22 @@ def _orders_of_day(utility: str | None, day: date) -> list[Order]:
     return list(db.session.scalars(query.order_by(Order.round_position, Order.id)))
 
 
-def _last_changes(order_ids: list[int]) -> dict[str, datetime]:
-    rows = db.session.execute(select(AuditEntry.object_id, func.max(AuditEntry.at))
-                              .where(AuditEntry.object_type == "order", AuditEntry.object_id.in_([str(i) for i in order_ids]))
-                              .group_by(AuditEntry.object_id))
-    return {object_id: at for object_id, at in rows}
-
-
-def _last_syncs(technician_ids: list[int]) -> dict[int, datetime]:
-    rows = db.session.execute(select(Device.user_id, func.max(Device.last_sync_at))
+def _last_syncs(technician_ids: list[int]) -> dict[int, tuple[datetime | None, int | None]]:
+    """Technician -> (last sync time, highest delivery receipt) over their tablets still enrolled."""
+    rows = db.session.execute(select(Device.user_id, func.max(Device.last_sync_at), func.max(Device.delivered_seq))
                               .where(Device.user_id.in_(technician_ids), Device.revoked_at.is_(None))
                               .group_by(Device.user_id))
-    return {user_id: at for user_id, at in rows if at is not None}
+    return {user_id: (at, seq) for user_id, at, seq in rows}
 
 
-def column_of(order: Order, reported: set[int], changed_at: datetime | None, synced_at: datetime | None) -> str:
+def column_of(order: Order, reported: set[int], delivered_seq: int | None) -> str:
     """Where an assigned order stands: countersigned, done (a report synced), on the tablet (the
-    technician's tablet synced after the order's last change), else assigned."""
+    technician's tablet handed back a cursor covering the order's last change), else assigned."""
     if order.state in ("countersigned", "closed"):
         return "countersigned"
     if order.state == "reported" or order.id in reported:
         return "done"
-    if synced_at is not None and (changed_at is None or _naive(synced_at) >= _naive(changed_at)):
+    if delivered_seq is not None and order.change_seq <= delivered_seq:
         return "on_tablet"
     return "assigned"
 
@@ -105,15 +99,15 @@ def day_board(chief: User, day: date, *, now: datetime) -> DayBoard:
     reports = dict(db.session.execute(select(Report.order_id, func.max(Report.id))
                                       .where(Report.order_id.in_([o.id for o in orders])).group_by(Report.order_id)).all())
     reported = set(reports)
-    changes, syncs = _last_changes([o.id for o in orders]), _last_syncs([t.id for t in team])
-    rounds = {t.id: Round(t, syncs.get(t.id)) for t in team}
+    syncs = _last_syncs([t.id for t in team])
+    rounds = {t.id: Round(t, syncs.get(t.id, (None, None))[0]) for t in team}
     unassigned = []
     for order in orders:
         if order.assignee_id is None:
             unassigned.append(order)
         if order.assignee_id not in rounds:
             continue
-        column = column_of(order, reported, changes.get(str(order.id)), syncs.get(order.assignee_id))
+        column = column_of(order, reported, syncs.get(order.assignee_id, (None, None))[1])
         rounds[order.assignee_id].orders[column].append(order)
     return DayBoard(day, unassigned, list(rounds.values()), team, reports)
 

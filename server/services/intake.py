@@ -1,5 +1,6 @@
 """Reports synced since the office last looked: their order shows as reported (with the W10 return
-task), and a countersignature made on the tablet is verified and sealed, or flagged (E7)."""
+task), and a countersignature made on the tablet is verified against the chief's proof and sealed, or
+flagged (E7, PROTOCOL §8)."""
 from datetime import datetime
 
 from sqlalchemy import select
@@ -8,14 +9,16 @@ from ..errors import Conflict
 from ..extensions import db
 from ..models import Order, Report, User
 from .audit import record
+from .countersigners import count_proof, tablet_countersignature_refusal
 from .outcomes import open_return_task
-from .reports import countersign_report, countersignatures_of, flagged, may_countersign, set_order_state, time_of
+from .reports import countersign_report, countersignatures_of, flagged, set_order_state, time_of
 
 
-def absorb_synced_reports(now: datetime, report_ids=None) -> int:
+def absorb_synced_reports(now: datetime, report_ids=None, proofs: dict[str, str] | None = None) -> int:
     """Reports synced since the last look (or only those of `report_ids`, e.g. just pushed): their
-    order shows as reported, a countersignature made on the tablet is verified and sealed (or
-    flagged). Idempotent; returns how many were handled."""
+    order shows as reported. With `proofs` (the push's, by report UUID), a countersignature made on
+    the tablet is judged once: sealed, or flagged with its reason; without, it waits for its push.
+    Idempotent; returns how many countersignatures were judged."""
     handled, reported = 0, set()
     query = select(Report, Order.state).join(Order, Order.id == Report.order_id).where(Report.state == "received")
     if report_ids is not None:
@@ -27,26 +30,42 @@ def absorb_synced_reports(now: datetime, report_ids=None) -> int:
             set_order_state(report.order_id, "reported", user=None, now=now)
             open_return_task(db.session.get(Order, report.order_id), now)
             reported.add(report.order_id)
-        tablet = report.content.get("countersignature")
-        if tablet and not countersignatures_of(report) and not flagged(report, "countersignature_invalid"):
-            handled += _absorb_tablet_countersignature(report, tablet, now)
+        if proofs is not None and awaits_tablet_verdict(report):
+            handled += _judge_tablet_countersignature(report, report.content["countersignature"], proofs.get(report.uuid), now)
     db.session.commit()
     return handled
 
 
-def _absorb_tablet_countersignature(report: Report, tablet: dict, now: datetime) -> int:
+def awaits_tablet_verdict(report: Report) -> bool:
+    return bool(report.content.get("countersignature")) and not countersignatures_of(report) \
+        and not flagged(report, "countersignature_invalid")
+
+
+def tablet_verdict(report: Report) -> dict | None:
+    """PROTOCOL §8, in the push result: sealed, refused with its reason, or None (none carried, or
+    not judged yet)."""
+    if not report.content.get("countersignature"):
+        return None
+    if any(cs.channel == "tablet" for cs in countersignatures_of(report)):
+        return {"status": "sealed"}
+    refused = next((f for f in report.flags or [] if isinstance(f, dict) and f.get("flag") == "countersignature_invalid"), None)
+    return {"status": "refused", "reason": refused.get("reason", "not_allowed")} if refused else None
+
+
+def _judge_tablet_countersignature(report: Report, tablet: dict, proof: str | None, now: datetime) -> int:
     chief = db.session.scalar(select(User).where(User.login == str(tablet.get("chief_login"))))
-    signature = tablet.get("signature") if isinstance(tablet.get("signature"), dict) else {}
-    if chief is None or not may_countersign(chief, db.session.get(User, report.technician_id)) \
-            or not signature.get("strokes"):
-        report.flags = list(report.flags or []) + [{"flag": "countersignature_invalid",
+    refusal = tablet_countersignature_refusal(chief, db.session.get(User, report.technician_id), report, tablet, proof)
+    if refusal in ("bad_proof", None):
+        count_proof(chief, refusal is None, now=now, report_id=report.id)
+    if refusal:
+        report.flags = list(report.flags or []) + [{"flag": "countersignature_invalid", "reason": refusal,
                                                      "chief_login": str(tablet.get("chief_login"))[:64]}]
-        record("refuse_tablet_countersignature", "report", report.id, at=now, chief_login=tablet.get("chief_login"))
+        record("refuse_tablet_countersignature", "report", report.id, at=now, device_id=report.device_id,
+               chief_login=tablet.get("chief_login"), reason=refusal)
         return 1
-    device_time = time_of(tablet.get("device_time"))
     try:
-        countersign_report(report.id, chief=chief, signature=signature, now=now, channel="tablet",
-                           device_id=report.device_id, device_time=device_time)
+        countersign_report(report.id, chief=chief, signature=tablet["signature"], now=now, channel="tablet",
+                           device_id=report.device_id, device_time=time_of(tablet.get("device_time")))
     except Conflict:  # another request took it in at the same moment
         return 0
     return 1

@@ -12,6 +12,7 @@ from ..models import (Contract, Countersignature, DeliveryPoint, Invoice, Meter,
                       ReportVersion, User)
 from ..sync_store import definitions as form_definitions, meter_facts
 from .audit import record
+from .countersigners import REFUSAL_LABELS, may_countersign
 from .checks import Flag, PastReading, ReportFacts, field_ids, run_checks
 from .orders import touch_order
 from .seals import SealFacts, content_sha256, seal_sha256, seal_verifies, signatures_of
@@ -239,13 +240,6 @@ def countersignatures_of(report: Report) -> list[Countersignature]:
                                    .order_by(Countersignature.id)))
 
 
-def may_countersign(chief: User, technician: User) -> bool:
-    """E7: the technician's own chief, or any chief of the same utility."""
-    if chief.role != "chief" or not chief.active:
-        return False
-    return technician.chief_id == chief.id or (chief.utility is not None and chief.utility == technician.utility)
-
-
 def countersign_report(report_id: int, *, chief: User, signature: dict, now: datetime, channel: str = "web",
                        device_id: int | None = None, device_time: datetime | None = None) -> Countersignature:
     """E7/E11: the chief countersigns; the seal binds the current version and every signature."""
@@ -295,6 +289,8 @@ def flagged(report: Report, code: str) -> bool:
 
 def tablet_countersignature_flags(report: Report) -> list[Flag]:
     if flagged(report, "countersignature_invalid"):
+        reason = next(f.get("reason") for f in report.flags if isinstance(f, dict) and f.get("flag") == "countersignature_invalid")
         return [Flag("countersignature_invalid", "blocking",
-                     "Contresignature faite sur le terminal refusée : signataire non habilité.")]
+                     "Contresignature faite sur la tablette refusée : "
+                     f"{REFUSAL_LABELS.get(reason, REFUSAL_LABELS['not_allowed'])}. Le chef contresigne ici.")]
     return []

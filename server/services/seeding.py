@@ -1,7 +1,7 @@
 """Loading the demo data set of both utilities and generating large data sets for benchmarks."""
 import json
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
@@ -14,10 +14,12 @@ from ..generator import CommuneSpec, IdStart, Rows, generate
 from ..models import (Commune, Contract, Customer, DeliveryPoint, Dossier, Meter, Order, PointContact,
                       Reading, Tariff, User)
 from .accounts import hash_password
+from .countersigners import install_countersign_code
 from .counters import next_ref, next_value
 
 DEMO_DIR = PROJECT_ROOT / "fixtures" / "demo"
 DEMO_PASSWORD = "tournee2026"
+DEMO_COUNTERSIGN_CODE = "contresigne2026"  # the demo chiefs' code for countersigning on a tablet
 DATE_FIELDS = {"read_on", "last_seen_on", "installed_on", "start_on", "end_on", "prepaid_until",
                "closed_on", "verified_on"}
 
@@ -97,6 +99,8 @@ def load_demo(today: date, demo_dir: Path = DEMO_DIR) -> dict:
     for u in reference["users"]:
         chief = users.get(u.pop("chief", None))
         user = User(password_hash=hash_password(DEMO_PASSWORD), chief_id=chief.id if chief else None, **u)
+        if user.role == "chief":
+            install_countersign_code(user, DEMO_COUNTERSIGN_CODE, now=datetime.combine(today, time(7), timezone.utc))
         db.session.add(user)
         db.session.flush()
         users[user.login] = user

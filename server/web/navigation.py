@@ -16,6 +16,7 @@ NAVIGATION = [
     ("/cashier", "Guichet", ("cashier", "admin")),
     ("/invoices/overdue", "Impayés clôture", ("agent", "controller", "cashier", "admin")),
     ("/indicators", "Indicateurs", ("agent", "chief", "controller", "admin")),
+    ("/account/countersign-code", "Mon code de contresignature", ("chief",)),
 ]
 
 

@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, send_file, url_
 from flask_login import current_user
 
 from ..blobs import DiskBlobStore
-from ..services import cockpit, corrections, decisions, reports
+from ..services import cockpit, corrections, countersigners, decisions, reports
 from . import web_bp
 from .access import roles_required
 from .review_forms import CorrectForm, CountersignForm, ReasonForm
@@ -38,7 +38,7 @@ def report_queue():
 def report_page(report_id: int):
     review = cockpit.review_of(report_id, user=current_user, now=_now())
     return render_template("reports/page.html", review=review, confirm=ConfirmForm(),
-                           countersignable=reports.may_countersign(current_user, review.technician),
+                           countersignable=countersigners.may_countersign(current_user, review.technician),
                            countersign_form=CountersignForm(signer_name=current_user.name),
                            reason_form=ReasonForm(), correct_form=CorrectForm())
 

@@ -24,3 +24,10 @@ class ConfirmForm(FlaskForm):
 class TaskFinishForm(ConfirmForm):
     """Finishing a task: the page to go back to (a local path, checked by the view)."""
     next = HiddenField()
+
+
+class CountersignCodeForm(FlaskForm):
+    """A chief's countersignature code for the tablet (PROTOCOL §8), confirmed by their password."""
+    code = PasswordField("Nouveau code", validators=[DataRequired("Code requis."), Length(max=64)])
+    confirm = PasswordField("Confirmer le code", validators=[DataRequired("Confirmation requise."), Length(max=64)])
+    password = PasswordField("Mot de passe actuel", validators=[DataRequired("Mot de passe requis."), Length(max=256)])

@@ -7,6 +7,9 @@ import uuid as uuidlib
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sync.content import content_hash
+from sync.proofs import countersignature_proof, derive_countersign_key
+
 ROOT = Path(__file__).resolve().parents[2]
 PHOTO = (ROOT / "fixtures" / "sync" / "blobs" / "meter.jpg").read_bytes()
 SIGNATURE_PNG = (ROOT / "fixtures" / "sync" / "blobs" / "signature.png").read_bytes()
@@ -21,7 +24,7 @@ class Tablet:
         self.base = base_url
         enrolled = self.call("POST", "/api/v1/devices", {"login": login, "password": password, "device_name": f"Tablette {login}"})
         self.token, self.technician = enrolled["token"], enrolled["technician"]
-        self.orders, self.forms, self.seq = {}, {}, 0
+        self.orders, self.forms, self.seq, self.countersigners, self.cursor = {}, {}, 0, [], ""
 
     def call(self, method: str, path: str, body=None, data: bytes | None = None, content_type="application/json"):
         payload = data if data is not None else (json.dumps(body).encode() if body is not None else None)
@@ -33,13 +36,17 @@ class Tablet:
             text = answer.read().decode()
             return json.loads(text) if text else None
 
-    def pull(self) -> dict:
-        cursor, page = "", {"has_more": True}
+    def pull(self, fresh: bool = True) -> dict:
+        """Every page from scratch (or from the last cursor); the cursor handed back is the receipt."""
+        page = {"has_more": True}
+        if fresh:
+            self.cursor = ""
         while page["has_more"]:
-            page = self.call("GET", f"/api/v1/sync/pull?cursor={cursor}&limit=100")
+            page = self.call("GET", f"/api/v1/sync/pull?cursor={self.cursor}&limit=100")
             self.orders.update({o["id"]: o for o in page["orders"]})
             self.forms.update({f["type"]: f for f in page["forms"]})
-            cursor = page["cursor"]
+            self.countersigners = page["countersigners"]
+            self.cursor = page["cursor"]
         return page
 
     def order_at(self, address_part: str) -> dict:
@@ -50,8 +57,9 @@ class Tablet:
         return sha(data)
 
     def complete(self, order: dict, *, outcome: str = "done", overrides: dict | None = None,
-                 countersignature: dict | None = None) -> dict:
-        """Fill every field the form asks for this outcome, upload the blobs, push; the push result."""
+                 countersignature: dict | None = None, chief_code: str | None = None) -> dict:
+        """Fill every field the form asks for this outcome, upload the blobs, push; the push result.
+        With `chief_code`, the countersignature's proof is sent beside the report (PROTOCOL §8)."""
         photo, signature = self.upload(PHOTO, "image/jpeg"), self.upload(SIGNATURE_PNG, "image/png")
         definition = self.forms[order["form"]["type"]]
         answers, attachments = {}, []
@@ -77,7 +85,18 @@ class Tablet:
                   "device_time": now, "outcome": outcome, "reason_code": None, "answers": answers, "attachments": attachments,
                   "position": {"lat": order["premises"]["lat"], "lon": order["premises"]["lon"], "accuracy": 5.0},
                   "started_at": now, "finished_at": now, "countersignature": countersignature}
-        return self.call("POST", "/api/v1/sync/push", {"reports": [report]})["results"][0]
+        body = {"reports": [report]}
+        if countersignature and chief_code is not None:
+            body["countersignature_proofs"] = {report["uuid"]: self.proof(report, chief_code)}
+        self.last_push = body
+        return self.call("POST", "/api/v1/sync/push", body)["results"][0]
+
+    def proof(self, report: dict, code: str) -> str:
+        """What the tablet computes once the chief typed their code; a chief it does not know gets a made-up salt."""
+        login = report["countersignature"]["chief_login"]
+        chief = next((c for c in self.countersigners if c["login"] == login), {"salt": "0" * 32, "iterations": 1000})
+        key = derive_countersign_key(code, chief["salt"], chief["iterations"])
+        return countersignature_proof(key, report["uuid"], login, content_hash(report))
 
     @staticmethod
     def answer_for(field: dict, order: dict, photo: str, signature: str, overrides: dict):

@@ -29,8 +29,9 @@ def test_board_groups_orders_per_technician_from_assigned_to_countersigned(demo_
     julien = rounds["tech.eau1"]
     assert set(rounds) == {"tech.eau1", "tech.eau2"} and julien.total == 4
     assert refs(julien.orders["assigned"]) == ["P00000001", "P00000002", "P00000011", "P00000004"]
+    delivered = max(o.change_seq for o in julien.orders["assigned"])
     db.session.add(Device(user_id=user("tech.eau1").id, name="Tablette", token_hash="x" * 64,
-                          last_sync_at=NOW + timedelta(seconds=1)))
+                          last_sync_at=NOW + timedelta(seconds=1), delivered_seq=delivered))
     db.session.commit()
     report = store_report(demo_order("P00000002"), answers={"index": 1160})
     store_report(demo_order("P00000011"), answers={"index": 1, "branch_closed": True})
@@ -40,6 +41,18 @@ def test_board_groups_orders_per_technician_from_assigned_to_countersigned(demo_
     assert refs(julien.orders["on_tablet"]) == ["P00000001", "P00000004"]
     assert refs(julien.orders["done"]) == ["P00000011"] and refs(julien.orders["countersigned"]) == ["P00000002"]
     assert julien.finished == 2 and julien.last_sync_at is not None
+
+
+def test_an_order_changed_after_the_tablets_receipt_is_back_to_assigned(demo_ctx):
+    julien = board_of()[1]["tech.eau1"]
+    delivered = max(o.change_seq for o in julien.orders["assigned"])
+    db.session.add(Device(user_id=user("tech.eau1").id, name="Tablette", token_hash="x" * 64,
+                          last_sync_at=NOW, delivered_seq=delivered))
+    db.session.commit()
+    assert len(board_of()[1]["tech.eau1"].orders["on_tablet"]) == 4
+    dispatch.set_window_times(demo_order("P00000004").id, "14:00", "16:00", chief=user("chef.eau"), now=NOW)
+    julien = board_of()[1]["tech.eau1"]
+    assert refs(julien.orders["assigned"]) == ["P00000004"] and len(julien.orders["on_tablet"]) == 3
 
 
 def test_electricity_orders_stay_off_the_water_board(demo_ctx):

@@ -10,9 +10,12 @@ from server.models import (AuditEntry, Contract, Countersignature, Customer, Del
                            Report, Task)
 from server.services.decisions import accept_report, bulk_accept_clean, reject_report
 from server.services.orders import issue_order
-from server.services.intake import absorb_synced_reports
+from server.services.countersigners import MAX_FAILURES, countersigners_for
+from server.services.intake import absorb_synced_reports, tablet_verdict
+from server.services.seeding import DEMO_COUNTERSIGN_CODE
 from server.services.corrections import correct_report
 from server.services.reports import countersign_report, report_review
+from sync.proofs import countersignature_proof, derive_countersign_key
 from tests.review_reports import CHIEF_SIGNATURE, NOW, demo_order, store_report, user
 
 
@@ -62,16 +65,46 @@ def test_E7_correction_is_a_new_version_and_needs_a_new_countersignature(demo_ct
     assert [s.countersignature.version_number for s in report_review(report.id).seals] == [1, 2]
 
 
+def tablet_proof(report, chief_login="chef.eau", code=DEMO_COUNTERSIGN_CODE) -> str:
+    chief = user(chief_login)
+    key = derive_countersign_key(code, chief.countersign_salt, chief.countersign_iterations)
+    return countersignature_proof(key, report.uuid, chief_login, report.content_sha256)
+
+
 def test_E7_countersignature_made_on_the_tablet_is_verified_and_sealed(demo_ctx):
-    good = store_report(demo_order("P00000001"), answers={"index": 800}, countersignature={
-        "chief_login": "chef.eau", "signature": CHIEF_SIGNATURE, "device_time": NOW.isoformat()})
-    bad = store_report(demo_order("P00000002"), answers={"index": 800}, countersignature={
-        "chief_login": "tech.eau2", "signature": CHIEF_SIGNATURE, "device_time": NOW.isoformat()})
-    absorb_synced_reports(NOW)
-    absorb_synced_reports(NOW)  # idempotent
+    tablet = {"chief_login": "chef.eau", "signature": CHIEF_SIGNATURE, "device_time": NOW.isoformat()}
+    good = store_report(demo_order("P00000001"), answers={"index": 800}, countersignature=tablet)
+    wrong_code = store_report(demo_order("P00000002"), answers={"index": 800}, countersignature=tablet)
+    not_chief = store_report(demo_order("P00000004"), answers={"index": 800},
+                             countersignature={**tablet, "chief_login": "tech.eau2"})
+    absorb_synced_reports(NOW)  # without the push's proofs nothing is judged
+    assert good.state == "received" and not good.flags
+    proofs = {good.uuid: tablet_proof(good), wrong_code.uuid: tablet_proof(wrong_code, code="autre2026"),
+              not_chief.uuid: tablet_proof(not_chief)}
+    assert absorb_synced_reports(NOW, proofs=proofs) == 3
+    assert absorb_synced_reports(NOW, proofs=proofs) == 0  # judged once
     assert good.state == "countersigned"
     assert db.session.scalar(select(Countersignature).where(Countersignature.report_id == good.id)).channel == "tablet"
-    assert bad.state == "received" and "countersignature_invalid" in {f.code for f in report_review(bad.id).flags}
+    for report, reason in ((wrong_code, "bad_proof"), (not_chief, "not_allowed")):
+        assert report.state == "received" and "countersignature_invalid" in {f.code for f in report_review(report.id).flags}
+        assert tablet_verdict(report) == {"status": "refused", "reason": reason}
+    assert tablet_verdict(good) == {"status": "sealed"}
+
+
+def test_E7_wrong_tablet_proofs_in_a_row_lock_the_chiefs_code(demo_ctx):
+    tablet = {"chief_login": "chef.eau", "signature": CHIEF_SIGNATURE, "device_time": NOW.isoformat()}
+    order = demo_order("P00000001")
+    for attempt in range(MAX_FAILURES):
+        assert not user("chef.eau").countersign_locked_at
+        report = store_report(order, answers={"index": 800 + attempt}, countersignature=tablet)
+        absorb_synced_reports(NOW, proofs={report.uuid: tablet_proof(report, code=f"devine{attempt}x")})
+    chief = user("chef.eau")
+    assert chief.countersign_failures == MAX_FAILURES and chief.countersign_locked_at is not None
+    assert countersigners_for(user("tech.eau1")) == []
+    right = store_report(order, answers={"index": 900}, countersignature=tablet)
+    absorb_synced_reports(NOW, proofs={right.uuid: tablet_proof(right)})
+    assert tablet_verdict(right) == {"status": "refused", "reason": "code_locked"}
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "lock_countersign_code")) is not None
 
 
 def test_W14_coherent_reading_terminates_closes_the_DEP_and_opens_the_ASI(demo_ctx):

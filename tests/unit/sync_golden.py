@@ -88,7 +88,7 @@ def replay(store: MemoryStore, exchange: dict, cursors: dict | None = None) -> d
             store.add_blob(sha)
             return {"status": 201 if created else 200, "body": {"sha256": sha, "size": len(data)}}
         if request["method"] == "POST":
-            reports = load_push_request(request["body"])
+            reports, _ = load_push_request(request["body"])
             return {"status": 200, "body": {"results": push_reports(
                 store, technician["id"], technician["device_id"], reports, at)}}
         query = {k: v[0] for k, v in parse_qs(urlsplit(request["path"]).query, keep_blank_values=True).items()}

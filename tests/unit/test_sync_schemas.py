@@ -8,6 +8,8 @@ from sync.schemas import (DeviceEnrolmentSchema, ReportSchema, load_pull_query, 
 
 from tests.unit.sync_world import blob, reading_report
 
+UUID = "6f1c2b8e-8d0a-4c55-9a43-1f0d2e3c4b5a"
+
 
 def errors_of(data):
     with pytest.raises(ValidationError) as caught:
@@ -77,18 +79,28 @@ def test_too_many_answers_or_attachments_are_refused():
 
 
 def test_push_envelope_is_bounded_to_fifty_reports():
-    assert len(load_push_request({"reports": [{}] * 50})) == 50
+    assert len(load_push_request({"reports": [{}] * 50})[0]) == 50
     with pytest.raises(InvalidRequest) as caught:
         load_push_request({"reports": [{}] * 51})
     assert caught.value.http_status == 422 and "reports" in caught.value.fields
 
 
 @pytest.mark.parametrize("body", [None, [], "x", {}, {"reports": []}, {"reports": {}},
-                                  {"reports": [1]}, {"reports": [{}], "extra": 1}])
+                                  {"reports": [1]}, {"reports": [{}], "extra": 1},
+                                  {"reports": [{}], "countersignature_proofs": {"not-a-uuid": "a" * 64}},
+                                  {"reports": [{}], "countersignature_proofs": {UUID: "A" * 64}},
+                                  {"reports": [{}], "countersignature_proofs": {UUID: "code1234"}},
+                                  {"reports": [{}], "countersignature_proofs": [UUID]}])
 def test_malformed_push_envelope_is_refused(body):
     with pytest.raises(InvalidRequest) as caught:
         load_push_request(body)
     assert caught.value.to_dict()["error"] == "invalid_request" and caught.value.fields
+
+
+def test_E7_push_envelope_carries_countersignature_proofs_beside_the_reports():
+    reports, proofs = load_push_request({"reports": [{}], "countersignature_proofs": {UUID: "a" * 64}})
+    assert reports == [{}] and proofs == {UUID: "a" * 64}
+    assert load_push_request({"reports": [{}]})[1] == {}
 
 
 def test_pull_query_defaults_and_bounds():
