@@ -46,8 +46,11 @@ export function createApi({ base = '/api/v1', fetchFn = (...a) => fetch(...a), h
       const query = new URLSearchParams({ cursor: cursor || '', limit: String(limit) });
       return (await call('GET', `/sync/pull?${query}`, { token })).data;
     },
-    async push(token, reports) {
-      return (await call('POST', '/sync/push', { token, json: { reports } })).data;
+    /** `proofs`: {report uuid: proof} of the reports countersigned on the tablet (PROTOCOL §8),
+     *  sent beside the reports, never inside them; left out when there is none. */
+    async push(token, reports, proofs = {}) {
+      const json = Object.keys(proofs).length ? { reports, countersignature_proofs: proofs } : { reports };
+      return (await call('POST', '/sync/push', { token, json })).data;
     },
     async putBlob(token, sha256, data, contentType) {
       return call('PUT', `/blobs/${sha256}`, { token, body: data, contentType });

@@ -108,15 +108,25 @@ def test_golden_pull_pages_snapshot_then_changes(app_page):
     result = run(app_page, """
         await seedTechnician(arg.tech);
         const queue = [...arg.pages];
+        let news = 0;                        // pages the server has for this sync; then only receipts
+        let last = null;
+        const receipts = [];
         const api = mods.api.createApi({ fetchFn: fakeFetch((call) => {
+            if (news === 0) {                // delivery receipt: the last cursor handed back, an empty page
+                receipts.push(call.query.cursor);
+                return { status: 200, body: { ...last, orders: [], tombstones: [], forms: [], has_more: false } };
+            }
+            news -= 1;
             const next = queue.shift();
             const want = new URL(next.request.path, location.origin).searchParams.get('cursor') || '';
             if ((call.query.cursor || '') !== want) return { status: 418, body: { error: 'wrong cursor', message: want } };
+            last = next.response.body;
             return next.response;
         }) });
         const engine = mods.engine.createSyncEngine({ api, db });
         const snapshots = [];
-        for (let i = 0; i < 3; i += 1) {
+        for (const pages of [2, 1, 1]) {
+            news = pages;
             const summary = await engine.sync();
             const orders = await mods.orders.listOrders(db, arg.tech.id);
             const tech = await mods.technicians.getTechnician(db, arg.tech.id);
@@ -125,11 +135,13 @@ def test_golden_pull_pages_snapshot_then_changes(app_page):
                 positions: Object.fromEntries(orders.map((o) => [o.id, o.round_position])),
                 cursor: tech.cursor, ready: mods.readiness.readiness(tech.counts, orders, forms) });
         }
-        return { snapshots, left: queue.length };
+        return { snapshots, left: queue.length, receipts };
     """, {"tech": ALICE, "pages": pages})
     first, changed, same = result["snapshots"]
     bodies = [p["response"]["body"] for p in pages]
     assert result["left"] == 0 and first["ok"] and changed["ok"] and same["ok"]
+    # After a last page that changed something, its cursor goes back once more (PROTOCOL §3).
+    assert result["receipts"] == [bodies[1]["cursor"], bodies[2]["cursor"]]
     assert first["ids"] == sorted(o["id"] for b in bodies[:2] for o in b["orders"])
     assert first["cursor"] == bodies[1]["cursor"] and first["ready"]["ready"]
     gone = {t["order_id"] for t in bodies[2]["tombstones"]}
@@ -145,14 +157,18 @@ def test_tombstone_keeps_an_order_whose_report_is_still_queued(app_page):
     order = snapshot["orders"][0]
     result = run(app_page, """
         await seedTechnician(arg.tech);
-        const pages = [arg.snapshot, { ...arg.snapshot, orders: [], forms: [], has_more: false,
-            tombstones: [{ order_id: arg.order.id, reason: 'cancelled' }] }];
-        pages[0] = { ...pages[0], has_more: false };
-        const api = mods.api.createApi({ fetchFn: fakeFetch(() => ({ status: 200, body: pages.shift() })) });
+        const quiet = { ...arg.snapshot, orders: [], forms: [], tombstones: [], has_more: false };
+        let news = { ...arg.snapshot, has_more: false };
+        const api = mods.api.createApi({ fetchFn: fakeFetch(() => {
+            const body = news || quiet;      // after the news, the receipt pull gets an empty page
+            news = null;
+            return { status: 200, body };
+        }) });
         const engine = mods.engine.createSyncEngine({ api, db });
         await engine.sync();
         await db.write(['outbox'], (t) => t.put('outbox', { uuid: 'u1', tech: arg.tech.id, order_id: arg.order.id,
             seq: 1, state: 'parked', attempts: 0, next_at: 0 }));
+        news = { ...quiet, tombstones: [{ order_id: arg.order.id, reason: 'cancelled' }] };
         await engine.sync();
         return await mods.orders.getOrder(db, arg.tech.id, arg.order.id);
     """, {"tech": ALICE, "snapshot": snapshot, "order": order})
@@ -378,3 +394,148 @@ def test_one_translation_mechanism_with_french_fallback(app_page):
         return { french, english };
     """)
     assert result == {"french": "Synchro : 3 en attente", "english": ["Sync: 3 waiting", "Code PIN incorrect."]}
+
+
+# ---- countersignature on the tablet (PROTOCOL §8) ------------------------------------------------
+
+COUNTERSIGNATURE = golden("countersignature")
+
+
+def test_canonical_json_writes_what_the_server_hashes(app_page):
+    got = run(app_page, """
+        const proof = await m('sync/proof.js');
+        const out = [];
+        for (const c of arg) {
+            const value = JSON.parse(c.text);
+            out.push({ canonical: proof.canonicalJson(value), sha256: await proof.contentSha256(value) });
+        }
+        return out;
+    """, COUNTERSIGNATURE["canonical"])
+    for case, result in zip(COUNTERSIGNATURE["canonical"], got):
+        assert result == {"canonical": case["canonical"], "sha256": case["sha256"]}, case["name"]
+
+
+def test_canonical_json_numbers_and_keys_beyond_the_golden_cases(app_page):
+    got = run(app_page, """
+        const proof = await m('sync/proof.js');
+        const value = { n: [0.5, -0, 1e16 + 2, 2.5e-5, Number.MAX_VALUE, Number.MIN_VALUE, 1e-4, 2 ** 53 + 2, 0.1 + 0.2,
+                            1e15 + 0.5, -1e21, 123e-20, 1 / 3, 4.35, 1e300 * 10],
+            u: undefined, k: { '\\u{10000}': 1, '\\uE000': 2, 'a': 3, '\\u00e9t\\u00e9': { 'z': 'x\\u2028\\u007f\\u0000' } },
+            l: [undefined, null, true] };
+        return { text: JSON.stringify(value), canonical: proof.canonicalJson(value) };
+    """)
+    assert got["canonical"] == json.dumps(json.loads(got["text"]), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_countersignature_proof_matches_the_server(app_page):
+    case = COUNTERSIGNATURE["proof"]
+    got = run(app_page, """
+        const proof = await m('sync/proof.js');
+        const key = await proof.deriveKey(arg.code, arg.salt, arg.iterations);
+        const content = await proof.contentSha256(arg.report);
+        return { key: proof.hex(key), content, proof: await proof.countersignatureProof(key, arg.uuid, arg.chief_login, content) };
+    """, case)
+    assert got == {"key": case["key"], "content": case["content_sha256"], "proof": case["proof"]}
+
+
+CHIEF = {"login": "chef.eau", "name": "Bruno Lambert", "salt": "5f1d0c3a9b8e7d6c5b4a392817060504", "iterations": 1000}
+
+
+def test_each_pull_page_replaces_the_countersigners_a_page_without_them_keeps_them(app_page):
+    snapshot = {**golden("pull")[0]["response"]["body"], "has_more": False}
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        const quiet = { ...arg.snapshot, orders: [], forms: [], tombstones: [], has_more: false };
+        const answers = [{ ...arg.snapshot, countersigners: [{ ...arg.chief, extra: 'ignored' }] }, { ...quiet, countersigners: [arg.chief] },
+                         quiet, { ...quiet, countersigners: [] }];
+        const api = mods.api.createApi({ fetchFn: fakeFetch(() => ({ status: 200, body: answers.shift() })) });
+        const engine = mods.engine.createSyncEngine({ api, db });
+        const lists = [];
+        for (let i = 0; i < 3; i += 1) {
+            await engine.sync();
+            lists.push(mods.technicians.countersignersOf(await mods.technicians.getTechnician(db, arg.tech.id)));
+        }
+        return { lists, pulls: calls.length };
+    """, {"tech": ALICE, "snapshot": snapshot, "chief": CHIEF})
+    # snapshot + its receipt; a page without the member; an empty list.
+    assert result == {"lists": [[CHIEF], [CHIEF], []], "pulls": 4}
+
+
+def _countersigned_report():
+    return COUNTERSIGNATURE["proof"]["report"] | {"device_seq": 1}
+
+
+def test_proof_travels_beside_its_report_until_acknowledged_and_the_verdict_is_kept(app_page):
+    report, plain = _countersigned_report(), _one_report() | {"uuid": "0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70"}
+    proof = COUNTERSIGNATURE["proof"]["proof"]
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        await seedReport(arg.tech.id, arg.report, arg.blobs);
+        await seedReport(arg.tech.id, arg.plain, arg.blobs);
+        await db.write(['outbox'], async (t) => t.put('outbox', { ...(await t.get('outbox', arg.report.uuid)), proof: arg.proof }));
+        const answers = ['network',
+            { status: 200, body: { results: [
+                { uuid: arg.report.uuid, status: 'awaiting_blobs', http_status: 200, missing_blobs: [arg.report.attachments[0].sha256] },
+                { uuid: arg.plain.uuid, status: 'applied', http_status: 200, report_id: 8, received_at: '2026-03-02T08:00:00.000+00:00' }] } },
+            { status: 200, body: { results: [{ uuid: arg.report.uuid, status: 'applied', http_status: 200, report_id: 9,
+                received_at: '2026-03-02T08:00:00.000+00:00', countersignature: { status: 'refused', reason: 'bad_proof' } }] } }];
+        const api = mods.api.createApi({ fetchFn: fakeFetch((call) => {
+            if (call.method === 'PUT') return { status: 201, body: {} };
+            if (call.path.endsWith('/sync/pull')) return emptyPage;
+            return answers.shift();
+        }) });
+        const engine = mods.engine.createSyncEngine({ api, db });
+        await engine.sync();                          // network error: kept, proof and all
+        await engine.sync({ force: true });
+        const pushes = calls.filter((c) => c.path.endsWith('/sync/push')).map((c) => c.body);
+        const rows = await mods.reports.listReports(db, arg.tech.id);
+        return { pushes, outbox: await mods.outbox.listOutbox(db),
+                 verdicts: Object.fromEntries(rows.map((r) => [r.uuid, r.countersignature_verdict ?? null])) };
+    """, {"tech": ALICE, "report": report, "plain": plain, "proof": proof, "blobs": _blob_files([report, plain])})
+    pushes = result["pushes"]
+    assert len(pushes) == 3 and result["outbox"] == []
+    for body in pushes:                               # never inside the report, always beside it
+        assert body["countersignature_proofs"] == {report["uuid"]: proof}
+        assert all("countersignature_proofs" not in r for r in body["reports"])
+    assert [r["uuid"] for r in pushes[2]["reports"]] == [report["uuid"]]
+    assert result["verdicts"] == {report["uuid"]: {"status": "refused", "reason": "bad_proof"}, plain["uuid"]: None}
+
+
+def test_push_without_a_proof_sends_the_envelope_unchanged(app_page):
+    plain = _one_report()
+    applied = next(e for e in golden("push") if e["name"] == "push-applied")["response"]
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        await seedReport(arg.tech.id, arg.plain, arg.blobs);
+        const api = mods.api.createApi({ fetchFn: fakeFetch((call) => (call.method === 'PUT' ? { status: 201, body: {} }
+            : call.path.endsWith('/push') ? arg.applied : emptyPage)) });
+        await mods.engine.createSyncEngine({ api, db }).sync();
+        return Object.keys(calls.find((c) => c.path.endsWith('/push')).body);
+    """, {"tech": ALICE, "plain": plain, "blobs": _blob_files([plain]), "applied": applied})
+    assert result == ["reports"]
+
+
+def test_finishing_a_countersigned_report_keeps_its_proof_or_writes_nothing_if_the_sequence_moved(app_page):
+    photo = blob_b64("blobs/dials.png")
+    result = run(app_page, """
+        await seedTechnician(arg.tech);
+        const meta = await mods.blobs.saveBlob(db, arg.tech.id, bytesOf(arg.photo), { content_type: 'image/png' });
+        await db.write(['drafts'], (t) => t.put('drafts', { tech: arg.tech.id, order_id: 101, answers: {} }));
+        const attachments = [{ sha256: meta.sha256, field: 'countersignature', kind: 'signature' }];
+        const seq = await mods.reports.nextDeviceSeq(db, arg.tech.id);
+        let stale = null;
+        try {
+            await mods.reports.finishReport(db, arg.tech.id, { uuid: crypto.randomUUID(), order_id: 101, attachments,
+                device_seq: seq + 1 }, { proof: 'a'.repeat(64) });
+        } catch (err) { stale = err instanceof mods.reports.SequenceMoved; }
+        const before = { outbox: (await mods.outbox.listOutbox(db)).length, draft: Boolean(await mods.drafts.getDraft(db, arg.tech.id, 101)) };
+        const body = await mods.reports.finishReport(db, arg.tech.id, { uuid: crypto.randomUUID(), order_id: 101, attachments,
+            device_seq: seq }, { proof: 'b'.repeat(64) });
+        const [entry] = await mods.outbox.listOutbox(db);
+        const blob = await mods.blobs.getBlob(db, arg.tech.id, meta.sha256);
+        return { seq, stale, before, proof: entry.proof, bodySeq: body.device_seq, linked: blob.reports.includes(body.uuid),
+                 inBody: 'proof' in body };
+    """, {"tech": ALICE, "photo": photo})
+    assert result["stale"] and result["before"] == {"outbox": 0, "draft": True}
+    assert result["proof"] == "b" * 64 and result["bodySeq"] == result["seq"] == 1
+    assert result["linked"] and not result["inBody"]

@@ -4,26 +4,40 @@ import { t } from '../i18n.js';
 
 export class MissingPhoto extends Error {}
 
-/** `report` is the REPORT of the contract without `device_seq`, which is given here. */
-export function finishReport(db, tech, report) {
+/** The device sequence moved between hashing a report and finishing it: hash it again. */
+export class SequenceMoved extends Error {}
+
+/** The `device_seq` the next finished report of this technician will get. */
+export async function nextDeviceSeq(db, tech) {
+  const technician = await db.read(['technicians'], (t) => t.get('technicians', tech));
+  return (technician?.device_seq || 0) + 1;
+}
+
+/** `report` is the REPORT of the contract, usually without `device_seq`, which is given here.
+ *  A report countersigned on the tablet comes with its `proof` (PROTOCOL §8), kept on the outbox
+ *  entry; its content, hence its `device_seq` (see nextDeviceSeq), was fixed before the chief's
+ *  proof was computed: if the sequence moved meanwhile, SequenceMoved and nothing is written. */
+export function finishReport(db, tech, report, { proof = null } = {}) {
+  if (proof != null && report.device_seq == null) throw new TypeError('a countersignature proof binds the device_seq');
   const stores = ['technicians', 'reports', 'outbox', 'blobs', 'drafts', 'orders'];
-  return db.write(stores, async (t) => {
-    const technician = await t.get('technicians', tech);
+  return db.write(stores, async (tx) => {
+    const technician = await tx.get('technicians', tech);
     const seq = (technician.device_seq || 0) + 1;
+    if (report.device_seq != null && report.device_seq !== seq) throw new SequenceMoved(t('Numéro de séquence déjà utilisé.'));
     const body = { ...report, device_seq: seq };
     for (const attachment of body.attachments) {
-      const blob = await t.get('blobs', [tech, attachment.sha256]);
+      const blob = await tx.get('blobs', [tech, attachment.sha256]);
       if (!blob || !blob.data) throw new MissingPhoto(t('Pièce jointe absente de la tablette : {field}', { field: attachment.field }));
-      await t.put('blobs', { ...blob, reports: [...new Set([...blob.reports, body.uuid])] });
+      await tx.put('blobs', { ...blob, reports: [...new Set([...blob.reports, body.uuid])] });
     }
-    await t.put('technicians', { ...technician, device_seq: seq });
-    await t.put('reports', { uuid: body.uuid, tech, order_id: body.order_id, body, status: 'queued',
+    await tx.put('technicians', { ...technician, device_seq: seq });
+    await tx.put('reports', { uuid: body.uuid, tech, order_id: body.order_id, body, status: 'queued',
       finished_at: body.finished_at });
-    await t.put('outbox', { uuid: body.uuid, tech, order_id: body.order_id, seq, state: 'queued', attempts: 0, next_at: 0,
-      reason: null, enqueued_at: body.finished_at });
-    await t.del('drafts', [tech, body.order_id]);
-    const order = await t.get('orders', [tech, body.order_id]);
-    if (order) await t.put('orders', { ...order, local: 'done' });
+    await tx.put('outbox', { uuid: body.uuid, tech, order_id: body.order_id, seq, state: 'queued', attempts: 0, next_at: 0,
+      reason: null, enqueued_at: body.finished_at, proof });
+    await tx.del('drafts', [tech, body.order_id]);
+    const order = await tx.get('orders', [tech, body.order_id]);
+    if (order) await tx.put('orders', { ...order, local: 'done' });
     return body;
   });
 }
@@ -43,7 +57,7 @@ export function acknowledge(db, uuid, result) {
     const row = await t.get('reports', uuid);
     if (!row) return;
     await t.put('reports', { ...row, status: result.status, report_id: result.report_id ?? null,
-      received_at: result.received_at ?? null });
+      received_at: result.received_at ?? null, ...verdictOf(row, result) });
     await t.del('outbox', uuid);
     for (const attachment of row.body.attachments) {
       const key = [row.tech, attachment.sha256];
@@ -55,6 +69,23 @@ export function acknowledge(db, uuid, result) {
     }
     const order = await t.get('orders', [row.tech, row.order_id]);
     if (order) await t.put('orders', { ...order, local: result.status === 'conflict' ? 'conflict' : 'sent' });
+  });
+}
+
+/** The server's verdict on a countersignature made on the tablet ({status: sealed|refused, reason}),
+ *  when the result carries one. */
+function verdictOf(row, result) {
+  const verdict = result.countersignature;
+  if (!verdict || typeof verdict !== 'object') return {};
+  return { countersignature_verdict: { status: verdict.status, reason: verdict.reason ?? null } };
+}
+
+/** Records a verdict that came with a result other than an acknowledgement. */
+export function recordVerdict(db, uuid, result) {
+  return db.write(['reports'], async (t) => {
+    const row = await t.get('reports', uuid);
+    const verdict = row && verdictOf(row, result);
+    if (verdict && verdict.countersignature_verdict) await t.put('reports', { ...row, ...verdict });
   });
 }
 

@@ -1,4 +1,5 @@
-/** Technicians enrolled on this tablet: device token, PIN, cursor, device sequence, last sync.
+/** Technicians enrolled on this tablet: device token, PIN, cursor, device sequence, last sync, and
+ *  the chiefs who may countersign their reports here (`countersigners`, PROTOCOL §8).
  *  The current technician is kept in `meta`; switching never deletes anyone's data. */
 
 export function getTechnician(db, id) {
@@ -40,4 +41,19 @@ export async function currentTechnician(db) {
 
 export function setCurrent(db, id) {
   return db.write(['meta'], (t) => t.put('meta', { key: 'current', tech: id }));
+}
+
+/** The technician's row once a pull page is applied: its cursor and counts, and the page's
+ *  countersigners replacing the old list (a page without the member keeps it). */
+export function afterPage(row, page) {
+  const next = { ...row, cursor: page.cursor, counts: page.counts };
+  if (Array.isArray(page.countersigners)) {
+    next.countersigners = page.countersigners.map(({ login, name, salt, iterations }) => ({ login, name, salt, iterations }));
+  }
+  return next;
+}
+
+/** The chiefs who may countersign on this tablet for this technician (empty: the office web only). */
+export function countersignersOf(technician) {
+  return Array.isArray(technician?.countersigners) ? technician.countersigners : [];
 }

@@ -1,8 +1,11 @@
 /** Pull: orders, tombstones and form definitions down, page by page; the cursor is stored in
- *  the same transaction as the page it follows (PROTOCOL §3). */
+ *  the same transaction as the page it follows (PROTOCOL §3), with the page's countersigners (§8).
+ *  After a last page that changed something, one more pull hands the new cursor back: the
+ *  delivery receipt that tells the office those orders are on the tablet. */
 import { ApiError } from '../api.js';
 import { saveForms } from '../db/forms.js';
 import { orderRow } from '../db/orders.js';
+import { afterPage } from '../db/technicians.js';
 
 const STORES = ['technicians', 'orders', 'forms', 'drafts', 'outbox'];
 
@@ -29,8 +32,7 @@ function applyPage(db, tech, page) {
     }
     for (const stone of page.tombstones) await forget(t, tech, stone.order_id, stone.reason);
     await saveForms(t, page.forms);
-    const technician = await t.get('technicians', tech);
-    await t.put('technicians', { ...technician, cursor: page.cursor, counts: page.counts });
+    await t.put('technicians', afterPage(await t.get('technicians', tech), page));
   });
 }
 
@@ -72,8 +74,13 @@ export async function pullAll({ api, db, technician, onPage = () => {} }) {
     applied += page.orders.length + page.tombstones.length;
     onPage(page);
     cursor = page.cursor;
-    if (!page.has_more) break;
+    if (page.has_more) continue;
+    if (fresh) {                                     // the snapshot is complete: what it lacks leaves
+      await dropUnconfirmed(db, technician.id);
+      fresh = false;
+    }
+    if (!page.orders.length && !page.tombstones.length) break;
+    // A last page that changed something: pull once more, handing back its cursor as the receipt.
   }
-  if (fresh) await dropUnconfirmed(db, technician.id);
   return applied;
 }

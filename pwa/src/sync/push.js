@@ -1,8 +1,10 @@
 /** Push: blobs by hash first, then the reports; each report leaves the outbox only on the
- *  server's acknowledgement (applied, duplicate, conflict); refusals are parked (PROTOCOL §4, §7). */
+ *  server's acknowledgement (applied, duplicate, conflict); refusals are parked (PROTOCOL §4, §7).
+ *  A report countersigned on the tablet goes with the proof its outbox entry holds, at every push
+ *  until acknowledged; the server's verdict on it is kept on the report (§8). */
 import { ApiError, isRetryable } from '../api.js';
 import { getBlob, markUploaded } from '../db/blobs.js';
-import { acknowledge, getReport, park } from '../db/reports.js';
+import { acknowledge, getReport, park, recordVerdict } from '../db/reports.js';
 import { t } from '../i18n.js';
 
 export const ACKNOWLEDGED = new Set(['applied', 'duplicate', 'conflict']);
@@ -55,10 +57,12 @@ function batches(bodies) {
 
 /** Sends the bodies; handles each result; pushes again those awaiting blobs once. */
 async function sendBatch(ctx, bodies, retriesLeft = 1) {
-  const { results } = await ctx.api.push(ctx.technician.token, bodies);
+  const proofs = Object.fromEntries(bodies.filter((b) => ctx.proofs[b.uuid]).map((b) => [b.uuid, ctx.proofs[b.uuid]]));
+  const { results } = await ctx.api.push(ctx.technician.token, bodies, proofs);
   const again = [];
   for (const [i, result] of results.entries()) {
     const body = bodies.find((b) => b.uuid === result.uuid) || bodies[i];
+    if (result.countersignature && !ACKNOWLEDGED.has(result.status)) await recordVerdict(ctx.db, body.uuid, result);
     if (ACKNOWLEDGED.has(result.status)) {
       await acknowledge(ctx.db, body.uuid, result);
       ctx.progress.report(result.status);
@@ -78,7 +82,9 @@ async function sendBatch(ctx, bodies, retriesLeft = 1) {
 }
 
 /** Pushes the due entries of one technician. Throws network/5xx/401 errors to the engine. */
-export async function pushEntries(ctx, entries) {
+export async function pushEntries(context, entries) {
+  const ctx = { ...context, proofs: { ...(context.proofs || {}) } };
+  for (const entry of entries) if (entry.proof) ctx.proofs[entry.uuid] = entry.proof;
   const bodies = [];
   for (const entry of entries) {
     const row = await getReport(ctx.db, entry.uuid);
