@@ -81,14 +81,15 @@ def refund(invoice_id: int, *, payee_name: str, payee_identity: str, user: User,
 
 
 def settle(invoice: Invoice, direction: str, amount: Decimal, state: str, *, user: User, now: datetime,
-           payee: tuple[str, str] = (None, None)) -> Payment:
+           payee: tuple[str, str] = (None, None), method: str = "counter", iban: str | None = None) -> Payment:
+    """Record the payment and settle the invoice; a refund by transfer (services.transfers) carries the IBAN."""
     payment = Payment(invoice_id=invoice.id, direction=direction, amount=amount, payee_name=payee[0],
-                      payee_identity=payee[1], cashier_id=user.id, at=now)
+                      payee_identity=payee[1], method=method, iban=iban, cashier_id=user.id, at=now)
     db.session.add(payment)
     invoice.state, invoice.paid_on = state, now.date()
     db.session.flush()
     record(f"{direction}_payment", "invoice", invoice.id, user=user, at=now, number=invoice.number,
-           amount=str(amount), payment=payment.id)
+           amount=str(amount), payment=payment.id, method=method)
     return payment
 
 

@@ -1,4 +1,4 @@
-"""flask-wtf forms of invoice control, the cashier's counter, indicators and batch printing."""
+"""flask-wtf forms of invoice control, the cashier's counter, refunds by transfer, indicators and batch printing."""
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -17,6 +17,21 @@ class RefundForm(FlaskForm):
                              validators=[DataRequired("Nom du bénéficiaire requis."), Length(max=200)])
     payee_identity = StringField("N° de la pièce d'identité présentée",
                                  validators=[DataRequired("Numéro de pièce d'identité requis."), Length(max=64)])
+
+
+class TransferRefundForm(FlaskForm):
+    """A credit balance refunded by bank transfer to the account holder (services.transfers)."""
+    iban = StringField("IBAN du compte à créditer", validators=[DataRequired("IBAN requis."), Length(max=50)])
+    holder_name = StringField("Titulaire du compte",
+                              validators=[DataRequired("Titulaire du compte requis."), Length(max=200)])
+
+
+class TransfersPeriodForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET that changes nothing
+
+    since = DateField("Du", validators=[Optional()])
+    until = DateField("Au", validators=[Optional()])
 
 
 class RefuseInvoiceForm(FlaskForm):

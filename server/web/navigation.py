@@ -15,6 +15,7 @@ NAVIGATION = [
     ("/invoices/control", "Contrôle factures", ("controller", "admin")),
     ("/cashier", "Guichet", ("cashier", "admin")),
     ("/invoices/overdue", "Impayés clôture", ("agent", "controller", "cashier", "admin")),
+    ("/invoices/transfers", "Virements de remboursement", ("agent", "admin")),
     ("/indicators", "Indicateurs", ("agent", "chief", "controller", "admin")),
     ("/account/countersign-code", "Mon code de contresignature", ("chief",)),
 ]

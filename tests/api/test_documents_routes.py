@@ -36,6 +36,9 @@ ROUTES = [  # (method, path template, roles allowed)
     ("GET", "/cashier/invoices/{invoice}", {"cashier", "admin"}),
     ("POST", "/cashier/invoices/{invoice}/collect", {"cashier", "admin"}),
     ("POST", "/cashier/invoices/{invoice}/refund", {"cashier", "admin"}),
+    ("POST", "/invoices/{invoice}/transfer-refund", {"agent", "admin"}),
+    ("GET", "/invoices/transfers", {"agent", "admin"}),
+    ("GET", "/invoices/transfers.csv", {"agent", "admin"}),
     ("GET", "/indicators", {"agent", "chief", "controller", "admin"}),
     ("GET", "/indicators.csv", {"agent", "chief", "controller", "admin"}),
 ]

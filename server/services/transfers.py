@@ -1,0 +1,229 @@
+"""Refunding a credit balance by bank transfer (a water customer who leaves, W17 credit note): the IBAN check
+(ISO 13616), the refund to the contract's account holder, and the list and CSV of transfers for accounting.
+
+At the counter a credit balance goes to the deposit payer after an identity check (services.cashier, E3, E9);
+a transfer goes to the account holder's own bank account, so the holder's name is checked against the
+customer's instead. Electricity balances stay at the counter (E3: only the deposit payer is refunded)."""
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from ..errors import DomainError, IllegalTransition, NotFound
+from ..extensions import db
+from ..labels import local_datetime
+from ..models import Commune, Contract, Customer, DeliveryPoint, Invoice, Payment, User
+from .audit import record
+from .cashier import name_words, settle
+from .invoices import get_invoice, in_scope
+
+IBAN_LENGTHS = {"FR": 27, "BJ": 28}    # ISO 13616 registry; other countries: 15 to 34 characters
+IBAN_MIN, IBAN_MAX = 15, 34
+TRANSFER_SERVICES = ("water", "sewage")
+CSV_HEADER = ["Date", "N° facture", "Client (titulaire du compte)", "IBAN", "Montant", "Devise"]
+
+
+# --- IBAN (pure) --------------------------------------------------------------------------------------------
+
+def normalize_iban(text: str | None) -> str:
+    """As typed or printed ("fr76 3000 4000 …") to the electronic form ("FR763000400…")."""
+    return "".join((text or "").split()).upper()
+
+
+def iban_problem(text: str | None) -> str | None:
+    """Why this IBAN cannot receive a transfer (French, for the agent), or None when it can: letters and
+    digits only, country code and check digits, the country's length, ISO 13616 mod-97 check equal to 1."""
+    iban = normalize_iban(text)
+    if not iban:
+        return "IBAN requis."
+    if not (iban.isascii() and iban.isalnum()):
+        return "L'IBAN ne contient que des lettres et des chiffres."
+    if len(iban) < 4 or not (iban[:2].isalpha() and iban[2:4].isdigit()):
+        return "Un IBAN commence par le code du pays (2 lettres) suivi de 2 chiffres de contrôle (ex. FR76…)."
+    country, expected = iban[:2], IBAN_LENGTHS.get(iban[:2])
+    if expected and len(iban) != expected:
+        return f"Un IBAN {country} compte {expected} caractères ; {len(iban)} saisis."
+    if not expected and not IBAN_MIN <= len(iban) <= IBAN_MAX:
+        return f"Un IBAN compte de {IBAN_MIN} à {IBAN_MAX} caractères ; {len(iban)} saisis."
+    if iban_remainder(iban) != 1:
+        return "IBAN invalide : la clé de contrôle ne correspond pas (erreur de saisie ?)."
+    return None
+
+
+def iban_remainder(iban: str) -> int:
+    """ISO 13616: the first four characters moved to the end, letters as numbers (A=10 … Z=35), mod 97."""
+    rearranged = iban[4:] + iban[:4]
+    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97
+
+
+def valid_iban(text: str | None) -> str:
+    """The normalised IBAN, or DomainError with the French reason."""
+    problem = iban_problem(text)
+    if problem:
+        raise DomainError(problem, {"iban": [problem]})
+    return normalize_iban(text)
+
+
+def mask_iban(iban: str | None) -> str:
+    """Only the last four characters on screen (W24); the full IBAN goes to accounting's CSV only."""
+    return f"**** {iban[-4:]}" if iban else "—"
+
+
+def grouped_iban(iban: str | None) -> str:
+    """FR76 3000 4000 … as printed on a RIB."""
+    iban = normalize_iban(iban)
+    return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
+
+
+# --- The account holder ---------------------------------------------------------------------------------------
+
+def account_holder(customer: Customer) -> str:
+    return " ".join(p for p in (customer.first_name, customer.last_name) if p)
+
+
+def holder_matches(customer: Customer, name: str | None) -> bool:
+    """The transfer goes to the account holder: same name in any word order, case or accents (the counter's
+    lenient comparison, services.cashier.name_words)."""
+    typed = name_words(name)
+    return bool(typed) and typed == name_words(account_holder(customer))
+
+
+# --- Refund by transfer --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TransferPanel:
+    """What the invoice page shows about a refund by transfer: the offer (prefilled) or the one recorded."""
+    invoice: Invoice
+    currency: str
+    holder_name: str
+    iban_on_file: str | None        # the contract's bank details (direct debit, or given at the departure)
+    iban_on_file_problem: str | None
+    payment: Payment | None         # the transfer once recorded
+
+    @property
+    def amount(self) -> Decimal:
+        return -self.invoice.total
+
+    @property
+    def masked_iban(self) -> str:
+        return mask_iban(self.payment.iban if self.payment else None)
+
+    @property
+    def can_refund(self) -> bool:
+        return self.payment is None and self.invoice.state == "issued"
+
+
+def transfer_panel(invoice: Invoice, contract: Contract) -> TransferPanel | None:
+    """For a credit balance of a water (or sewage) contract: the refund by transfer to offer or already made;
+    None for any other invoice."""
+    payment = db.session.scalar(select(Payment).where(Payment.invoice_id == invoice.id, Payment.direction == "refund",
+                                                      Payment.method == "transfer").order_by(Payment.id))
+    if payment is None and refusal_reason(invoice, contract) is not None:
+        return None
+    iban = normalize_iban(contract.iban) or None
+    problem = iban_problem(iban) if iban else None
+    return TransferPanel(invoice, contract.point.commune.currency, account_holder(contract.customer), iban,
+                         problem and f"IBAN du contrat inutilisable : {problem}", payment)
+
+
+def refusal_reason(invoice: Invoice, contract: Contract) -> str | None:
+    """Why this invoice cannot be refunded by transfer, or None: an issued credit balance of water or sewage."""
+    if invoice.state in ("paid", "refunded"):
+        when = f" le {invoice.paid_on.strftime('%d/%m/%Y')}" if invoice.paid_on else ""
+        return f"La facture {invoice.number} est déjà réglée{when} : pas de second remboursement."
+    if invoice.state == "cancelled":
+        return f"La facture {invoice.number} est annulée : rien à rembourser."
+    if invoice.state != "issued":
+        return f"La facture {invoice.number} n'est pas encore émise : elle se rembourse une fois émise."
+    if invoice.total >= 0:
+        return f"La facture {invoice.number} n'a pas de montant à rembourser (pas de solde créditeur)."
+    if contract.service not in TRANSFER_SERVICES:
+        return (f"La facture {invoice.number} est un solde d'électricité : il se rembourse au guichet, à la "
+                "personne qui a versé le dépôt de garantie (E3).")
+    return None
+
+
+def refund_by_transfer(invoice_id: int, *, iban: str, holder_name: str, user: User, now: datetime) -> Payment:
+    """A credit balance refunded by bank transfer to the contract's account holder: the invoice is refunded,
+    the transfer recorded for accounting. Commits; a refused holder or IBAN is audited (and committed) and
+    changes nothing else."""
+    invoice = get_invoice(invoice_id)
+    if not in_scope(user, invoice):
+        raise NotFound("Facture introuvable dans votre service.")
+    contract = db.session.get(Contract, invoice.contract_id)
+    reason = refusal_reason(invoice, contract)
+    if reason:
+        raise IllegalTransition(reason)
+    customer, holder_name = contract.customer, " ".join((holder_name or "").split())
+    problem = iban_problem(iban)
+    if problem or not holder_matches(customer, holder_name):
+        fields = {"iban": [problem]} if problem else {
+            "holder_name": [f"Le titulaire du contrat est {account_holder(customer)}."]}
+        record("transfer_refused", "invoice", invoice.id, user=user, at=now, number=invoice.number,
+               reason="iban" if problem else "holder")
+        db.session.commit()
+        raise DomainError(problem or (
+            f"Virement refusé : « {holder_name} » n'est pas le titulaire du contrat "
+            f"{contract.number} ({account_holder(customer)}). Le remboursement par virement va uniquement au "
+            "titulaire du compte."), fields)
+    claimed = db.session.execute(update(Invoice).where(Invoice.id == invoice.id, Invoice.state == "issued")
+                                 .values(state="refunded").execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:  # refunded meanwhile (a second click, another agent)
+        db.session.rollback()
+        raise IllegalTransition(f"La facture {invoice.number} vient d'être réglée : pas de second remboursement.")
+    payment = settle(invoice, "refund", -invoice.total, "refunded", user=user, now=now,
+                     payee=(holder_name, None), method="transfer", iban=normalize_iban(iban))
+    db.session.commit()
+    return payment
+
+
+# --- Transfers for accounting ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TransferRow:
+    payment: Payment
+    invoice: Invoice
+    currency: str
+
+    @property
+    def masked_iban(self) -> str:
+        return mask_iban(self.payment.iban)
+
+
+def refund_transfers(user: User, *, since: date | None = None, until: date | None = None) -> list[TransferRow]:
+    """The refunds by transfer of the user's utility, newest first, recorded between two days (local time,
+    both included) when given: what accounting has to issue."""
+    query = (select(Payment, Invoice, Commune.currency).join(Invoice, Payment.invoice_id == Invoice.id)
+             .join(Contract, Invoice.contract_id == Contract.id)
+             .join(DeliveryPoint, Contract.delivery_point_id == DeliveryPoint.id).join(Commune)
+             .where(Payment.method == "transfer", Payment.direction == "refund")
+             .order_by(Payment.at.desc(), Payment.id.desc()))
+    if user.role != "admin" and user.utility:
+        query = query.where(or_(Commune.utility == user.utility, Commune.utility.is_(None)))
+    if since:
+        query = query.where(Payment.at >= local_midnight(since))
+    if until:
+        query = query.where(Payment.at < local_midnight(until + timedelta(days=1)))
+    return [TransferRow(*row) for row in db.session.execute(query)]
+
+
+def local_midnight(day: date) -> datetime:
+    """The start of a day in the product's time zone, in UTC (how moments are stored)."""
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Europe/Paris"))
+    return datetime.combine(day, time.min, zone).astimezone(ZoneInfo("UTC"))
+
+
+def transfers_csv(rows: list[TransferRow]) -> bytes:
+    """For accounting, opened in Excel: UTF-8 with a BOM, `;` between columns, decimal comma, full IBAN."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        writer.writerow([local_datetime(row.payment.at, "%d/%m/%Y"), row.invoice.number, row.payment.payee_name,
+                         row.payment.iban, f"{row.payment.amount:.2f}".replace(".", ","), row.currency])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
