@@ -223,7 +223,7 @@ async function boot() {
   app.engine = createSyncEngine({ api: app.api, db: app.db, locks: navigator.locks, onProgress });
   document.body.dataset.ready = '1';
   // Screens other than the round load on demand; warm them once the list shows.
-  setTimeout(() => ['form', 'order', 'status', 'login'].forEach((name) => import(`./views/${name}.js`)), 1000);
+  setTimeout(() => ['form', 'order', 'status', 'login', 'countersign'].forEach((name) => import(`./views/${name}.js`)), 1000);
   if (isUnlocked()) app.sync();
 }
 

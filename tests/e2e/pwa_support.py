@@ -149,6 +149,12 @@ def definition_of(page, order_id: int) -> dict:
 def sign(page, canvas, name: str, seed: int = 0) -> None:
     canvas.scroll_into_view_if_needed()
     page.fill(f"#{canvas.get_attribute('id')}-name", name)
+    draw(page, canvas, seed)
+
+
+def draw(page, canvas, seed: int = 0) -> None:
+    """One stroke across a signature canvas, its shape varied by `seed`."""
+    canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     x, y, w, h = box["x"], box["y"], box["width"], box["height"]
     page.mouse.move(x + w * 0.1, y + h * 0.6)
@@ -268,3 +274,15 @@ def sha256(data: bytes) -> str:
 
 def canonical(obj) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def countersign_on_tablet(page, chief_login: str, code: str, seed: int = 5) -> None:
+    """From a complete form: "Faire contresigner par le chef", the chief picks their name, draws,
+    types their code and confirms; back on the round once the report is queued."""
+    page.click("#countersign-start")
+    page.wait_for_selector("#countersign-review")
+    page.check(f"#countersign-chief input[value='{chief_login}']")
+    draw(page, page.locator("canvas#countersign-pad"), seed)
+    page.fill("#countersign-code", code)
+    page.click("#countersign-confirm")
+    page.wait_for_selector("#orders", timeout=20000)

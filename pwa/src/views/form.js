@@ -1,9 +1,12 @@
 /** The form screen: draft saved at every change, photos and signatures stored as verified blobs,
- *  "Terminer" only when the form's validator accepts the outcome and answers. */
+ *  "Terminer" only when the form's validator accepts the outcome and answers. When a chief may
+ *  countersign on this tablet, "Faire contresigner par le chef" validates the same way, then shows
+ *  the chief's review in place of the form (views/countersign.js, loaded on demand). */
 import { t } from '../i18n.js';
 import { dropUnreferenced, getBlob, saveBlob } from '../db/blobs.js';
 import { saveDraft } from '../db/drafts.js';
 import { finishReport } from '../db/reports.js';
+import { countersignersOf } from '../db/technicians.js';
 import { compress } from '../forms/fields/photo.js';
 import { el } from '../forms/fields/dom.js';
 import { renderForm } from '../forms/render.js';
@@ -78,37 +81,73 @@ export async function renderFormView(root, app, { order, definition, draft: stor
   }
 
   const formBox = el('div', { id: 'form' });
-  const finish = el('button', { type: 'button', class: 'primary', id: 'finish', text: t('Terminer'), onclick: async () => {
+  /** Every error shown; false (and the first invalid field in view) unless the report is complete. */
+  function complete() {
     showAll = true;
     const errors = refresh();
-    if (Object.keys(errors).length) {
-      message.textContent = t('Le compte-rendu est incomplet : voir les champs signalés.');
-      const first = root.querySelector('.field.invalid, [data-field="outcome"]');
-      if (first && errors[first.dataset.field]) first.scrollIntoView({ block: 'center' });
-      return;
-    }
+    if (!Object.keys(errors).length) return true;
+    message.textContent = t('Le compte-rendu est incomplet : voir les champs signalés.');
+    const first = root.querySelector('.field.invalid, [data-field="outcome"]');
+    if (first && errors[first.dataset.field]) first.scrollIntoView({ block: 'center' });
+    return false;
+  }
+  function done() {
+    urls.forEach((u) => URL.revokeObjectURL(u));
+    app.formOpen = false;
+    app.afterFinish();
+  }
+
+  const finish = el('button', { type: 'button', class: 'primary', id: 'finish', text: t('Terminer'), onclick: async () => {
+    if (!complete()) return;
     finish.disabled = true;
     message.textContent = t('Enregistrement…');
     try {
       await saving;
       const report = buildReport(definition, draft, { now: new Date(), position: await app.position() });
       await finishReport(app.db, tech, report);
-      urls.forEach((u) => URL.revokeObjectURL(u));
-      app.formOpen = false;
-      app.afterFinish();
+      done();
     } catch (err) {
       finish.disabled = false;
       message.textContent = err.message;
     }
   } });
 
+  const back = el('p', {}, el('a', { href: `#/order/${order.id}`, class: 'btn', text: t('← Ordre') }));
+  const editor = el('div', { id: 'form-editor' });
+  const panel = el('section', { id: 'countersign', hidden: true });
+  function showEditor(on) {
+    back.hidden = !on;
+    editor.hidden = !on;
+    editor.inert = !on;                    // hidden and not editable while the chief reviews
+    panel.hidden = on;
+    if (on) panel.replaceChildren();
+  }
+  const countersign = countersignersOf(app.technician).length ? el('button', { type: 'button', id: 'countersign-start',
+    text: t('Faire contresigner par le chef'), onclick: async () => {
+      if (!complete()) return;
+      countersign.disabled = true;
+      message.textContent = t('Préparation de la relecture…');
+      try {
+        await saving;
+        const report = buildReport(definition, draft, { now: new Date(), position: await app.position() });
+        const { renderCountersign } = await import('./countersign.js');
+        await renderCountersign(panel, app, { order, definition, report, services,
+          onCancel: () => showEditor(true), onDone: done });
+        message.textContent = '';
+        showEditor(false);
+        panel.scrollIntoView({ block: 'start' });
+      } catch (err) {
+        message.textContent = err.message;
+      } finally {
+        countersign.disabled = false;
+      }
+    } }) : null;
+
   let view;
   function redraw() { view = renderForm(formBox, { definition, order, draft, services, onChange }); refresh(); }
-  root.replaceChildren(
-    el('p', {}, el('a', { href: `#/order/${order.id}`, class: 'btn', text: t('← Ordre') })),
-    el('h1', { text: `${order.ref} — ${order.premises?.address || ''}` }),
-    el('p', { class: 'hint', text: t('Chaque saisie est enregistrée sur la tablette immédiatement.') }),
-    formBox, message, el('div', { class: 'actions' }, finish));
+  editor.append(el('p', { class: 'hint', text: t('Chaque saisie est enregistrée sur la tablette immédiatement.') }),
+    formBox, message, el('div', { class: 'actions' }, finish, countersign));
+  root.replaceChildren(back, el('h1', { text: `${order.ref} — ${order.premises?.address || ''}` }), editor, panel);
   redraw();
   await saving.catch(() => {});
 }

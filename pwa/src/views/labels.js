@@ -1,4 +1,6 @@
 /** French labels of codes shown on screens. */
+import { t } from '../i18n.js';
+
 export const TYPES = { READING: 'Relevé d\'index', CUTOFF: 'Interruption et relevé', REMOVAL: 'Dépose de compteur',
   CLOSURE: 'Fermeture de branchement', INVESTIGATION: 'Enquête client' };
 export const LOCAL = { todo: 'À faire', draft: 'En cours', done: 'Terminé, à envoyer', sent: 'Envoyé', conflict: 'Conflit' };
@@ -14,4 +16,27 @@ export const ROLES = { owner: 'Propriétaire', manager: 'Gestionnaire', agency: 
 /** Street of an address: without its leading number. */
 export function street(address) {
   return String(address || '').replace(/^\s*\d+\s*(bis|ter)?\s*,?\s*/i, '').split(',')[0].trim();
+}
+
+/** Why the server refused a countersignature made on the tablet (PROTOCOL §8). */
+export const COUNTERSIGN_REASONS = { unknown_chief: 'chef inconnu', not_allowed: 'chef non habilité',
+  no_code: 'pas de code en vigueur', code_locked: 'code bloqué', no_strokes: 'signature vide',
+  no_proof: 'preuve absente', bad_proof: 'code incorrect' };
+
+/** Where a report's countersignature made on the tablet stands, or null when it has none:
+ *  {state: pending|sent|sealed|refused, tone: the CSS class ok|warn|bad, text}. `row` is a local report row. */
+export function countersignState(row) {
+  const countersignature = row?.body?.countersignature;
+  if (!countersignature) return null;
+  const verdict = row.countersignature_verdict;
+  if (verdict?.status === 'sealed') return { state: 'sealed', tone: 'ok', text: t('contresignature acceptée') };
+  if (verdict?.status === 'refused') {
+    return { state: 'refused', tone: 'bad', text: t('contresignature refusée ({reason}) : le chef contresignera au bureau',
+      { reason: t(COUNTERSIGN_REASONS[verdict.reason] || verdict.reason || '?') }) };
+  }
+  const name = countersignature.signature?.signer_name || countersignature.chief_login;
+  if (['queued', 'parked'].includes(row.status)) {
+    return { state: 'pending', tone: 'warn', text: t('contresigné sur la tablette par {name} — en attente d\'envoi', { name }) };
+  }
+  return { state: 'sent', tone: 'warn', text: t('contresigné sur la tablette par {name} — envoyé', { name }) };
 }

@@ -2,7 +2,7 @@
  *  meter and its reference values), and the button to the form. */
 import { formatDate, t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
-import { LOCAL, ORDER_STATES, PREMISES_KINDS, READING_MODES, REMOVED, ROLES, TYPES } from './labels.js';
+import { LOCAL, ORDER_STATES, PREMISES_KINDS, READING_MODES, REMOVED, ROLES, TYPES, countersignState } from './labels.js';
 
 function fact(term, value) {
   return value == null || value === '' ? [] : [el('dt', { text: t(term) }), el('dd', {}, value instanceof Node ? value : String(value))];
@@ -19,6 +19,13 @@ function mapLink(premises) {
   const [lat, lon] = [Number(premises.lat).toFixed(5), Number(premises.lon).toFixed(5)];
   return el('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}`,
     target: '_blank', rel: 'noopener', id: 'map-link', class: 'btn', text: t('Voir sur la carte ({lat}, {lon})', { lat, lon }) });
+}
+
+/** The line telling where the tablet countersignature of `report` stands ('' when none). */
+function countersignLine(report) {
+  const state = countersignState(report);
+  return state ? el('p', { class: `status ${state.tone}`, id: 'countersignature-state', 'data-state': state.state,
+    text: state.text }) : '';
 }
 
 export function renderOrder(root, app, { order, draft, report }) {
@@ -43,6 +50,7 @@ export function renderOrder(root, app, { order, draft, report }) {
     order.contacts?.length ? el('section', { class: 'card' }, el('h2', { text: t('Contacts') }),
       el('dl', { class: 'facts' }, order.contacts.flatMap((c) => fact(ROLES[c.role] || c.role, `${c.name}${c.phone ? ` — ${c.phone}` : ''}`)))) : '',
     el('p', { class: 'status', text: t('État sur la tablette : {state}', { state: t(LOCAL[order.local] || order.local) }) + (report ? t(' — compte-rendu {status}', { status: report.status === 'queued' ? t('en attente d\'envoi') : report.status }) : '') }),
+    countersignLine(report),
     el('div', { class: 'actions' }, finished ? '' : el('button', { type: 'button', class: 'primary', id: 'start-form',
       text: draft ? t('Reprendre le compte-rendu') : t('Commencer le compte-rendu'),
       onclick: () => { location.hash = `#/form/${order.id}`; } })));

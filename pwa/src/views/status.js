@@ -1,6 +1,7 @@
 /** Sync state: network, queue, progress, last sync, storage, reports "à traiter". */
 import { t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
+import { countersignState } from './labels.js';
 
 function megabytes(bytes) {
   return t('{n} Mo', { n: (bytes / 1048576).toFixed(1) });
@@ -14,6 +15,8 @@ export function renderStatus(root, app, { outbox, reports, storage }) {
   const lastSync = technician.last_sync_at ? new Date(technician.last_sync_at).toLocaleString('fr-FR') : t('jamais');
   const old = !technician.last_sync_at || Date.now() - Date.parse(technician.last_sync_at) > 24 * 3600e3;
   const sent = reports.filter((r) => !['queued', 'parked'].includes(r.status));
+  const countersigned = reports.map((r) => [r, countersignState(r)]).filter(([, s]) => s)
+    .sort(([a], [b]) => String(b.finished_at || '').localeCompare(String(a.finished_at || '')));
   root.replaceChildren(
     el('p', {}, el('a', { href: '#/round', class: 'btn', text: t('← Tournée') })),
     el('h1', { text: t('Synchronisation') }),
@@ -32,6 +35,9 @@ export function renderStatus(root, app, { outbox, reports, storage }) {
     parked.length ? el('section', { class: 'card' }, el('h2', { text: t('Comptes-rendus à traiter') }),
       el('ul', { id: 'parked' }, parked.map((e) => el('li', { text: `${t('Ordre {id}', { id: e.order_id })} : ${e.reason?.message || ''} ${
         Object.entries(e.reason?.errors || {}).map(([k, v]) => `${k} : ${v.join(' ')}`).join(' ; ')}` })))) : '',
+    countersigned.length ? el('section', { class: 'card' }, el('h2', { text: t('Contresignatures sur la tablette') }),
+      el('ul', { id: 'countersignatures' }, countersigned.map(([r, s]) => el('li', { class: s.tone, 'data-report': r.uuid,
+        'data-order': r.order_id, 'data-state': s.state, text: `${t('Ordre {id}', { id: r.order_id })} : ${s.text}` })))) : '',
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'primary', id: 'sync-now', text: t('Synchroniser maintenant'), onclick: () => app.sync() }),
       technician.needs_enrol ? el('button', { type: 'button', text: t('Se reconnecter'), onclick: () => app.switchUser() }) : '',

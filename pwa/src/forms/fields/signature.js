@@ -23,11 +23,22 @@ function draw(canvas, strokes) {
   }
 }
 
-export function render(field, value, ctx) {
-  const state = { sha256: null, signer_name: '', strokes: [], ...(value || {}) };
-  if (!value && field.signer === 'technician') state.signer_name = ctx.services.technicianName || '';
-  const canvas = el('canvas', { class: 'signature', id: `f-${field.id}`, width: WIDTH, height: HEIGHT,
-    'aria-label': t('Zone de signature : {label}', { label: field.label }) });
+/** A drawing pad: a canvas and its strokes (points only), redrawn from them; `onEnd()` runs after
+ *  each stroke. Shared by the signature field and the chief's countersignature on the tablet. */
+export function signaturePad({ id, label, strokes = [], onEnd = () => {} }) {
+  const canvas = el('canvas', { class: 'signature', id, width: WIDTH, height: HEIGHT, 'aria-label': label });
+  const pad = {
+    canvas,
+    strokes,
+    clear() { pad.strokes = []; draw(canvas, []); },
+    /** The drawing as PNG bytes. */
+    async png() {
+      draw(canvas, pad.strokes);
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+      return blob.arrayBuffer();
+    },
+    copy() { return pad.strokes.map((s) => [...s]); },
+  };
   let current = null;
 
   function point(event) {
@@ -38,8 +49,8 @@ export function render(field, value, ctx) {
   canvas.addEventListener('pointerdown', (event) => {
     canvas.setPointerCapture(event.pointerId);
     current = [point(event)];
-    state.strokes.push(current);
-    draw(canvas, state.strokes);
+    pad.strokes.push(current);
+    draw(canvas, pad.strokes);
   });
   canvas.addEventListener('pointermove', (event) => {
     if (!current || current.length >= 400) return;
@@ -47,22 +58,30 @@ export function render(field, value, ctx) {
     const [lx, ly] = current[current.length - 1];
     if (Math.abs(x - lx) + Math.abs(y - ly) < 3) return;   // keep the shape, not every event
     current.push([x, y]);
-    draw(canvas, state.strokes);
+    draw(canvas, pad.strokes);
   });
-  const finish = () => { if (current) { current = null; save(); } };
+  const finish = () => { if (current) { current = null; onEnd(); } };
   canvas.addEventListener('pointerup', finish);
   canvas.addEventListener('pointercancel', finish);
+  draw(canvas, pad.strokes);
+  return pad;
+}
+
+export function render(field, value, ctx) {
+  const state = { sha256: null, signer_name: '', strokes: [], ...(value || {}) };
+  if (!value && field.signer === 'technician') state.signer_name = ctx.services.technicianName || '';
+  const pad = signaturePad({ id: `f-${field.id}`, label: t('Zone de signature : {label}', { label: field.label }),
+    strokes: state.strokes, onEnd: () => save() });
 
   async function save() {
     const old = state.sha256;
+    state.strokes = pad.strokes;
     if (state.strokes.length) {
-      draw(canvas, state.strokes);
-      const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-      state.sha256 = (await ctx.services.addSignature(await png.arrayBuffer(), field.id)).sha256;
+      state.sha256 = (await ctx.services.addSignature(await pad.png(), field.id)).sha256;
     } else {
       state.sha256 = null;
     }
-    await ctx.set(state.strokes.length || state.signer_name ? { ...state, strokes: state.strokes.map((s) => [...s]) } : null);
+    await ctx.set(state.strokes.length || state.signer_name ? { ...state, strokes: pad.copy() } : null);
     if (old && old !== state.sha256) ctx.services.forget(old);
   }
 
@@ -70,8 +89,7 @@ export function render(field, value, ctx) {
     'aria-label': t('Nom du signataire'), value: state.signer_name,
     oninput: () => { state.signer_name = name.value; save(); } });
   const clear = el('button', { type: 'button', class: 'danger', text: t('Effacer la signature'),
-    onclick: () => { state.strokes = []; draw(canvas, []); save(); } });
-  draw(canvas, state.strokes);
-  return frame(field, el('div', {}, name, canvas, el('div', { class: 'actions' }, clear)),
+    onclick: () => { pad.clear(); save(); } });
+  return frame(field, el('div', {}, name, pad.canvas, el('div', { class: 'actions' }, clear)),
     t({ technician: 'Signature de l\'agent', requester: 'Signature du demandeur', customer: 'Signature du client' }[field.signer] || '') || null);
 }
