@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .services.iban import iban_for
+
 LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
               "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
               "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet",
@@ -159,7 +161,7 @@ def generate(rng: random.Random, communes: list[CommuneSpec], count: int, today:
             "start_on": start, "state": "active",
             "prepaid_until": date(today.year, 12, 31) if rng.random() < 0.25 else None,
             "direct_debit": rng.random() < 0.45,
-            "iban": f"FR76{rng.randint(10**21, 10**22 - 1)}" if water and rng.random() < 0.6 else None,
+            "iban": iban_for("FR", str(rng.randint(10**22, 10**23 - 1))) if water and rng.random() < 0.6 else None,
             "deposit_amount": deposit,
             "deposit_payer_name": f"{first} {last}" if deposit else None,
             "deposit_payer_identity": f"CNI{rng.randint(100000, 999999)}" if deposit else None,

@@ -20,53 +20,11 @@ from ..labels import local_datetime
 from ..models import Commune, Contract, Customer, DeliveryPoint, Invoice, Payment, User
 from .audit import record
 from .cashier import name_words, settle
+from .iban import iban_problem, normalize_iban, valid_iban
 from .invoices import get_invoice, in_scope
 
-IBAN_LENGTHS = {"FR": 27, "BJ": 28}    # ISO 13616 registry; other countries: 15 to 34 characters
-IBAN_MIN, IBAN_MAX = 15, 34
 TRANSFER_SERVICES = ("water", "sewage")
 CSV_HEADER = ["Date", "N° facture", "Client (titulaire du compte)", "IBAN", "Montant", "Devise"]
-
-
-# --- IBAN (pure) --------------------------------------------------------------------------------------------
-
-def normalize_iban(text: str | None) -> str:
-    """As typed or printed ("fr76 3000 4000 …") to the electronic form ("FR763000400…")."""
-    return "".join((text or "").split()).upper()
-
-
-def iban_problem(text: str | None) -> str | None:
-    """Why this IBAN cannot receive a transfer (French, for the agent), or None when it can: letters and
-    digits only, country code and check digits, the country's length, ISO 13616 mod-97 check equal to 1."""
-    iban = normalize_iban(text)
-    if not iban:
-        return "IBAN requis."
-    if not (iban.isascii() and iban.isalnum()):
-        return "L'IBAN ne contient que des lettres et des chiffres."
-    if len(iban) < 4 or not (iban[:2].isalpha() and iban[2:4].isdigit()):
-        return "Un IBAN commence par le code du pays (2 lettres) suivi de 2 chiffres de contrôle (ex. FR76…)."
-    country, expected = iban[:2], IBAN_LENGTHS.get(iban[:2])
-    if expected and len(iban) != expected:
-        return f"Un IBAN {country} compte {expected} caractères ; {len(iban)} saisis."
-    if not expected and not IBAN_MIN <= len(iban) <= IBAN_MAX:
-        return f"Un IBAN compte de {IBAN_MIN} à {IBAN_MAX} caractères ; {len(iban)} saisis."
-    if iban_remainder(iban) != 1:
-        return "IBAN invalide : la clé de contrôle ne correspond pas (erreur de saisie ?)."
-    return None
-
-
-def iban_remainder(iban: str) -> int:
-    """ISO 13616: the first four characters moved to the end, letters as numbers (A=10 … Z=35), mod 97."""
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97
-
-
-def valid_iban(text: str | None) -> str:
-    """The normalised IBAN, or DomainError with the French reason."""
-    problem = iban_problem(text)
-    if problem:
-        raise DomainError(problem, {"iban": [problem]})
-    return normalize_iban(text)
 
 
 def mask_iban(iban: str | None) -> str:

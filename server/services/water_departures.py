@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from .iban import valid_iban
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Contract, Customer, Dossier, Invoice, Meter, Order, PointContact, Reading, Task, User
@@ -70,7 +71,7 @@ def update_contacts(contract: Contract, req: WaterDeparture, today: date) -> Non
     customer.mobile = (req.mobile or "").strip() or customer.mobile
     if (req.new_address or "").strip():
         customer.postal_address = contract.billing_address = req.new_address.strip()
-    contract.iban = (req.iban or "").replace(" ", "").upper() or contract.iban
+    contract.iban = valid_iban(req.iban) if (req.iban or "").strip() else contract.iban
     known = {c.role for c in contract.point.contacts}
     if (req.owner_name or "").strip():
         db.session.add(PointContact(delivery_point_id=contract.delivery_point_id, role=req.owner_role or "owner",

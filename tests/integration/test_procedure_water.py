@@ -202,10 +202,21 @@ def test_W13_remote_read_meter_index_from_warehouse_and_alerts_switched_off(sqli
     c = contract("AB00000002")
     meter = c.point.meters[0]
     assert meter.leak_alert
-    dep = immediate("AB00000002", departure_on=today(), new_address="3 rue Neuve, Pessac", iban="FR76 3000 1234")
+    dep = immediate("AB00000002", departure_on=today(), new_address="3 rue Neuve, Pessac",
+                    iban="fr76 3000 4000 0312 3456 7890 143")
     assert (dep.state, c.state, meter.leak_alert, meter.consumption_alert) == ("closed", "terminated", False, False)
     invoice = db.session.query(Invoice).filter_by(contract_id=c.id).one()
-    assert (invoice.reading_source, c.iban, c.billing_address) == ("remote", "FR7630001234", "3 rue Neuve, Pessac")
+    assert (invoice.reading_source, c.iban, c.billing_address) == ("remote", "FR7630004000031234567890143", "3 rue Neuve, Pessac")
+
+
+def test_W13_a_mistyped_iban_is_refused_and_nothing_is_recorded(sqlite_world):
+    iban_before, dossiers_before = contract("AB00000002").iban, count(Dossier)
+    with pytest.raises(DomainError) as refused:
+        immediate("AB00000002", departure_on=today(), iban="FR76 3000 4000 0312 3456 7890 134")
+    assert "clé de contrôle" in str(refused.value)
+    db.session.rollback()
+    c = contract("AB00000002")
+    assert (c.state, c.iban, count(Dossier)) == ("active", iban_before, dossiers_before)
 
 
 def test_W22_remote_meter_without_data_opens_INF_TELE_and_visit_is_free(sqlite_world):

@@ -59,7 +59,7 @@ def test_the_panel_prefills_the_contract_iban_and_the_holder(demo_ctx):
     panel = transfers.transfer_panel(invoice, contract)
     assert panel.can_refund and panel.amount == -invoice.total
     assert (panel.holder_name, panel.iban_on_file, panel.iban_on_file_problem) == ("Hugo Bertrand", FR, None)
-    contract.iban = "FR766550902290701555079300"  # as the demo data holds: 26 characters, wrong key
+    contract.iban = "FR766550902290701555079300"  # stored before IBANs were checked: 26 characters, wrong key
     assert "IBAN du contrat inutilisable" in transfers.transfer_panel(invoice, contract).iban_on_file_problem
     transfers.refund_by_transfer(invoice.id, iban=FR, holder_name="Hugo Bertrand", user=agent(), now=NOW)
     done = transfers.transfer_panel(invoice, contract)

@@ -3,8 +3,8 @@ The valid examples were computed for this test: check digits = 98 - (BBAN + coun
 import pytest
 
 from server.errors import DomainError
-from server.services.transfers import (grouped_iban, iban_problem, iban_remainder, mask_iban, normalize_iban,
-                                       valid_iban)
+from server.services.iban import iban_for, iban_problem, iban_remainder, normalize_iban, valid_iban
+from server.services.transfers import grouped_iban, mask_iban
 
 FR = "FR7630004000031234567890143"       # 27 characters
 FR_LETTERS = "FR1420041010050500013M02606"  # an account number with a letter
@@ -68,3 +68,7 @@ def test_an_empty_iban_is_required(iban):
 
 def test_only_the_last_four_characters_are_shown():
     assert mask_iban(FR) == "**** 0143" and mask_iban(None) == "—"
+
+
+def test_iban_for_gives_the_check_digits_of_a_national_account_number():
+    assert iban_for("FR", FR[4:]) == FR and iban_for("BJ", BJ[4:]) == BJ
