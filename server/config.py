@@ -41,6 +41,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "BLOB_MAX_BYTES": int(os.environ.get("TOURNEE_BLOB_MAX_BYTES", 15 * 1024 * 1024)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("TOURNEE_MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
         "TIMEZONE": os.environ.get("TOURNEE_TIMEZONE", "Europe/Paris"),
+        "TIME_ZONES": {"water": os.environ.get("TOURNEE_TIMEZONE", "Europe/Paris"),
+                       "electricity": os.environ.get("TOURNEE_TIMEZONE_ELECTRICITY", "Africa/Porto-Novo")},
         "LANGUAGE": os.environ.get("TOURNEE_LANGUAGE", "fr"),
         "BUSINESS_CALENDAR": os.environ.get("TOURNEE_BUSINESS_CALENDAR", "fr-working-days"),
         "TICK_INTERVAL_SECONDS": int(os.environ.get("TOURNEE_TICK_INTERVAL", 300)),  # embedded timers (serve)

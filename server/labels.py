@@ -1,11 +1,12 @@
 """French labels of the codes stored in the database, and the display filters of the office pages
 (labels, local time, amounts): one place, registered as Jinja filters by i18n.register."""
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from flask import current_app
+from flask import has_request_context
+from flask_login import current_user
 
 from .documents.formats import money
+from .local_time import in_utility_zone
 
 LABELS: dict[str, dict[str, str]] = {
     "dossier_type": {"DSI": "Départ client signalé", "DEP": "Départ client", "ASI": "Arrivée client signalée",
@@ -47,8 +48,9 @@ def label(code, kind: str) -> str:
     return translate(LABELS.get(kind, {}).get(code, str(code)))
 
 
-def local_datetime(value, pattern: str = "%d/%m/%Y %H:%M") -> str:
-    """A moment in the product's time zone (config TIMEZONE); naive values are UTC (SQLite)."""
+def local_datetime(value, pattern: str = "%d/%m/%Y %H:%M", utility: str | None = None) -> str:
+    """A moment in the local time of `utility`, else of the signed-in user's utility (an electricity
+    agent reads Benin time), else the product's (config TIMEZONE); naive values are UTC (SQLite)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, str):
@@ -58,10 +60,12 @@ def local_datetime(value, pattern: str = "%d/%m/%Y %H:%M") -> str:
             return value
     if not isinstance(value, datetime):
         return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Europe/Paris"))
-    return value.astimezone(zone).strftime(pattern)
+    return in_utility_zone(value, utility or _viewer_utility()).strftime(pattern)
+
+
+def _viewer_utility() -> str | None:
+    user = current_user if has_request_context() else None
+    return getattr(user, "utility", None) if user is not None and user.is_authenticated else None
 
 
 def amount(value, currency: str = "EUR") -> str:

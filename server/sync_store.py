@@ -18,6 +18,7 @@ from sync.rules import blob_hashes
 
 from .blobs import BlobStore
 from .extensions import db
+from .local_time import as_utc
 from .models import AuditEntry, DeliveryPoint, Meter, Order, QuarantinedReport, Reading, Report
 from .services.audit import record
 from .services.counters import current_value
@@ -258,10 +259,3 @@ def iso(value: date | datetime | None) -> str | None:
     if value is None:
         return None
     return as_utc(value).isoformat() if isinstance(value, datetime) else value.isoformat()
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes: they were written in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=timezone.utc)

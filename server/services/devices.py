@@ -2,12 +2,13 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select, update
 
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
+from ..local_time import as_utc
 from ..models import Device, User
 from .accounts import authenticate
 from .audit import record
@@ -99,13 +100,6 @@ def record_telemetry(device: Device, headers, now: datetime) -> None:
         return  # queue depth and storage may lag a minute; a new app version shows at once
     db.session.execute(update(Device).where(Device.id == device.id).values(last_sync_at=now, **values))
     db.session.commit()
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes: they were written in UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=timezone.utc)
 
 
 def devices_of(user_id: int) -> list[Device]:

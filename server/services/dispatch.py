@@ -4,12 +4,12 @@ progress from what has synced. Every change goes through services.orders so the 
 its next pull (tombstones for what left it)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..local_time import in_utility_zone, utility_zone
 from ..models import Commune, DeliveryPoint, Device, Order, Report, User
 from .audit import record
 from .orders import assign_order, cancel_order, get_order, touch_order
@@ -18,7 +18,6 @@ from .intake import absorb_synced_reports
 COLUMNS = ("assigned", "on_tablet", "done", "countersigned")
 COLUMN_LABELS = {"unassigned": "Non affectés", "assigned": "Affectés", "on_tablet": "Sur la tablette",
                  "done": "Réalisés", "countersigned": "Contresignés"}
-TIME_ZONES = {"water": "Europe/Paris", "electricity": "Africa/Porto-Novo"}
 ACTIVE_STATES = ("issued", "assigned", "reported", "countersigned", "closed")
 
 
@@ -112,11 +111,6 @@ def day_board(chief: User, day: date, *, now: datetime) -> DayBoard:
     return DayBoard(day, unassigned, list(rounds.values()), team, reports)
 
 
-def _naive(moment: datetime) -> datetime:
-    """Comparable UTC moments: SQLite hands back naive datetimes, written in UTC."""
-    return moment if moment.tzinfo is None else moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def _check_scope(chief: User, order: Order, technician_id: int | None = None) -> None:
     """A chief plans only the orders and technicians of their own utility."""
     utility = utility_of_user(chief)
@@ -187,8 +181,7 @@ def window_label(order: Order) -> str | None:
     """The appointment window in the utility's local time, e.g. "09:00–11:00"."""
     if order.window_start is None or order.window_end is None:
         return None
-    zone = ZoneInfo(TIME_ZONES.get(order.point.commune.utility, "UTC"))
-    start, end = (_naive(m).replace(tzinfo=timezone.utc).astimezone(zone) for m in (order.window_start, order.window_end))
+    start, end = (in_utility_zone(m, order.point.commune.utility) for m in (order.window_start, order.window_end))
     return f"{start:%H:%M}–{end:%H:%M}"
 
 
@@ -197,7 +190,7 @@ def set_window_times(order_id: int, start: str | None, end: str | None, *, chief
     order = get_order(order_id)
     if not start and not end:
         return set_window(order_id, None, None, chief=chief, now=now)
-    zone = ZoneInfo(TIME_ZONES.get(order.point.commune.utility, "UTC"))
+    zone = utility_zone(order.point.commune.utility)
     day = order.planned_date or now.date()
     moments = [datetime.combine(day, time.fromisoformat(t), tzinfo=zone) if t else None for t in (start, end)]
     return set_window(order_id, moments[0], moments[1], chief=chief, now=now)

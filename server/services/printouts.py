@@ -11,6 +11,7 @@ from ..documents import (ContractDocument, InvoiceDocument, InvoiceLine, LetterD
                          render_contract_pdf, render_report_pdf)
 from ..errors import Forbidden, NotFound
 from ..extensions import db
+from ..local_time import in_utility_zone
 from ..models import (Commune, Contract, Customer, DeliveryPoint, Dossier, Invoice, Letter, Order, Reading, User)
 from .accounts import serves_utility
 from .invoices import tariff_in_force
@@ -213,7 +214,7 @@ def report_document(report_id: int, store: BlobStore | None) -> ReportDocument:
         cs = seal.countersignature
         counter = ReportSignature("Contresignature du chef de section", cs.signature.get("signer_name") or seal.chief.name,
                                   cs.signature.get("strokes") or [], read_blob(store, cs.signature.get("sha256")),
-                                  cs.signed_at)
+                                  in_utility_zone(cs.signed_at, review.point.commune.utility))
     position = content.get("position") or {}
     current = review.current
     return ReportDocument(
@@ -226,7 +227,7 @@ def report_document(report_id: int, store: BlobStore | None) -> ReportDocument:
         point_ref=review.point.ref,
         meter_serial=review.meter.serial if review.meter else None, device_time=report.device_time,
         started_at=parsed_moment(content.get("started_at")), finished_at=parsed_moment(content.get("finished_at")),
-        received_at=report.received_at, position=(f"{position['lat']}, {position['lon']}" if position.get("lat") is not None
+        received_at=in_utility_zone(report.received_at, review.point.commune.utility), position=(f"{position['lat']}, {position['lon']}" if position.get("lat") is not None
                                                   else None),
         answers=texts, photos=photos, signatures=signatures, countersignature=counter,
         seal_sha256=seal.countersignature.seal_sha256 if seal else None,

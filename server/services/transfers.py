@@ -7,16 +7,15 @@ customer's instead. Electricity balances stay at the counter (E3: only the depos
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 
 from ..errors import DomainError, IllegalTransition, NotFound
 from ..extensions import db
 from ..labels import local_datetime
+from ..local_time import utility_zone
 from ..models import Commune, Contract, Customer, DeliveryPoint, Invoice, Payment, User
 from .audit import record
 from .cashier import name_words, settle
@@ -171,9 +170,9 @@ def refund_transfers(user: User, *, since: date | None = None, until: date | Non
 
 
 def local_midnight(day: date) -> datetime:
-    """The start of a day in the product's time zone, in UTC (how moments are stored)."""
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Europe/Paris"))
-    return datetime.combine(day, time.min, zone).astimezone(ZoneInfo("UTC"))
+    """The start of a day in the water utility's time zone (transfers are water refunds), in UTC (how
+    moments are stored)."""
+    return datetime.combine(day, time.min, utility_zone("water")).astimezone(timezone.utc)
 
 
 def transfers_csv(rows: list[TransferRow]) -> bytes:
@@ -182,6 +181,6 @@ def transfers_csv(rows: list[TransferRow]) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for row in rows:
-        writer.writerow([local_datetime(row.payment.at, "%d/%m/%Y"), row.invoice.number, row.payment.payee_name,
+        writer.writerow([local_datetime(row.payment.at, "%d/%m/%Y", utility="water"), row.invoice.number, row.payment.payee_name,
                          row.payment.iban, f"{row.payment.amount:.2f}".replace(".", ","), row.currency])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

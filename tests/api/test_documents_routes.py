@@ -160,6 +160,16 @@ def test_E7_report_pdf_embeds_the_photo_from_the_blob_store(office, world, sqlit
     assert "pas encore contresigné" in text
 
 
+def test_report_pdf_gives_the_receipt_time_in_the_utilitys_local_time(office, world, sqlite_demo_app):
+    from datetime import datetime, timezone
+    from server.models import Report
+    with sqlite_demo_app.app_context():  # an electricity report: Benin time, UTC+1 all year
+        db.session.get(Report, world["report"]).received_at = datetime(2026, 7, 1, 9, 5, tzinfo=timezone.utc)
+        db.session.commit()
+    text = pdf_text(office("agent.elec").get(f"/reports/{world['report']}/pdf"))
+    assert "01/07/2026 10:05" in text and "01/07/2026 09:05" not in text
+
+
 def test_E11_report_pdf_of_a_tampered_report_says_so(office, world, sqlite_demo_app):
     from server.models import Report
     with sqlite_demo_app.app_context():

@@ -9,7 +9,8 @@ from server.labels import amount, label, local_datetime
 
 def _app():
     app = Flask(__name__)
-    app.config.update(TIMEZONE="Europe/Paris", LANGUAGE="fr")
+    app.config.update(TIMEZONE="Europe/Paris", LANGUAGE="fr",
+                      TIME_ZONES={"water": "Europe/Paris", "electricity": "Africa/Porto-Novo"})
     return app
 
 
@@ -28,6 +29,13 @@ def test_naive_datetimes_are_utc_and_shown_in_paris_time():
         assert local_datetime(datetime(2026, 11, 23, 9, 1)) == "23/11/2026 10:01"
         assert local_datetime(datetime(2026, 7, 1, 9, 1, tzinfo=timezone.utc)) == "01/07/2026 11:01"
         assert local_datetime("2026-11-23T09:09:36+00:00", "%d/%m/%Y %H:%M:%S") == "23/11/2026 10:09:36"
+
+
+def test_electricity_moments_read_in_benin_time_all_year():
+    with _app().app_context():
+        summer = datetime(2026, 7, 1, 9, 1, tzinfo=timezone.utc)
+        assert local_datetime(summer, utility="electricity") == "01/07/2026 10:01"  # WAT, no summer time
+        assert local_datetime(summer, utility="water") == "01/07/2026 11:01"
         assert local_datetime(None) == "—"
 
 
