@@ -124,6 +124,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_sync_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sent_seq', sa.BigInteger(), nullable=True),
     sa.Column('delivered_seq', sa.BigInteger(), nullable=True),
     sa.Column('app_version', sa.String(length=64), nullable=True),
     sa.Column('queue_depth', sa.Integer(), nullable=True),

@@ -19,7 +19,9 @@ class Device(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Delivery receipt: the change sequence of the last cursor the tablet handed back, i.e. every
-    # change of its orders up to it is stored on the tablet (PROTOCOL §3).
+    # change of its orders up to it is stored on the tablet (PROTOCOL §3), bounded by what was
+    # really sent to this device (`sent_seq`): a cursor is not signed, a made-up one proves nothing.
+    sent_seq: Mapped[int | None] = mapped_column(BigInteger)
     delivered_seq: Mapped[int | None] = mapped_column(BigInteger)
     app_version: Mapped[str | None] = mapped_column(String(64))
     queue_depth: Mapped[int | None] = mapped_column(Integer)

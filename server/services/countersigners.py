@@ -1,7 +1,7 @@
 """Who may countersign a technician's report (E7), and how a chief proves it on the technician's tablet
 (E11, PROTOCOL §8): a countersignature code set in the office, never stored or sent in clear; the tablet
-sends an HMAC keyed by its PBKDF2 derivation, checked here when the report comes in. Wrong proofs in a
-row lock the code."""
+sends an HMAC keyed by its PBKDF2 derivation, checked here when the report comes in. Wrong proofs lock
+the code: MAX_FAILURES of them against the same code, whatever came in between."""
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +25,7 @@ REFUSAL_LABELS = {
     "not_allowed": "chef non habilité pour ce technicien",
     "no_code": "pas de code de contresignature en vigueur",
     "code_locked": "code de contresignature bloqué",
+    "code_renewed": "code de contresignature changé depuis",
     "no_strokes": "signature vide",
     "no_proof": "preuve du code absente",
     "bad_proof": "code de contresignature incorrect",
@@ -113,6 +114,8 @@ def tablet_countersignature_refusal(chief: User | None, technician: User, report
         return "no_code"
     if chief.countersign_locked_at is not None:
         return "code_locked"
+    if tablet.get("salt") != chief.countersign_salt:  # made with a code since renewed: not a guess
+        return "code_renewed"
     signature = tablet.get("signature") if isinstance(tablet.get("signature"), dict) else {}
     if not signature.get("strokes"):
         return "no_strokes"
@@ -124,12 +127,10 @@ def tablet_countersignature_refusal(chief: User | None, technician: User, report
     return None
 
 
-def count_proof(chief: User, valid: bool, *, now: datetime, report_id: int) -> None:
-    """Wrong proofs in a row lock the chief's code (a technician guessing it); a right one resets the
-    count. In the caller's transaction."""
-    if valid:
-        chief.countersign_failures = 0
-        return
+def count_wrong_proof(chief: User, *, now: datetime, report_id: int) -> None:
+    """A wrong proof against the chief's current code (a technician guessing it, or a typo): counted
+    atomically, never reset but by a new code, so right proofs in between buy no more guesses; the
+    MAX_FAILURES-th locks the code. Commits at once, whatever the caller does next."""
     db.session.execute(update(User).where(User.id == chief.id)
                        .values(countersign_failures=User.countersign_failures + 1))
     db.session.refresh(chief)
@@ -137,3 +138,4 @@ def count_proof(chief: User, valid: bool, *, now: datetime, report_id: int) -> N
         chief.countersign_locked_at = now
         record("lock_countersign_code", "user", chief.id, at=now, report_id=report_id,
                failures=chief.countersign_failures)
+    db.session.commit()

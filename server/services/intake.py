@@ -9,7 +9,7 @@ from ..errors import Conflict
 from ..extensions import db
 from ..models import Order, Report, User
 from .audit import record
-from .countersigners import count_proof, tablet_countersignature_refusal
+from .countersigners import count_wrong_proof, tablet_countersignature_refusal
 from .outcomes import open_return_task
 from .reports import countersign_report, countersignatures_of, flagged, set_order_state, time_of
 
@@ -55,13 +55,14 @@ def tablet_verdict(report: Report) -> dict | None:
 def _judge_tablet_countersignature(report: Report, tablet: dict, proof: str | None, now: datetime) -> int:
     chief = db.session.scalar(select(User).where(User.login == str(tablet.get("chief_login"))))
     refusal = tablet_countersignature_refusal(chief, db.session.get(User, report.technician_id), report, tablet, proof)
-    if refusal in ("bad_proof", None):
-        count_proof(chief, refusal is None, now=now, report_id=report.id)
     if refusal:
         report.flags = list(report.flags or []) + [{"flag": "countersignature_invalid", "reason": refusal,
                                                      "chief_login": str(tablet.get("chief_login"))[:64]}]
         record("refuse_tablet_countersignature", "report", report.id, at=now, device_id=report.device_id,
                chief_login=tablet.get("chief_login"), reason=refusal)
+        db.session.commit()  # the verdict stays whatever happens to the next report of the push
+        if refusal == "bad_proof":
+            count_wrong_proof(chief, now=now, report_id=report.id)
         return 1
     try:
         countersign_report(report.id, chief=chief, signature=tablet["signature"], now=now, channel="tablet",

@@ -267,7 +267,8 @@ def countersign_report(report_id: int, *, chief: User, signature: dict, now: dat
     db.session.refresh(report)
     cs.seal_sha256 = seal_sha256(seal_facts_of(report, cs))
     report.state = "countersigned"
-    set_order_state(report.order_id, "countersigned", user=chief, now=now)
+    if not report.conflict:  # a report on an order cancelled or now someone else's leaves that order alone
+        set_order_state(report.order_id, "countersigned", user=chief, now=now)
     record("countersign_report", "report", report.id, user=chief, device_id=device_id, at=now,
            seal_sha256=cs.seal_sha256, version=cs.version_number, channel=channel)
     db.session.commit()

@@ -46,14 +46,25 @@ def pull(args, *, device: Device, user: User, headers, now: datetime, blobs: Blo
     record_telemetry(device, headers, now)
     with SqlSyncStore(blobs, now) as store:
         page = pull_changes(store, user.id, query["cursor"], query["limit"])
-    record_delivery(device, decode_cursor(query["cursor"], user.id).seq)
+    record_delivery(device, handed_back=decode_cursor(query["cursor"], user.id).seq,
+                    sent=decode_cursor(page["cursor"], user.id).seq)
     return {**page, "countersigners": countersigners_for(user)}
 
 
-def record_delivery(device: Device, seq: int) -> None:
-    """Every change up to `seq` is on this tablet: it stored that cursor with the page it followed."""
-    if seq:
+def record_delivery(device: Device, *, handed_back: int, sent: int) -> None:
+    """The tablet stored every change up to the cursor it handed back (it keeps a cursor only with the
+    page it follows); a cursor is not signed, so what it proves is bounded by what this device was
+    really sent. Then the page now answered is recorded as sent."""
+    row = db.session.get(Device, device.id)
+    delivered = delivery_receipt(handed_back, row.sent_seq, row.delivered_seq)
+    if delivered != row.delivered_seq or sent > (row.sent_seq or 0):
         db.session.execute(update(Device).where(Device.id == device.id)
-                           .where((Device.delivered_seq.is_(None)) | (Device.delivered_seq < seq))
-                           .values(delivered_seq=seq))
+                           .values(delivered_seq=delivered, sent_seq=max(sent, row.sent_seq or 0)))
         db.session.commit()
+
+
+def delivery_receipt(handed_back: int, sent: int | None, delivered: int | None) -> int | None:
+    """The change sequence a tablet proved to hold: the cursor it handed back, never beyond what it was
+    sent, never going back."""
+    proved = min(handed_back, sent or 0)
+    return max(proved, delivered or 0) or delivered

@@ -16,17 +16,14 @@ from .webforms import CountersignCodeForm
 def countersign_code():
     form = CountersignCodeForm()
     if form.validate_on_submit():
-        if form.code.data != form.confirm.data:
-            form.confirm.errors.append("Les deux saisies du code diffèrent.")
+        try:
+            set_countersign_code(current_user, form.code.data, password=form.password.data,
+                                 now=datetime.now(timezone.utc))
+        except DomainError as refusal:
+            form.code.errors.append(str(refusal))
         else:
-            try:
-                set_countersign_code(current_user, form.code.data, password=form.password.data,
-                                     now=datetime.now(timezone.utc))
-            except DomainError as refusal:
-                form.code.errors.append(str(refusal))
-            else:
-                flash("Code de contresignature enregistré : il sera sur les tablettes de votre équipe à leur "
-                      "prochaine synchronisation.", "info")
-                return redirect(url_for("web.countersign_code"))
+            flash("Code de contresignature enregistré : vous pourrez contresigner sur les tablettes de votre "
+                  "équipe dès leur prochaine synchronisation (le code lui-même n'y est jamais envoyé).", "info")
+            return redirect(url_for("web.countersign_code"))
     return render_template("account/countersign_code.html", form=form, state=code_state(current_user),
                            min_length=MIN_LENGTH, max_failures=MAX_FAILURES)

@@ -1,7 +1,7 @@
 """flask-wtf form classes of the office (CSRF on every one)."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -29,5 +29,6 @@ class TaskFinishForm(ConfirmForm):
 class CountersignCodeForm(FlaskForm):
     """A chief's countersignature code for the tablet (PROTOCOL §8), confirmed by their password."""
     code = PasswordField("Nouveau code", validators=[DataRequired("Code requis."), Length(max=64)])
-    confirm = PasswordField("Confirmer le code", validators=[DataRequired("Confirmation requise."), Length(max=64)])
+    confirm = PasswordField("Confirmer le code", validators=[DataRequired("Confirmation requise."), Length(max=64),
+                                                             EqualTo("code", "Les deux saisies du code diffèrent.")])
     password = PasswordField("Mot de passe actuel", validators=[DataRequired("Mot de passe requis."), Length(max=256)])

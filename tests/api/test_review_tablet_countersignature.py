@@ -120,7 +120,7 @@ def test_E7_five_wrong_proofs_in_a_row_lock_the_chiefs_code_until_renewed(office
         chief = db.session.scalar(select(User).where(User.login == "chef.eau"))
         assert chief.countersign_locked_at is not None and chief.countersign_failures == 5
         salt, iterations = chief.countersign_salt, chief.countersign_iterations
-    tablet.countersigners = [{"login": "chef.eau", "salt": salt, "iterations": iterations}]
+    tablet.countersigners = [{"login": "chef.eau", "salt": salt, "iterations": iterations}]  # a stale list
     locked = tablet.complete(orders[5], countersignature=countersignature("chef.eau"), chief_code=DEMO_COUNTERSIGN_CODE)
     assert locked["countersignature"] == {"status": "refused", "reason": "code_locked"}
     web = office("chef.eau")
@@ -166,7 +166,9 @@ def test_E7_a_chiefs_new_code_replaces_the_old_one_and_is_never_stored_in_clear(
         assert "nouveau2027" not in stored
     old = tablet.complete(some_order(tablet), countersignature=countersignature("chef.eau"),
                           chief_code=DEMO_COUNTERSIGN_CODE)  # the tablet has not pulled the new salt yet
-    assert old["countersignature"] == {"status": "refused", "reason": "bad_proof"}
+    assert old["countersignature"] == {"status": "refused", "reason": "code_renewed"}
+    with sqlite_demo_app.app_context():  # not a guess: nothing counted against the new code
+        assert db.session.scalar(select(User.countersign_failures).where(User.login == "chef.eau")) == 0
     tablet.pull()
     new = tablet.complete(some_order(tablet, 1), countersignature=countersignature("chef.eau"), chief_code="nouveau2027")
     assert new["countersignature"] == {"status": "sealed"}
@@ -192,3 +194,16 @@ def test_pull_cursor_handed_back_is_the_tablets_delivery_receipt(sqlite_demo_app
     tablet.pull(fresh=False)
     tablet.pull(fresh=False)
     assert moved in julien()["on_tablet"]
+
+
+def test_a_made_up_cursor_proves_no_delivery_beyond_what_the_tablet_was_sent(sqlite_demo_app, tablet):
+    import base64
+    forged = base64.urlsafe_b64encode(json.dumps({"v": 1, "t": tablet.technician["id"], "seq": 10**15,
+                                                  "forms": {}}).encode()).decode().rstrip("=")
+    tablet.cursor = forged
+    tablet.pull(fresh=False)
+    with sqlite_demo_app.app_context():
+        from server.models import Device, Order
+        device = db.session.scalar(select(Device).where(Device.user_id == tablet.technician["id"]))
+        sent = max(db.session.get(Order, o).change_seq for o in tablet.orders)
+        assert device.delivered_seq == sent < 10**15  # bounded by the pages really sent

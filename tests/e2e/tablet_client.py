@@ -59,7 +59,11 @@ class Tablet:
     def complete(self, order: dict, *, outcome: str = "done", overrides: dict | None = None,
                  countersignature: dict | None = None, chief_code: str | None = None) -> dict:
         """Fill every field the form asks for this outcome, upload the blobs, push; the push result.
-        With `chief_code`, the countersignature's proof is sent beside the report (PROTOCOL §8)."""
+        With `chief_code`, the countersignature names the salt of the chief's code this tablet knows and
+        its proof is sent beside the report (PROTOCOL §8)."""
+        if countersignature and "salt" not in countersignature:
+            known = next((c for c in self.countersigners if c["login"] == countersignature["chief_login"]), None)
+            countersignature = {**countersignature, **({"salt": known["salt"]} if known else {})}
         photo, signature = self.upload(PHOTO, "image/jpeg"), self.upload(SIGNATURE_PNG, "image/png")
         definition = self.forms[order["form"]["type"]]
         answers, attachments = {}, []

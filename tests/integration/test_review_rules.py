@@ -72,7 +72,8 @@ def tablet_proof(report, chief_login="chef.eau", code=DEMO_COUNTERSIGN_CODE) -> 
 
 
 def test_E7_countersignature_made_on_the_tablet_is_verified_and_sealed(demo_ctx):
-    tablet = {"chief_login": "chef.eau", "signature": CHIEF_SIGNATURE, "device_time": NOW.isoformat()}
+    tablet = {"chief_login": "chef.eau", "salt": user("chef.eau").countersign_salt, "signature": CHIEF_SIGNATURE,
+              "device_time": NOW.isoformat()}
     good = store_report(demo_order("P00000001"), answers={"index": 800}, countersignature=tablet)
     wrong_code = store_report(demo_order("P00000002"), answers={"index": 800}, countersignature=tablet)
     not_chief = store_report(demo_order("P00000004"), answers={"index": 800},
@@ -91,20 +92,42 @@ def test_E7_countersignature_made_on_the_tablet_is_verified_and_sealed(demo_ctx)
     assert tablet_verdict(good) == {"status": "sealed"}
 
 
-def test_E7_wrong_tablet_proofs_in_a_row_lock_the_chiefs_code(demo_ctx):
-    tablet = {"chief_login": "chef.eau", "signature": CHIEF_SIGNATURE, "device_time": NOW.isoformat()}
+def test_E7_wrong_tablet_proofs_lock_the_chiefs_code_right_ones_between_buy_no_more_guesses(demo_ctx):
+    tablet = {"chief_login": "chef.eau", "salt": user("chef.eau").countersign_salt, "signature": CHIEF_SIGNATURE,
+              "device_time": NOW.isoformat()}
     order = demo_order("P00000001")
-    for attempt in range(MAX_FAILURES):
-        assert not user("chef.eau").countersign_locked_at
-        report = store_report(order, answers={"index": 800 + attempt}, countersignature=tablet)
-        absorb_synced_reports(NOW, proofs={report.uuid: tablet_proof(report, code=f"devine{attempt}x")})
+
+    def push(code, index):
+        report = store_report(order, answers={"index": index}, countersignature=tablet)
+        absorb_synced_reports(NOW, proofs={report.uuid: tablet_proof(report, code=code)})
+        return tablet_verdict(report)
+
+    for attempt in range(MAX_FAILURES - 1):
+        assert push(f"devine{attempt}x", 800 + attempt)["reason"] == "bad_proof"
+    assert push(DEMO_COUNTERSIGN_CODE, 850) == {"status": "sealed"}  # the chief, between two guesses
+    assert user("chef.eau").countersign_failures == MAX_FAILURES - 1
+    assert push("devine9x", 860)["reason"] == "bad_proof"
     chief = user("chef.eau")
     assert chief.countersign_failures == MAX_FAILURES and chief.countersign_locked_at is not None
     assert countersigners_for(user("tech.eau1")) == []
-    right = store_report(order, answers={"index": 900}, countersignature=tablet)
-    absorb_synced_reports(NOW, proofs={right.uuid: tablet_proof(right)})
-    assert tablet_verdict(right) == {"status": "refused", "reason": "code_locked"}
+    assert push(DEMO_COUNTERSIGN_CODE, 900) == {"status": "refused", "reason": "code_locked"}
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "lock_countersign_code")) is not None
+
+
+def test_E7_a_proof_made_with_a_code_since_renewed_is_refused_without_counting_as_a_guess(demo_ctx):
+    old = {"chief_login": "chef.eau", "salt": "0" * 32, "signature": CHIEF_SIGNATURE, "device_time": NOW.isoformat()}
+    report = store_report(demo_order("P00000001"), answers={"index": 800}, countersignature=old)
+    absorb_synced_reports(NOW, proofs={report.uuid: "a" * 64})
+    assert tablet_verdict(report) == {"status": "refused", "reason": "code_renewed"}
+    assert user("chef.eau").countersign_failures == 0
+
+
+def test_E7_countersigning_a_report_on_an_order_now_someone_elses_leaves_that_order_alone(demo_ctx):
+    order = demo_order("P00000001")
+    report = store_report(order, answers={"index": 800}, conflict="reassigned")
+    state = order.state
+    countersign(report)
+    assert report.state == "countersigned" and db.session.get(Order, order.id).state == state
 
 
 def test_W14_coherent_reading_terminates_closes_the_DEP_and_opens_the_ASI(demo_ctx):

@@ -21,15 +21,16 @@ CANONICAL_TEXTS = {
 
 def proof_case() -> dict:
     """The golden applied report, countersigned on the tablet by chef.eau with code Chef2026."""
+    code, salt, iterations = "Chef2026", "5f1d0c3a9b8e7d6c5b4a392817060504", 1000
     report = json.loads(GOLDEN_PUSH.read_text(encoding="utf-8"))[3]["request"]["body"]["reports"][0]
     drawing = report["answers"]["sig_technician"]["sha256"]
     report = {**report, "attachments": report["attachments"] + [{
         "sha256": drawing, "field": "countersignature", "kind": "signature", "content_type": "image/png",
         "size": 163, "captured_at": "2026-03-02T09:14:00+01:00", "lat": None, "lon": None}],
-        "countersignature": {"chief_login": "chef.eau", "device_time": "2026-03-02T09:14:05+01:00",
+        "countersignature": {"chief_login": "chef.eau", "salt": salt,
+                             "device_time": "2026-03-02T09:14:05+01:00",
                              "signature": {"sha256": drawing, "signer_name": "Bruno Lambert",
                                            "strokes": [[[5, 5], [40, 60.5]], [[70, 10]]]}}}
-    code, salt, iterations = "Chef2026", "5f1d0c3a9b8e7d6c5b4a392817060504", 1000
     key = derive_countersign_key(code, salt, iterations)
     chash = content_hash(report)
     return {"code": code, "salt": salt, "iterations": iterations, "key": key.hex(), "uuid": report["uuid"],

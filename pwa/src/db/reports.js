@@ -80,15 +80,6 @@ function verdictOf(row, result) {
   return { countersignature_verdict: { status: verdict.status, reason: verdict.reason ?? null } };
 }
 
-/** Records a verdict that came with a result other than an acknowledgement. */
-export function recordVerdict(db, uuid, result) {
-  return db.write(['reports'], async (t) => {
-    const row = await t.get('reports', uuid);
-    const verdict = row && verdictOf(row, result);
-    if (verdict && verdict.countersignature_verdict) await t.put('reports', { ...row, ...verdict });
-  });
-}
-
 /** Rejected or mismatch: parked "à traiter" with the reason, never deleted (PITFALLS 2). */
 export function park(db, uuid, reason) {
   return db.write(['reports', 'outbox'], async (t) => {

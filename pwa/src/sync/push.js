@@ -4,7 +4,7 @@
  *  until acknowledged; the server's verdict on it is kept on the report (§8). */
 import { ApiError, isRetryable } from '../api.js';
 import { getBlob, markUploaded } from '../db/blobs.js';
-import { acknowledge, getReport, park, recordVerdict } from '../db/reports.js';
+import { acknowledge, getReport, park } from '../db/reports.js';
 import { t } from '../i18n.js';
 
 export const ACKNOWLEDGED = new Set(['applied', 'duplicate', 'conflict']);
@@ -62,7 +62,6 @@ async function sendBatch(ctx, bodies, retriesLeft = 1) {
   const again = [];
   for (const [i, result] of results.entries()) {
     const body = bodies.find((b) => b.uuid === result.uuid) || bodies[i];
-    if (result.countersignature && !ACKNOWLEDGED.has(result.status)) await recordVerdict(ctx.db, body.uuid, result);
     if (ACKNOWLEDGED.has(result.status)) {
       await acknowledge(ctx.db, body.uuid, result);
       ctx.progress.report(result.status);

@@ -87,7 +87,7 @@ export async function renderCountersign(root, app, { order, definition, report, 
     chiefs.map((c) => el('label', { class: 'choice' },
       el('input', { type: 'radio', name: 'chief', value: c.login }), c.name)));
   const pad = signaturePad({ id: 'countersign-pad', label: t('Zone de signature du chef') });
-  const code = el('input', { id: 'countersign-code', type: 'password', autocomplete: 'off', autocapitalize: 'none',
+  const code = el('input', { id: 'countersign-code', type: 'password', autocomplete: 'one-time-code', autocapitalize: 'none',
     spellcheck: false });
   const confirm = el('button', { type: 'button', class: 'primary', id: 'countersign-confirm', text: t('Contresigner et terminer') });
   const cancel = el('button', { type: 'button', id: 'countersign-cancel', text: t('Annuler'), onclick: () => onCancel() });
@@ -114,7 +114,7 @@ export async function renderCountersign(root, app, { order, definition, report, 
       const countersigned = { ...report,
         attachments: [...report.attachments, { sha256: drawing.sha256, field: 'countersignature', kind: 'signature',
           content_type: 'image/png', size: drawing.size, captured_at: drawing.captured_at, lat: null, lon: null }],
-        countersignature: { chief_login: chief.login, device_time: isoWithOffset(new Date()),
+        countersignature: { chief_login: chief.login, salt: chief.salt, device_time: isoWithOffset(new Date()),
           signature: { sha256: drawing.sha256, signer_name: chief.name, strokes: pad.copy() } } };
       // The proof binds the whole content, device_seq included: fixed first, checked when finishing.
       for (let attempt = 1; ; attempt += 1) {

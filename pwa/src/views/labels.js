@@ -20,7 +20,7 @@ export function street(address) {
 
 /** Why the server refused a countersignature made on the tablet (PROTOCOL §8). */
 export const COUNTERSIGN_REASONS = { unknown_chief: 'chef inconnu', not_allowed: 'chef non habilité',
-  no_code: 'pas de code en vigueur', code_locked: 'code bloqué', no_strokes: 'signature vide',
+  no_code: 'pas de code en vigueur', code_locked: 'code bloqué', code_renewed: 'code changé depuis', no_strokes: 'signature vide',
   no_proof: 'preuve absente', bad_proof: 'code incorrect' };
 
 /** Where a report's countersignature made on the tablet stands, or null when it has none:
