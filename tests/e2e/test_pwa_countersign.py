@@ -46,7 +46,7 @@ def shown(page, url, screen: str, selector: str) -> str:
     return page.inner_text(selector)
 
 
-def test_chief_countersigns_on_the_tablet_offline_and_the_office_finds_it_sealed(browser, live_server):
+def test_E7_chief_countersigns_on_the_tablet_offline_and_the_office_finds_it_sealed(browser, live_server):
     from sync.content import content_hash
     from sync.proofs import countersignature_proof, derive_countersign_key
     url = live_server.url
@@ -132,7 +132,7 @@ def test_chief_countersigns_on_the_tablet_offline_and_the_office_finds_it_sealed
     context.close()
 
 
-def test_a_wrong_code_is_refused_and_the_chief_countersigns_on_the_office_web(browser, live_server):
+def test_E7_a_wrong_code_is_refused_and_the_chief_countersigns_on_the_office_web(browser, live_server):
     url = live_server.url
     context, tablet = open_tablet(browser, url)
     order = first_reading(tablet)
