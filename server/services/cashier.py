@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import DomainError, IllegalTransition
 from ..extensions import db
@@ -82,13 +83,26 @@ def refund(invoice_id: int, *, payee_name: str, payee_identity: str, user: User,
 
 def settle(invoice: Invoice, direction: str, amount: Decimal, state: str, *, user: User, now: datetime,
            payee: tuple[str, str] = (None, None), method: str = "counter", iban: str | None = None) -> Payment:
-    """Record the payment and settle the invoice; a refund by transfer (services.transfers) carries the IBAN."""
+    """Settle an issued invoice and record its payment, on every path (collect and refund at the counter,
+    refund by transfer, services.transfers, which passes the IBAN). The invoice leaves 'issued' in one guarded
+    UPDATE: of two settlements at the same moment (two cashiers, the counter and a transfer) only the first
+    passes; the second finds the invoice settled, its transaction is rolled back and it is refused
+    (IllegalTransition). Flushes; the caller commits."""
+    number = invoice.number
+    claimed = db.session.execute(update(Invoice).where(Invoice.id == invoice.id, Invoice.state == "issued")
+                                 .values(state=state, paid_on=now.date())
+                                 .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:  # settled meanwhile (a second click, another cashier or agent, another path)
+        db.session.rollback()
+        raise IllegalTransition(f"La facture {number} vient d'être réglée (au guichet ou par virement) : "
+                                "pas de second règlement.")
+    set_committed_value(invoice, "state", state)  # what the UPDATE wrote, without writing it again
+    set_committed_value(invoice, "paid_on", now.date())
     payment = Payment(invoice_id=invoice.id, direction=direction, amount=amount, payee_name=payee[0],
                       payee_identity=payee[1], method=method, iban=iban, cashier_id=user.id, at=now)
     db.session.add(payment)
-    invoice.state, invoice.paid_on = state, now.date()
     db.session.flush()
-    record(f"{direction}_payment", "invoice", invoice.id, user=user, at=now, number=invoice.number,
+    record(f"{direction}_payment", "invoice", invoice.id, user=user, at=now, number=number,
            amount=str(amount), payment=payment.id, method=method)
     return payment
 

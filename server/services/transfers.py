@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from ..errors import DomainError, IllegalTransition, NotFound
 from ..extensions import db
@@ -106,9 +106,9 @@ def refusal_reason(invoice: Invoice, contract: Contract) -> str | None:
 
 
 def refund_by_transfer(invoice_id: int, *, iban: str, holder_name: str, user: User, now: datetime) -> Payment:
-    """A credit balance refunded by bank transfer to the contract's account holder: the invoice is refunded,
-    the transfer recorded for accounting. Commits; a refused holder or IBAN is audited (and committed) and
-    changes nothing else."""
+    """A credit balance refunded by bank transfer to the contract's account holder: the invoice is refunded
+    (cashier.settle: once, whatever the path), the transfer recorded for accounting. Commits; a refused holder
+    or IBAN is audited (and committed) and changes nothing else."""
     invoice = get_invoice(invoice_id)
     if not in_scope(user, invoice):
         raise NotFound("Facture introuvable dans votre service.")
@@ -128,11 +128,6 @@ def refund_by_transfer(invoice_id: int, *, iban: str, holder_name: str, user: Us
             f"Virement refusé : « {holder_name} » n'est pas le titulaire du contrat "
             f"{contract.number} ({account_holder(customer)}). Le remboursement par virement va uniquement au "
             "titulaire du compte."), fields)
-    claimed = db.session.execute(update(Invoice).where(Invoice.id == invoice.id, Invoice.state == "issued")
-                                 .values(state="refunded").execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:  # refunded meanwhile (a second click, another agent)
-        db.session.rollback()
-        raise IllegalTransition(f"La facture {invoice.number} vient d'être réglée : pas de second remboursement.")
     payment = settle(invoice, "refund", -invoice.total, "refunded", user=user, now=now,
                      payee=(holder_name, None), method="transfer", iban=normalize_iban(iban))
     db.session.commit()
