@@ -19,11 +19,12 @@ from ..local_time import utility_zone
 from ..models import Commune, Contract, Customer, DeliveryPoint, Invoice, Payment, User
 from .audit import record
 from .cashier import name_words, settle
-from .iban import iban_problem, normalize_iban, valid_iban
+from .iban import iban_problem, normalize_iban
 from .invoices import get_invoice, in_scope
 
 TRANSFER_SERVICES = ("water", "sewage")
 CSV_HEADER = ["Date", "N° facture", "Client (titulaire du compte)", "IBAN", "Montant", "Devise"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
 
 
 def mask_iban(iban: str | None) -> str:
@@ -40,6 +41,7 @@ def grouped_iban(iban: str | None) -> str:
 # --- The account holder ---------------------------------------------------------------------------------------
 
 def account_holder(customer: Customer) -> str:
+    """The name the transfer is made out to: the customer's, never a name typed by the agent."""
     return " ".join(p for p in (customer.first_name, customer.last_name) if p)
 
 
@@ -129,7 +131,7 @@ def refund_by_transfer(invoice_id: int, *, iban: str, holder_name: str, user: Us
             f"{contract.number} ({account_holder(customer)}). Le remboursement par virement va uniquement au "
             "titulaire du compte."), fields)
     payment = settle(invoice, "refund", -invoice.total, "refunded", user=user, now=now,
-                     payee=(holder_name, None), method="transfer", iban=normalize_iban(iban))
+                     payee=(account_holder(customer), None), method="transfer", iban=normalize_iban(iban))
     db.session.commit()
     return payment
 
@@ -171,11 +173,21 @@ def local_midnight(day: date) -> datetime:
 
 
 def transfers_csv(rows: list[TransferRow]) -> bytes:
-    """For accounting, opened in Excel: UTF-8 with a BOM, `;` between columns, decimal comma, full IBAN."""
+    """For accounting, opened in Excel: UTF-8 with a BOM, `;` between columns, decimal comma, full IBAN; the
+    same whoever exports it (dates in the water utility's time). A cell a spreadsheet would read as a formula
+    is neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for row in rows:
-        writer.writerow([local_datetime(row.payment.at, "%d/%m/%Y", utility="water"), row.invoice.number, row.payment.payee_name,
-                         row.payment.iban, f"{row.payment.amount:.2f}".replace(".", ","), row.currency])
+        writer.writerow([csv_cell(cell) for cell in (
+            local_datetime(row.payment.at, "%d/%m/%Y", utility="water"), row.invoice.number, row.payment.payee_name,
+            row.payment.iban, f"{row.payment.amount:.2f}".replace(".", ","), row.currency)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_cell(value) -> str:
+    """CSV formula injection: text starting with = + - @ (or a tab, a carriage return) gets a leading
+    apostrophe, so the spreadsheet shows it as text instead of running it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

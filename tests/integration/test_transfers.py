@@ -1,8 +1,9 @@
 """Refunding a water credit note by bank transfer to the account holder, on SQLite and PostgreSQL."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from flask_login import login_user
 from sqlalchemy import select, update
 
 from server.errors import DomainError, IllegalTransition, NotFound
@@ -42,7 +43,7 @@ def test_W17_credit_note_refunded_by_transfer_to_the_account_holder(demo_ctx):
     payment = transfers.refund_by_transfer(invoice.id, iban="fr76 3000 4000 0312 3456 7890 143",
                                            holder_name="bertrand  HUGO", user=user, now=NOW)
     assert (payment.direction, payment.method, payment.iban) == ("refund", "transfer", FR)
-    assert payment.amount == -invoice.total > 0 and payment.payee_name == "bertrand HUGO"
+    assert payment.amount == -invoice.total > 0 and payment.payee_name == "Hugo Bertrand"  # not as typed
     assert payment.cashier_id == user.id and payment.payee_identity is None
     assert invoice.state == "refunded" and invoice.paid_on == TODAY
     entry = actions("refund_payment")[0]
@@ -158,5 +159,34 @@ def test_list_by_period_and_csv_for_accounting(demo_ctx):
     assert text.startswith("\ufeffDate;N° facture;Client (titulaire du compte);IBAN;Montant;Devise\r\n")
     lines = text.lstrip("\ufeff").splitlines()[1:]
     amount = f"{-second.total:.2f}".replace(".", ",")
-    assert lines[0].split(";")[1:] == [second.number, "Legrand Hugo", "FR1420041010050500013M02606", amount, "EUR"]
+    assert lines[0].split(";")[1:] == [second.number, "Hugo Legrand", "FR1420041010050500013M02606", amount, "EUR"]
     assert lines[1].split(";")[3] == FR and Decimal(lines[1].split(";")[4].replace(",", ".")) == -first.total
+
+
+def test_csv_neutralises_a_formula_in_the_account_holder_name(demo_ctx):
+    invoice = credit_note()
+    customer = contract_at("P00000001").customer
+    customer.first_name, customer.last_name = None, '=HYPERLINK("http://evil.example";"RIB")'
+    db.session.commit()
+    transfers.refund_by_transfer(invoice.id, iban=FR, holder_name=customer.last_name, user=agent(), now=NOW)
+    text = transfers.transfers_csv(transfers.refund_transfers(agent())).decode("utf-8-sig")
+    assert ';"\'=HYPERLINK(""http://evil.example"";""RIB"")";' in text
+    assert ";=" not in text and ';"=' not in text
+
+
+def test_csv_is_the_same_whoever_exports_it(demo_app):
+    """Dates in the water utility's time whoever is signed in: a refund at 22:30 UTC on 1 July is 2 July in
+    Bordeaux (UTC+2) but still 1 July in Benin (UTC+1)."""
+    with demo_app.app_context():
+        invoice = credit_note()
+        transfers.refund_by_transfer(invoice.id, iban=FR, holder_name="Hugo Bertrand", user=agent(),
+                                     now=datetime(2026, 7, 1, 22, 30, tzinfo=timezone.utc))
+        rows = transfers.refund_transfers(agent("admin"))
+        exports = {}
+        for login in (None, "agent.eau", "agent.elec", "admin"):
+            with demo_app.test_request_context():
+                if login:
+                    login_user(agent(login))
+                exports[login] = transfers.transfers_csv(rows)
+        assert len(set(exports.values())) == 1
+        assert exports[None].decode("utf-8-sig").splitlines()[1].startswith("02/07/2026;")

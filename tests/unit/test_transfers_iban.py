@@ -4,7 +4,7 @@ import pytest
 
 from server.errors import DomainError
 from server.services.iban import iban_for, iban_problem, iban_remainder, normalize_iban, valid_iban
-from server.services.transfers import grouped_iban, mask_iban
+from server.services.transfers import csv_cell, grouped_iban, mask_iban
 
 FR = "FR7630004000031234567890143"       # 27 characters
 FR_LETTERS = "FR1420041010050500013M02606"  # an account number with a letter
@@ -68,6 +68,16 @@ def test_an_empty_iban_is_required(iban):
 
 def test_only_the_last_four_characters_are_shown():
     assert mask_iban(FR) == "**** 0143" and mask_iban(None) == "—"
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ("=HYPERLINK(\"http://evil.example\";\"clic\")", "'=HYPERLINK(\"http://evil.example\";\"clic\")"),
+    ("+33 1 23", "'+33 1 23"), ("-2+3", "'-2+3"), ("@SUM(A1:A2)", "'@SUM(A1:A2)"), ("\tcmd", "'\tcmd"),
+    ("Hugo Bertrand", "Hugo Bertrand"), ("12,50", "12,50"), (FR, FR), ("", ""), (None, ""),
+    ("Jean-Marie O'Neil", "Jean-Marie O'Neil"),
+])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(cell, expected):
+    assert csv_cell(cell) == expected
 
 
 def test_iban_for_gives_the_check_digits_of_a_national_account_number():
