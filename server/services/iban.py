@@ -1,5 +1,6 @@
-"""Bank account numbers (ISO 13616 IBAN), pure: the check an agent gets when typing one, and the check
-digits of a national account number (demo and generated data)."""
+"""Bank account numbers (ISO 13616 IBAN), pure: the check an agent gets when typing one, how one is shown
+(the last four characters only, W24), and the check digits of a national account number (demo and generated
+data)."""
 from ..errors import DomainError
 
 IBAN_LENGTHS = {"FR": 27, "BJ": 28}    # ISO 13616 registry; other countries: 15 to 34 characters
@@ -50,3 +51,14 @@ def valid_iban(text: str | None) -> str:
     return normalize_iban(text)
 
 
+def mask_iban(iban: str | None) -> str:
+    """Only the last four characters in a list or the audit trail (W24); the full IBAN goes to accounting's
+    CSV only."""
+    iban = normalize_iban(iban)
+    return f"**** {iban[-4:]}" if iban else "—"
+
+
+def account_ending(iban: str | None) -> str | None:
+    """How a page names the account (W24), as the contract PDF does: "compte se terminant par 0143"."""
+    iban = normalize_iban(iban)
+    return f"compte se terminant par {iban[-4:]}" if iban else None

@@ -1,9 +1,12 @@
-"""Refunding a credit balance by bank transfer (a water customer who leaves, W17 credit note): the IBAN check
-(ISO 13616), the refund to the contract's account holder, and the list and CSV of transfers for accounting.
+"""Refunding a credit balance by bank transfer (a water customer who leaves, W17 credit note): only to the IBAN
+on file for the contract, in the account holder's name; the customer's bank details recorded by an audited
+action, under a two-person rule; the list and CSV of transfers for accounting.
 
 At the counter a credit balance goes to the deposit payer after an identity check (services.cashier, E3, E9);
-a transfer goes to the account holder's own bank account, so the holder's name is checked against the
-customer's instead. Electricity balances stay at the counter (E3: only the deposit payer is refunded)."""
+a transfer goes to the account holder's own bank account, the one on file for the contract (given at the
+departure, W13, or recorded here). The agent who last recorded that IBAN may not be the one who refunds: an
+agent alone cannot send a refund to an account of their choosing. Electricity balances stay at the counter
+(E3: only the deposit payer is refunded). Pages show an IBAN by its last four characters only (W24)."""
 import csv
 import io
 from dataclasses import dataclass
@@ -12,83 +15,126 @@ from decimal import Decimal
 
 from sqlalchemy import or_, select
 
-from ..errors import DomainError, IllegalTransition, NotFound
+from ..errors import DomainError, Forbidden, IllegalTransition, NotFound
 from ..extensions import db
 from ..labels import local_datetime
 from ..local_time import utility_zone
-from ..models import Commune, Contract, Customer, DeliveryPoint, Invoice, Payment, User
+from ..models import AuditEntry, Commune, Contract, Customer, DeliveryPoint, Invoice, Payment, User
 from .audit import record
-from .cashier import name_words, settle
-from .iban import iban_problem, normalize_iban
-from .invoices import get_invoice, in_scope
+from .cashier import settle
+from .iban import account_ending, iban_problem, mask_iban, normalize_iban, valid_iban
+from .invoices import InvoiceView, get_invoice, in_scope, invoice_view
 
 TRANSFER_SERVICES = ("water", "sewage")
+TRANSFER_ROLES = ("agent", "admin")  # the back office; the cashier refunds at the counter (E3)
+IBAN_CHANGED = "contract_iban_changed"  # the audit action of the customer's bank details recorded by an agent
 CSV_HEADER = ["Date", "N° facture", "Client (titulaire du compte)", "IBAN", "Montant", "Devise"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
 
 
-def mask_iban(iban: str | None) -> str:
-    """Only the last four characters on screen (W24); the full IBAN goes to accounting's CSV only."""
-    return f"**** {iban[-4:]}" if iban else "—"
-
-
-def grouped_iban(iban: str | None) -> str:
-    """FR76 3000 4000 … as printed on a RIB."""
-    iban = normalize_iban(iban)
-    return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))
-
-
-# --- The account holder ---------------------------------------------------------------------------------------
+# --- The account holder and the account on file ---------------------------------------------------------------
 
 def account_holder(customer: Customer) -> str:
     """The name the transfer is made out to: the customer's, never a name typed by the agent."""
     return " ".join(p for p in (customer.first_name, customer.last_name) if p)
 
 
-def holder_matches(customer: Customer, name: str | None) -> bool:
-    """The transfer goes to the account holder: same name in any word order, case or accents (the counter's
-    lenient comparison, services.cashier.name_words)."""
-    typed = name_words(name)
-    return bool(typed) and typed == name_words(account_holder(customer))
+def may_refund_by_transfer(user: User) -> bool:
+    """The back office refunds by transfer and records bank details; the cashier refunds at the counter."""
+    return user.role in TRANSFER_ROLES
 
 
-# --- Refund by transfer --------------------------------------------------------------------------------------
+def last_iban_change(contract: Contract) -> AuditEntry | None:
+    """The audit entry of the latest change of the contract's IBAN by an agent, if any."""
+    return db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == IBAN_CHANGED, AuditEntry.object_type == "contract",
+        AuditEntry.object_id == str(contract.id)).order_by(AuditEntry.id.desc()).limit(1))
+
+
+def transfer_account_refusal(contract: Contract, user: User) -> tuple[str, str] | None:
+    """Why this user cannot send the refund to the contract's account, as (reason, French message), or None:
+    the IBAN on file must pass the ISO 13616 check, and the agent who last recorded it may not be the one who
+    refunds (two-person rule). The IBAN is read before the audit trail, so a change committed in between is
+    seen (its audit entry is committed with it)."""
+    iban = normalize_iban(contract.iban)
+    problem = iban_problem(iban)
+    if problem:
+        found = (f"l'IBAN enregistré pour le contrat {contract.number} est inutilisable. {problem}"
+                 if iban else f"aucun IBAN n'est enregistré pour le contrat {contract.number}.")
+        return "iban", (f"Remboursement par virement impossible : {found} Enregistrer d'abord les coordonnées "
+                        "bancaires du client (relevé d'identité bancaire).")
+    change = last_iban_change(contract)
+    if change is not None and change.user_id == user.id:
+        return "same_agent", ("Remboursement par virement refusé : vous avez vous-même enregistré l'IBAN de ce "
+                              "contrat. Un autre agent doit faire le remboursement (double contrôle).")
+    return None
+
+
+# --- The invoice page ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class TransferPanel:
-    """What the invoice page shows about a refund by transfer: the offer (prefilled) or the one recorded."""
+    """What the invoice page shows about a refund by transfer, for the user looking at it: the account it
+    would go to (never the full IBAN, W24), why it cannot be made, or the transfer recorded."""
     invoice: Invoice
     currency: str
     holder_name: str
-    iban_on_file: str | None        # the contract's bank details (direct debit, or given at the departure)
-    iban_on_file_problem: str | None
+    account: str | None             # "compte se terminant par 0143": the contract's IBAN on file
     payment: Payment | None         # the transfer once recorded
+    may_act: bool                   # this user refunds by transfer and records bank details (back office)
+    refusal: str | None             # why this user cannot refund by transfer now (no valid IBAN, two-person rule)
 
     @property
     def amount(self) -> Decimal:
         return -self.invoice.total
 
     @property
+    def paid_to(self) -> str | None:
+        return account_ending(self.payment.iban) if self.payment else None
+
+    @property
     def masked_iban(self) -> str:
         return mask_iban(self.payment.iban if self.payment else None)
 
     @property
-    def can_refund(self) -> bool:
+    def pending(self) -> bool:
         return self.payment is None and self.invoice.state == "issued"
 
+    @property
+    def can_refund(self) -> bool:
+        return self.may_act and self.pending and self.refusal is None
 
-def transfer_panel(invoice: Invoice, contract: Contract) -> TransferPanel | None:
-    """For a credit balance of a water (or sewage) contract: the refund by transfer to offer or already made;
-    None for any other invoice."""
+    @property
+    def can_record_bank_details(self) -> bool:
+        return self.may_act and self.pending
+
+
+@dataclass(frozen=True)
+class InvoicePage:
+    view: InvoiceView
+    transfer: TransferPanel | None
+
+
+def invoice_page(invoice_id: int, user: User) -> InvoicePage:
+    """The invoice page of an invoice of the user's utility, with the refund by transfer when it applies."""
+    view = invoice_view(invoice_id, user)
+    return InvoicePage(view, transfer_panel(view.invoice, view.contract, user))
+
+
+def transfer_panel(invoice: Invoice, contract: Contract, user: User) -> TransferPanel | None:
+    """For a credit balance of a water (or sewage) contract: the refund by transfer this user may make, or the
+    one already made; None for any other invoice."""
     payment = db.session.scalar(select(Payment).where(Payment.invoice_id == invoice.id, Payment.direction == "refund",
                                                       Payment.method == "transfer").order_by(Payment.id))
     if payment is None and refusal_reason(invoice, contract) is not None:
         return None
-    iban = normalize_iban(contract.iban) or None
-    problem = iban_problem(iban) if iban else None
-    return TransferPanel(invoice, contract.point.commune.currency, account_holder(contract.customer), iban,
-                         problem and f"IBAN du contrat inutilisable : {problem}", payment)
+    may_act = may_refund_by_transfer(user)
+    refused = transfer_account_refusal(contract, user) if may_act and payment is None else None
+    return TransferPanel(invoice, contract.point.commune.currency, account_holder(contract.customer),
+                         account_ending(contract.iban), payment, may_act, refused[1] if refused else None)
 
+
+# --- Refund by transfer --------------------------------------------------------------------------------------
 
 def refusal_reason(invoice: Invoice, contract: Contract) -> str | None:
     """Why this invoice cannot be refunded by transfer, or None: an issued credit balance of water or sewage."""
@@ -107,33 +153,63 @@ def refusal_reason(invoice: Invoice, contract: Contract) -> str | None:
     return None
 
 
-def refund_by_transfer(invoice_id: int, *, iban: str, holder_name: str, user: User, now: datetime) -> Payment:
-    """A credit balance refunded by bank transfer to the contract's account holder: the invoice is refunded
-    (cashier.settle: once, whatever the path), the transfer recorded for accounting. Commits; a refused holder
-    or IBAN is audited (and committed) and changes nothing else."""
+def _invoice_for_back_office(invoice_id: int, user: User) -> tuple[Invoice, Contract]:
     invoice = get_invoice(invoice_id)
     if not in_scope(user, invoice):
         raise NotFound("Facture introuvable dans votre service.")
-    contract = db.session.get(Contract, invoice.contract_id)
+    if not may_refund_by_transfer(user):
+        raise Forbidden("Le remboursement par virement et les coordonnées bancaires relèvent des agents "
+                        "clientèle ; au guichet, le remboursement va au payeur du dépôt de garantie (E3).")
+    return invoice, db.session.get(Contract, invoice.contract_id)
+
+
+def refund_by_transfer(invoice_id: int, *, user: User, now: datetime) -> Payment:
+    """A credit balance refunded by bank transfer to the IBAN on file for the contract, made out to the account
+    holder: the invoice is refunded (cashier.settle: once, whatever the path), the transfer recorded for
+    accounting. Commits; a refusal for the account (no valid IBAN, two-person rule) is audited (and committed)
+    and changes nothing else."""
+    invoice, contract = _invoice_for_back_office(invoice_id, user)
     reason = refusal_reason(invoice, contract)
     if reason:
         raise IllegalTransition(reason)
-    customer, holder_name = contract.customer, " ".join((holder_name or "").split())
-    problem = iban_problem(iban)
-    if problem or not holder_matches(customer, holder_name):
-        fields = {"iban": [problem]} if problem else {
-            "holder_name": [f"Le titulaire du contrat est {account_holder(customer)}."]}
-        record("transfer_refused", "invoice", invoice.id, user=user, at=now, number=invoice.number,
-               reason="iban" if problem else "holder")
+    iban = normalize_iban(contract.iban)  # read before the audit trail (transfer_account_refusal)
+    refused = transfer_account_refusal(contract, user)
+    if refused:
+        code, message = refused
+        record("transfer_refused", "invoice", invoice.id, user=user, at=now, number=invoice.number, reason=code)
         db.session.commit()
-        raise DomainError(problem or (
-            f"Virement refusé : « {holder_name} » n'est pas le titulaire du contrat "
-            f"{contract.number} ({account_holder(customer)}). Le remboursement par virement va uniquement au "
-            "titulaire du compte."), fields)
+        if code == "same_agent":
+            raise Forbidden(message)
+        raise DomainError(message)
     payment = settle(invoice, "refund", -invoice.total, "refunded", user=user, now=now,
-                     payee=(account_holder(customer), None), method="transfer", iban=normalize_iban(iban))
+                     payee=(account_holder(contract.customer), None), method="transfer", iban=iban)
     db.session.commit()
     return payment
+
+
+def record_bank_details(invoice_id: int, iban: str, *, user: User, now: datetime) -> Contract:
+    """The customer's bank details (from their RIB) recorded on the contract of an invoice by the back office:
+    checked (ISO 13616) and audited (set_contract_iban). Whoever records them cannot then refund by transfer to
+    that account (transfer_account_refusal). Commits."""
+    invoice, contract = _invoice_for_back_office(invoice_id, user)
+    if not set_contract_iban(contract, iban, user=user, now=now, invoice=invoice.number):
+        raise DomainError("Cet IBAN est déjà celui du contrat : rien à modifier.",
+                          {"iban": ["IBAN identique à celui du contrat."]})
+    db.session.commit()
+    return contract
+
+
+def set_contract_iban(contract: Contract, iban: str, *, user: User | None, now: datetime, **context) -> bool:
+    """Change the contract's IBAN after the ISO 13616 check (DomainError otherwise), with an audit entry
+    holding the old and the new IBAN masked (W24): the trail the two-person rule reads. False (nothing
+    recorded) when it is the IBAN already on file. Adds; the caller commits."""
+    new, old = valid_iban(iban), normalize_iban(contract.iban) or None
+    if new == old:
+        return False
+    contract.iban = new
+    record(IBAN_CHANGED, "contract", contract.id, user=user, at=now, old_iban=mask_iban(old) if old else None,
+           new_iban=mask_iban(new), **context)
+    return True
 
 
 # --- Transfers for accounting ----------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ class RefundForm(FlaskForm):
                                  validators=[DataRequired("Numéro de pièce d'identité requis."), Length(max=64)])
 
 
-class TransferRefundForm(FlaskForm):
-    """A credit balance refunded by bank transfer to the account holder (services.transfers)."""
-    iban = StringField("IBAN du compte à créditer", validators=[DataRequired("IBAN requis."), Length(max=50)])
-    holder_name = StringField("Titulaire du compte",
-                              validators=[DataRequired("Titulaire du compte requis."), Length(max=200)])
+class BankDetailsForm(FlaskForm):
+    """The customer's bank details recorded on the contract, from their RIB (services.transfers); the refund
+    by transfer itself is a confirmation (webforms.ConfirmForm): it goes to the IBAN on file."""
+    iban = StringField("Nouvel IBAN du client (relevé d'identité bancaire)",
+                       validators=[DataRequired("IBAN requis."), Length(max=50)])
 
 
 class TransfersPeriodForm(FlaskForm):

@@ -1,6 +1,6 @@
-"""Invoices in the office: the invoice page (with the refund of a credit balance by transfer), the
-controller's screen (E11 invoice-reliability control: draft -> checked -> issued, removal reports to look at)
-and the W21 list of unpaid closing invoices."""
+"""Invoices in the office: the invoice page (with the refund of a credit balance by transfer and the customer's
+bank details it goes to), the controller's screen (E11 invoice-reliability control: draft -> checked -> issued,
+removal reports to look at) and the W21 list of unpaid closing invoices."""
 from datetime import datetime, timezone
 
 from flask import flash, redirect, render_template, request, url_for
@@ -11,11 +11,10 @@ from ..errors import DomainError
 from ..services import invoice_controls, invoices, transfers
 from . import web_bp
 from .access import roles_required
-from .billing_forms import InvoiceSearchForm, RefuseInvoiceForm, TransferRefundForm
+from .billing_forms import BankDetailsForm, InvoiceSearchForm, RefuseInvoiceForm
 from .webforms import ConfirmForm
 
 CONTROLLERS = ("controller", "admin")
-TRANSFER_ROLES = ("agent", "admin")  # the back office; the cashier refunds at the counter (E3)
 
 
 @web_bp.app_template_filter("money")
@@ -58,35 +57,52 @@ def invoice_page(invoice_id: int):
     return _invoice_page(invoice_id)
 
 
-def _invoice_page(invoice_id: int, transfer_form: TransferRefundForm | None = None, status: int = 200):
-    view = invoices.invoice_view(invoice_id, current_user)
-    panel = transfers.transfer_panel(view.invoice, view.contract)
-    if panel and panel.can_refund and current_user.role in TRANSFER_ROLES and transfer_form is None:
-        transfer_form = TransferRefundForm(data={"iban": transfers.grouped_iban(panel.iban_on_file),
-                                                 "holder_name": panel.holder_name})
-    return render_template("invoices/page.html", view=view, invoice=view.invoice, labels=invoices.STATE_LABELS,
-                           transfer=panel, transfer_form=transfer_form if current_user.role in TRANSFER_ROLES
-                           else None), status
+def _invoice_page(invoice_id: int, status: int = 200):
+    page = transfers.invoice_page(invoice_id, current_user)
+    return render_template("invoices/page.html", view=page.view, invoice=page.view.invoice,
+                           labels=invoices.STATE_LABELS, transfer=page.transfer, transfer_form=ConfirmForm(),
+                           bank_form=BankDetailsForm(formdata=None)), status
 
 
 @web_bp.route("/invoices/<int:invoice_id>/transfer-refund", methods=["POST"])
-@roles_required(*TRANSFER_ROLES)
+@roles_required(*transfers.TRANSFER_ROLES)
 def invoice_transfer_refund(invoice_id: int):
-    """A credit balance refunded by bank transfer to the account holder; a refusal shows the page again with
-    what was typed."""
-    form = TransferRefundForm()
+    """A credit balance refunded by bank transfer to the IBAN on file for the contract; a refusal shows the
+    page again with the reason."""
+    form = ConfirmForm()
     if not form.validate_on_submit():
-        for messages in form.errors.values():
-            flash(" ".join(messages), "error")
-        return _invoice_page(invoice_id, form, 422)
+        return _refused(invoice_id, form)
     try:
-        payment = transfers.refund_by_transfer(invoice_id, iban=form.iban.data, holder_name=form.holder_name.data,
-                                               user=current_user, now=_now())
+        payment = transfers.refund_by_transfer(invoice_id, user=current_user, now=_now())
     except DomainError as refused:
         flash(refused.message, "error")
-        return _invoice_page(invoice_id, form, refused.status)
+        return _invoice_page(invoice_id, refused.status)
     flash(f"Remboursement par virement à {payment.payee_name} enregistré : facture remboursée.", "info")
     return redirect(url_for("web.invoice_page", invoice_id=invoice_id))
+
+
+@web_bp.route("/invoices/<int:invoice_id>/bank-details", methods=["POST"])
+@roles_required(*transfers.TRANSFER_ROLES)
+def invoice_bank_details(invoice_id: int):
+    """The customer's bank details recorded on the invoice's contract (audited); the IBAN typed is never
+    shown back (W24)."""
+    form = BankDetailsForm()
+    if not form.validate_on_submit():
+        return _refused(invoice_id, form)
+    try:
+        transfers.record_bank_details(invoice_id, form.iban.data, user=current_user, now=_now())
+    except DomainError as refused:
+        flash(refused.message, "error")
+        return _invoice_page(invoice_id, refused.status)
+    flash("Coordonnées bancaires du client enregistrées. Le remboursement par virement doit maintenant être fait "
+          "par un autre agent.", "info")
+    return redirect(url_for("web.invoice_page", invoice_id=invoice_id))
+
+
+def _refused(invoice_id: int, form):
+    for messages in form.errors.values():
+        flash(" ".join(messages), "error")
+    return _invoice_page(invoice_id, 422)
 
 
 @web_bp.route("/invoices/control")

@@ -8,7 +8,7 @@ from . import web_bp
 from .access import roles_required
 from .billing_forms import TransfersPeriodForm
 
-READERS = ("agent", "admin")
+READERS = transfers.TRANSFER_ROLES  # who refunds by transfer lists and exports the transfers
 
 
 def _rows():

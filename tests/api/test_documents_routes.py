@@ -37,6 +37,7 @@ ROUTES = [  # (method, path template, roles allowed)
     ("POST", "/cashier/invoices/{invoice}/collect", {"cashier", "admin"}),
     ("POST", "/cashier/invoices/{invoice}/refund", {"cashier", "admin"}),
     ("POST", "/invoices/{invoice}/transfer-refund", {"agent", "admin"}),
+    ("POST", "/invoices/{invoice}/bank-details", {"agent", "admin"}),
     ("GET", "/invoices/transfers", {"agent", "admin"}),
     ("GET", "/invoices/transfers.csv", {"agent", "admin"}),
     ("GET", "/indicators", {"agent", "chief", "controller", "admin"}),

@@ -28,6 +28,7 @@ RULES = office_rules()
 # change of roles shows up in review; every other route is covered by the two generic tests below.
 DECLARED = {
     "web.invoice_transfer_refund": {"agent", "admin"},  # refund of a credit balance by bank transfer
+    "web.invoice_bank_details": {"agent", "admin"},  # the IBAN the refund by transfer goes to
     "web.transfer_list": {"agent", "admin"},
     "web.transfers_csv": {"agent", "admin"},
 }

@@ -1,5 +1,6 @@
-"""The agent in a real browser: a water credit note (W17) refunded by bank transfer to the account holder,
-a mistyped IBAN refused first, then the transfer found in the list for accounting."""
+"""Two agents in a real browser: a water credit note (W17) whose contract has no bank details; one agent records
+the customer's IBAN (a mistyped one refused first), another refunds by transfer to it (two-person rule); the
+transfer found in the list for accounting. No page shows the full IBAN (W24)."""
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -31,7 +32,12 @@ def make_credit_note(database_url: str, instance) -> tuple[str, str]:
     return found
 
 
-def test_W17_agent_refunds_a_water_credit_note_by_transfer(browser, live_server):
+def no_full_iban(page) -> None:
+    """W24: the page holds the last four characters of the IBAN, never all of it."""
+    assert IBAN.replace(" ", "") not in page.content().replace(" ", "").upper()
+
+
+def test_W17_bank_details_by_one_agent_refund_by_transfer_by_another(browser, live_server):
     number, holder = make_credit_note(live_server.database_url, live_server.instance)
     agent = signed_in(browser, live_server.url, "agent.eau")
     agent.click("nav >> text=Factures")
@@ -39,23 +45,40 @@ def test_W17_agent_refunds_a_water_credit_note_by_transfer(browser, live_server)
     agent.click("button:has-text('Rechercher')")
     agent.click(f"a:has-text('{number}')")
     agent.wait_for_selector("h1:has-text('Avoir')")
-    form = agent.locator("form.transfer-refund")
-    assert agent.input_value("#holder_name") == holder  # prefilled with the account holder
+    panel = agent.locator("section.transfer-refund")
+    assert "aucun IBAN n'est enregistré" in panel.inner_text()  # the demo contract has no bank details
+    assert panel.locator("form.refund-by-transfer").count() == 0
     agent.fill("#iban", IBAN[:-1] + "4")                  # one digit mistyped
-    form.locator("button:has-text('Rembourser par virement')").click()
+    panel.locator("button:has-text('Enregistrer les coordonnées bancaires')").click()
     agent.wait_for_selector(".flash-error:has-text('clé de contrôle')")
-    assert agent.input_value("#iban") == IBAN[:-1] + "4"  # kept for correction
-    agent.screenshot(path=str(live_server.instance / "transfer-form.png"), full_page=True)
+    assert agent.input_value("#iban") == ""               # never shown back (W24)
     agent.fill("#iban", IBAN.lower())
-    agent.locator("form.transfer-refund button").click()
-    agent.wait_for_selector(f"text=Remboursement par virement à {holder} enregistré")
-    assert "Remboursée par virement le" in agent.inner_text("main") and "**** 0143" in agent.inner_text("main")
-    assert agent.locator("form.transfer-refund").count() == 0
+    agent.click("button:has-text('Enregistrer les coordonnées bancaires')")
+    agent.wait_for_selector("text=Coordonnées bancaires du client enregistrées")
+    assert "compte se terminant par 0143" in agent.inner_text("main")
+    assert "Un autre agent doit faire le remboursement" in agent.inner_text("section.transfer-refund")
+    assert agent.locator("form.refund-by-transfer").count() == 0  # two-person rule
+    no_full_iban(agent)
+    agent.screenshot(path=str(live_server.instance / "transfer-bank-details.png"), full_page=True)
+    invoice_url = agent.url
+
+    admin = signed_in(browser, live_server.url, "admin")
+    admin.goto(invoice_url)
+    assert f"par virement à {holder}, titulaire du contrat, sur le compte se terminant par 0143" in \
+        admin.inner_text("section.transfer-refund")
+    admin.click("form.refund-by-transfer button:has-text('Rembourser par virement')")
+    admin.wait_for_selector(f"text=Remboursement par virement à {holder} enregistré")
+    main = admin.inner_text("main")
+    assert "Remboursée par virement le" in main and "sur le compte se terminant par 0143" in main
+    assert admin.locator("section.transfer-refund").count() == 0
+    no_full_iban(admin)
+    admin.context.close()
 
     agent.click("nav >> text=Virements de remboursement")
     row = agent.locator(f"table.transfers tr:has-text('{number}')")
     row.wait_for()
     assert holder in row.inner_text() and "**** 0143" in row.inner_text() and "€" in row.inner_text()
+    no_full_iban(agent)
     with agent.expect_download() as download:
         agent.click("a:has-text('Exporter en CSV')")
     text = open(download.value.path(), encoding="utf-8-sig").read()

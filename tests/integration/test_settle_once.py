@@ -40,7 +40,7 @@ def settle_by(path: str, invoice_id: int):
         return cashier.refund(invoice_id, payee_name="Hugo Bertrand", payee_identity=IDENTITY, user=agent("admin"),
                               now=NOW)
     if path == "transfer":
-        return transfers.refund_by_transfer(invoice_id, iban=FR, holder_name="Hugo Bertrand", user=agent(), now=NOW)
+        return transfers.refund_by_transfer(invoice_id, user=agent(), now=NOW)
     return cashier.collect(invoice_id, user=agent("admin"), now=NOW)
 
 

@@ -1,10 +1,11 @@
-"""The IBAN check of refunds by transfer (ISO 13616): normalisation, country length, mod-97, French reasons.
-The valid examples were computed for this test: check digits = 98 - (BBAN + country + "00" as digits) mod 97."""
+"""The IBAN check of refunds by transfer (ISO 13616): normalisation, country length, mod-97, French reasons;
+an IBAN shown by its last four characters only (W24); the CSV cells neutralised. The valid examples were
+computed for this test: check digits = 98 - (BBAN + country + "00" as digits) mod 97."""
 import pytest
 
 from server.errors import DomainError
-from server.services.iban import iban_for, iban_problem, iban_remainder, normalize_iban, valid_iban
-from server.services.transfers import csv_cell, grouped_iban, mask_iban
+from server.services.iban import account_ending, iban_for, iban_problem, iban_remainder, normalize_iban, valid_iban
+from server.services.transfers import csv_cell, mask_iban
 
 FR = "FR7630004000031234567890143"       # 27 characters
 FR_LETTERS = "FR1420041010050500013M02606"  # an account number with a letter
@@ -22,7 +23,6 @@ def test_spaces_and_case_are_normalised():
     typed = " fr76 3000 4000 0312 3456 7890 143 "
     assert normalize_iban(typed) == FR and valid_iban(typed) == FR
     assert valid_iban("bj47 b001 2001 2345 6789 0123 4567") == BJ
-    assert grouped_iban(FR) == "FR76 3000 4000 0312 3456 7890 143"
 
 
 @pytest.mark.parametrize("iban", [
@@ -66,8 +66,10 @@ def test_an_empty_iban_is_required(iban):
     assert iban_problem(iban) == "IBAN requis."
 
 
-def test_only_the_last_four_characters_are_shown():
-    assert mask_iban(FR) == "**** 0143" and mask_iban(None) == "—"
+def test_W24_only_the_last_four_characters_are_shown():
+    assert mask_iban(FR) == "**** 0143" and mask_iban("fr76 3000 4000 0312 3456 7890 143") == "**** 0143"
+    assert mask_iban(None) == mask_iban("") == "—"
+    assert account_ending(FR) == "compte se terminant par 0143" and account_ending(None) is None
 
 
 @pytest.mark.parametrize("cell,expected", [
