@@ -6,7 +6,7 @@ import { listForms, getForm } from './db/forms.js';
 import { byPlannedOrder, getOrder, listOrders } from './db/orders.js';
 import { listOutbox, nextDueAt } from './db/outbox.js';
 import { listReports } from './db/reports.js';
-import { currentTechnician, listTechnicians, saveEnrolment, setCurrent } from './db/technicians.js';
+import { currentTechnician, getTechnician, listTechnicians, saveEnrolment, setCurrent, updateTechnician } from './db/technicians.js';
 import { isoWithOffset } from './forms/report.js';
 import { t } from './i18n.js';
 import { startServiceWorker } from './sw-bridge.js';
@@ -142,9 +142,19 @@ Object.assign(app, {
     await route();
     app.sync();
   },
-  async unlock(technician, pin) {
-    const { checkPin } = await import('./pin.js');
-    if (!(await checkPin(pin, technician.pin))) return false;
+  /** true, or the attempts left (0: the PIN is forgotten, the password is asked again online). */
+  async unlock(shown, pin) {
+    const { MAX_PIN_FAILURES, checkPin } = await import('./pin.js');
+    const technician = await getTechnician(app.db, shown.id);   // the failures counted so far
+    if (!(await checkPin(pin, technician.pin))) {
+      const failures = (technician.pin_failures || 0) + 1;
+      const locked = failures >= MAX_PIN_FAILURES;
+      await updateTechnician(app.db, technician.id, locked ? { pin: null, pin_failures: 0, pin_locked: true }
+        : { pin_failures: failures });
+      if (locked) await route();
+      return locked ? 0 : MAX_PIN_FAILURES - failures;
+    }
+    if (technician.pin_failures) await updateTechnician(app.db, technician.id, { pin_failures: 0 });
     sessionStorage.setItem(UNLOCKED, String(technician.id));
     await route();
     app.sync();

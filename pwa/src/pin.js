@@ -1,6 +1,9 @@
 /** Offline unlock PIN: stored as a salted PBKDF2 hash, never in clear. */
 
 const ITERATIONS = 100000;
+/** Wrong PINs in a row before the PIN is forgotten and the password (online) is asked again: the
+ *  PIN hash sits on the tablet, so guessing must not be left open-ended. */
+export const MAX_PIN_FAILURES = 5;
 
 function hex(bytes) {
   return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');

@@ -15,7 +15,7 @@ export function saveEnrolment(db, { technician, device_id, token }, pin) {
   return db.write(['technicians', 'meta'], async (t) => {
     const old = (await t.get('technicians', technician.id)) || { cursor: '', device_seq: 0, last_sync_at: null };
     const row = { ...old, id: technician.id, login: technician.login, name: technician.name,
-      device_id, token, needs_enrol: false, pin };
+      device_id, token, needs_enrol: false, pin, pin_failures: 0, pin_locked: false };
     await t.put('technicians', row);
     await t.put('meta', { key: 'current', tech: technician.id });
     return row;

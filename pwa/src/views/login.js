@@ -5,7 +5,7 @@ import { validPin } from '../pin.js';
 
 export function renderLogin(root, app) {
   const error = el('p', { class: 'bad', role: 'alert' });
-  const expired = app.technicians.find((t) => t.needs_enrol);
+  const expired = app.technicians.find((t) => t.needs_enrol || t.pin_locked);
   const login = el('input', { id: 'login', autocomplete: 'username', autocapitalize: 'none', required: true,
     value: expired ? expired.login : '' });
   const password = el('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
@@ -23,7 +23,9 @@ export function renderLogin(root, app) {
     }
   } },
   el('h1', { text: t('Connexion du technicien') }),
-  el('p', { text: t('Première connexion sur cette tablette : le réseau est nécessaire une seule fois.') }),
+  expired?.pin_locked ? el('p', { class: 'ready bad', role: 'alert', id: 'pin-locked',
+    text: t('Trop de codes PIN erronés : reconnectez-vous avec votre mot de passe (réseau nécessaire). Rien n\'est perdu.') })
+    : el('p', { text: t('Première connexion sur cette tablette : le réseau est nécessaire une seule fois.') }),
   el('label', { for: 'login', text: t('Identifiant') }), login,
   el('label', { for: 'password', text: t('Mot de passe') }), password,
   el('label', { for: 'pin', text: t('Code PIN de déverrouillage hors ligne (4 à 8 chiffres)') }), pin,

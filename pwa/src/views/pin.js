@@ -8,8 +8,9 @@ export function renderPin(root, app, technician) {
     autocomplete: 'off', 'aria-label': t('Code PIN') });
   const form = el('form', { class: 'card', onsubmit: async (event) => {
     event.preventDefault();
-    if (!(await app.unlock(technician, pin.value))) {
-      error.textContent = t('Code PIN incorrect.');
+    const answer = await app.unlock(technician, pin.value);
+    if (answer !== true && answer > 0) {
+      error.textContent = t('Code PIN incorrect ({left} essai(s) restant(s)).', { left: answer });
       pin.value = '';
       pin.focus();
     }
