@@ -5,7 +5,7 @@ import { getDraft } from './db/drafts.js';
 import { listForms, getForm } from './db/forms.js';
 import { byPlannedOrder, getOrder, listOrders } from './db/orders.js';
 import { listOutbox, nextDueAt } from './db/outbox.js';
-import { listReports } from './db/reports.js';
+import { listReports, reopenParked } from './db/reports.js';
 import { currentTechnician, getTechnician, listTechnicians, saveEnrolment, setCurrent, updateTechnician } from './db/technicians.js';
 import { isoWithOffset } from './forms/report.js';
 import { t } from './i18n.js';
@@ -181,6 +181,12 @@ Object.assign(app, {
         () => resolve(null), { maximumAge: 60000, timeout: 1500 })),
       new Promise((resolve) => setTimeout(() => resolve(null), 1500)),
     ]);
+  },
+  /** A report parked "à traiter" back to a draft to correct and finish again. */
+  async reopen(uuid) {
+    const draft = await reopenParked(app.db, uuid);
+    if (draft) location.hash = `#/form/${draft.order_id}`;
+    else await route();
   },
   afterFinish() {
     location.hash = '#/round';

@@ -20,3 +20,19 @@ export function saveDraft(db, draft) {
 export function deleteDraft(db, tech, orderId) {
   return db.write(['drafts'], (t) => t.del('drafts', [tech, orderId]));
 }
+
+/** The technician gives up a draft (wrong order opened): the draft, the photos only it held, and the
+ *  order back to "à faire", in one transaction. A finished report is never touched here. */
+export function abandonDraft(db, tech, orderId) {
+  return db.write(['drafts', 'blobs', 'orders'], async (t) => {
+    const draft = await t.get('drafts', [tech, orderId]);
+    if (!draft) return;
+    for (const sha256 of Object.keys(draft.attachments || {})) {
+      const blob = await t.get('blobs', [tech, sha256]);
+      if (blob && blob.reports.length === 0) await t.del('blobs', [tech, sha256]);
+    }
+    await t.del('drafts', [tech, orderId]);
+    const order = await t.get('orders', [tech, orderId]);
+    if (order && order.local === 'draft') await t.put('orders', { ...order, local: 'todo' });
+  });
+}

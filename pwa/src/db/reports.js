@@ -80,6 +80,39 @@ function verdictOf(row, result) {
   return { countersignature_verdict: { status: verdict.status, reason: verdict.reason ?? null } };
 }
 
+/** A parked report back to a draft the technician corrects and finishes again, in one transaction:
+ *  same UUID after a refusal (nothing was stored under it, PROTOCOL §4), a new one after a mismatch
+ *  (the server holds another content under the old). A countersignature made on the tablet does not
+ *  survive a correction: the chief countersigns again, here or at the office. */
+export function reopenParked(db, uuid) {
+  return db.write(['reports', 'outbox', 'blobs', 'drafts', 'orders'], async (tx) => {
+    const entry = await tx.get('outbox', uuid);
+    const row = await tx.get('reports', uuid);
+    if (!entry || entry.state !== 'parked' || !row) return null;
+    const body = row.body;
+    const order = await tx.get('orders', [row.tech, body.order_id]);
+    const attachments = {};
+    for (const a of body.attachments.filter((x) => x.field !== 'countersignature')) {
+      attachments[a.sha256] = { sha256: a.sha256, field: a.field, kind: a.kind, content_type: a.content_type,
+        size: a.size, captured_at: a.captured_at, lat: a.lat, lon: a.lon };
+    }
+    for (const a of body.attachments) {
+      const blob = await tx.get('blobs', [row.tech, a.sha256]);
+      if (blob) await tx.put('blobs', { ...blob, reports: blob.reports.filter((u) => u !== uuid) });
+    }
+    const draft = { tech: row.tech, order_id: body.order_id,
+      uuid: entry.reason?.status === 'mismatch' ? crypto.randomUUID() : uuid,
+      order_version: order ? order.version : body.order_version, form_type: body.form_type,
+      form_version: body.form_version, outcome: body.outcome, reason_code: body.reason_code, answers: body.answers,
+      attachments, started_at: body.started_at, reopened: entry.reason || null, updated_at: new Date().toISOString() };
+    await tx.put('drafts', draft);
+    await tx.del('outbox', uuid);
+    await tx.del('reports', uuid);
+    if (order) await tx.put('orders', { ...order, local: 'draft' });
+    return draft;
+  });
+}
+
 /** Rejected or mismatch: parked "à traiter" with the reason, never deleted (PITFALLS 2). */
 export function park(db, uuid, reason) {
   return db.write(['reports', 'outbox'], async (t) => {

@@ -4,7 +4,7 @@
  *  the chief's review in place of the form (views/countersign.js, loaded on demand). */
 import { t } from '../i18n.js';
 import { dropUnreferenced, getBlob, saveBlob } from '../db/blobs.js';
-import { saveDraft } from '../db/drafts.js';
+import { abandonDraft, saveDraft } from '../db/drafts.js';
 import { finishReport } from '../db/reports.js';
 import { countersignersOf } from '../db/technicians.js';
 import { compress } from '../forms/fields/photo.js';
@@ -143,10 +143,24 @@ export async function renderFormView(root, app, { order, definition, draft: stor
       }
     } }) : null;
 
+  const abandon = el('button', { type: 'button', class: 'danger', id: 'abandon-draft', text: t('Abandonner le brouillon'),
+    onclick: async () => {
+      if (!window.confirm(t('Abandonner ce brouillon ? Les saisies et photos de ce compte-rendu seront effacées de la tablette.'))) return;
+      await saving.catch(() => {});
+      await abandonDraft(app.db, tech, order.id);
+      urls.forEach((u) => URL.revokeObjectURL(u));
+      app.formOpen = false;
+      location.hash = `#/order/${order.id}`;
+    } });
+  // A report the server refused, reopened from "à traiter": say why, so the technician knows what to fix.
+  const refused = draft.reopened ? el('p', { class: 'ready bad', role: 'alert', id: 'reopened-reason',
+    text: `${t('Refusé par le serveur')} : ${draft.reopened.message || ''} ${Object.entries(draft.reopened.errors || {})
+      .map(([k, v]) => `${k} : ${v.join(' ')}`).join(' ; ')}` }) : '';
+
   let view;
   function redraw() { view = renderForm(formBox, { definition, order, draft, services, onChange }); refresh(); }
-  editor.append(el('p', { class: 'hint', text: t('Chaque saisie est enregistrée sur la tablette immédiatement.') }),
-    formBox, message, el('div', { class: 'actions' }, finish, countersign));
+  editor.append(refused, el('p', { class: 'hint', text: t('Chaque saisie est enregistrée sur la tablette immédiatement.') }),
+    formBox, message, el('div', { class: 'actions' }, finish, countersign, abandon));
   root.replaceChildren(back, el('h1', { text: `${order.ref} — ${order.premises?.address || ''}` }), editor, panel);
   redraw();
   await saving.catch(() => {});

@@ -33,8 +33,10 @@ export function renderStatus(root, app, { outbox, reports, storage }) {
       el('progress', { max: Math.max(1, p.bytesTotal + p.reportsTotal), value: p.bytesDone + p.reportsDone })) : '',
     technician.needs_enrol ? el('p', { class: 'ready bad', text: t('Session expirée : reconnectez-vous. Rien n\'est perdu.') }) : '',
     parked.length ? el('section', { class: 'card' }, el('h2', { text: t('Comptes-rendus à traiter') }),
-      el('ul', { id: 'parked' }, parked.map((e) => el('li', { text: `${t('Ordre {id}', { id: e.order_id })} : ${e.reason?.message || ''} ${
-        Object.entries(e.reason?.errors || {}).map(([k, v]) => `${k} : ${v.join(' ')}`).join(' ; ')}` })))) : '',
+      el('ul', { id: 'parked' }, parked.map((e) => el('li', { 'data-report': e.uuid },
+        `${t('Ordre {id}', { id: e.order_id })} : ${e.reason?.message || ''} ${
+          Object.entries(e.reason?.errors || {}).map(([k, v]) => `${k} : ${v.join(' ')}`).join(' ; ')} `,
+        el('button', { type: 'button', class: 'reopen', text: t('Corriger et renvoyer'), onclick: () => app.reopen(e.uuid) }))))) : '',
     countersigned.length ? el('section', { class: 'card' }, el('h2', { text: t('Contresignatures sur la tablette') }),
       el('ul', { id: 'countersignatures' }, countersigned.map(([r, s]) => el('li', { class: s.tone, 'data-report': r.uuid,
         'data-order': r.order_id, 'data-state': s.state, text: `${t('Ordre {id}', { id: r.order_id })} : ${s.text}` })))) : '',
