@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from .iban import valid_iban
+from .transfers import set_contract_iban
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Contract, Customer, Dossier, Invoice, Meter, Order, PointContact, Reading, Task, User
@@ -64,14 +64,17 @@ def last_remote(meter: Meter | None) -> Reading | None:
                              .order_by(Reading.read_on.desc()))
 
 
-def update_contacts(contract: Contract, req: WaterDeparture, today: date) -> None:
-    """W13/W6: billing contacts, new address, bank details; the owner or manager of a rented dwelling."""
+def update_contacts(contract: Contract, req: WaterDeparture, *, user: User, now: datetime) -> None:
+    """W13/W6: billing contacts, new address, bank details (audited: the trail the transfer refund's
+    two-person rule reads); the owner or manager of a rented dwelling."""
+    today = now.date()
     customer = contract.customer
     customer.email = (req.email or "").strip() or customer.email
     customer.mobile = (req.mobile or "").strip() or customer.mobile
     if (req.new_address or "").strip():
         customer.postal_address = contract.billing_address = req.new_address.strip()
-    contract.iban = valid_iban(req.iban) if (req.iban or "").strip() else contract.iban
+    if (req.iban or "").strip():
+        set_contract_iban(contract, req.iban, user=user, now=now, source="departure")
     known = {c.role for c in contract.point.contacts}
     if (req.owner_name or "").strip():
         db.session.add(PointContact(delivery_point_id=contract.delivery_point_id, role=req.owner_role or "owner",
@@ -108,7 +111,7 @@ def announce_departure(contract: Contract, req: WaterDeparture, *, user: User, n
                                         planned_on=req.departure_on, today=now.date())
     if errors:
         raise DomainError("Départ annoncé incomplet (W7).", errors)
-    update_contacts(contract, req, now.date())
+    update_contacts(contract, req, user=user, now=now)
     successor = successor_of(req, contract.point.address)
     return open_dossier("DSI", utility="water", contract=contract, requested_on=now.date(), planned_on=req.departure_on,
                         step="planned", due_on=reminder_day(req.departure_on), now=now, user=user,
@@ -121,7 +124,7 @@ def immediate_departure(contract: Contract, req: WaterDeparture, *, user: User, 
     """W13/W2/W3/W14/W15/W22: check the index; trusted and coherent → terminate now; else photo or
     READING appointment (with the travel fee announced); remote-read without data → INF_TELE."""
     today, departure_on = now.date(), req.departure_on or now.date()
-    update_contacts(contract, req, today)
+    update_contacts(contract, req, user=user, now=now)
     meter = active_meter(contract)
     remote = last_remote(meter)
     missing = remote_data_missing(meter, remote.read_on if remote else None, today)
@@ -223,7 +226,7 @@ def unannounced_departure(contract: Contract, req: WaterDeparture, *, user: User
     """W12: the contract ends on the day of the call (no trusted reading); a contest with the inventory or a
     timestamped photo gives the real date and index; otherwise a READING visit with the travel fee."""
     today = now.date()
-    update_contacts(contract, req, today)
+    update_contacts(contract, req, user=user, now=now)
     proof = req.proof in ("inventory", "photo") and req.index is not None and req.departure_on is not None
     end_on = unannounced_end_date(call_on=today, proof_on=req.departure_on if proof else None)
     successor = successor_of(req, contract.point.address)

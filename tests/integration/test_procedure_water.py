@@ -3,10 +3,11 @@ tick(now=...), on SQLite and PostgreSQL."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from server.errors import DomainError, IllegalTransition
 from server.extensions import db
-from server.models import Communication, Customer, Dossier, Invoice, Letter, PointContact, Reading
+from server.models import AuditEntry, Communication, Customer, Dossier, Invoice, Letter, PointContact, Reading
 from server.services import dossiers as dossier_service
 from server.services.departure_rules import vacant_closure_day, vacant_letter_day
 from server.services.departures import WaterDeparture, record_photo_reading, record_water_departure
@@ -207,6 +208,9 @@ def test_W13_remote_read_meter_index_from_warehouse_and_alerts_switched_off(sqli
     assert (dep.state, c.state, meter.leak_alert, meter.consumption_alert) == ("closed", "terminated", False, False)
     invoice = db.session.query(Invoice).filter_by(contract_id=c.id).one()
     assert (invoice.reading_source, c.iban, c.billing_address) == ("remote", "FR7630004000031234567890143", "3 rue Neuve, Pessac")
+    changed = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "contract_iban_changed",
+                                                         AuditEntry.object_id == str(c.id)))
+    assert changed.user_id == user("agent.eau").id and changed.details["new_iban"] == "**** 0143"  # two-person rule's trail
 
 
 def test_W13_a_mistyped_iban_is_refused_and_nothing_is_recorded(sqlite_world):
