@@ -5,6 +5,7 @@ import base64
 import hashlib
 import json
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -97,6 +98,24 @@ def start_server(tmp_path: Path, env: dict | None = None) -> LiveServer:
     instance = tmp_path / "instance"
     instance.mkdir(exist_ok=True)
     return LiveServer(instance, prepare_database(instance), env=env).start()
+
+
+@contextmanager
+def enrolled_tablet(browser, tmp_path: Path, login: str):
+    """A live server of its own and a tablet enrolled as `login`, its service worker in control:
+    (office, context, page, the id of one of its READING orders). Everything stops afterwards."""
+    server = start_server(tmp_path)
+    office = Office(server)
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        enrol(page, server.url, login)
+        wait_controlled(page)
+        reading = next(o["id"] for o in office.orders_of(login) if o["type"] == "READING")
+        yield office, context, page, reading
+    finally:
+        context.close()
+        server.stop()
 
 
 # ---- in the app ----------------------------------------------------------------------------

@@ -1,19 +1,12 @@
 """A report the server refused is parked "à traiter", never lost; the technician reopens it, sees why,
 corrects it and it goes up under the same UUID (PROTOCOL §4). A draft opened by mistake can be
 abandoned, its photos with it."""
-from tests.e2e.pwa_support import (Office, enrol, fill_form, finish, idb, local_blobs, order_states, outbox, poll,
-                                   start_server, wait_controlled, wait_outbox_empty)
+from tests.e2e.pwa_support import (enrolled_tablet, fill_form, finish, idb, local_blobs, order_states, outbox, poll,
+                                   wait_outbox_empty)
 
 
 def test_a_refused_report_is_reopened_corrected_and_sent_under_the_same_uuid(browser, tmp_path):
-    server = start_server(tmp_path)
-    office = Office(server)
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
-    try:
-        page = context.new_page()
-        enrol(page, server.url, "tech.elec1")
-        wait_controlled(page)
-        reading = next(o["id"] for o in office.orders_of("tech.elec1") if o["type"] == "READING")
+    with enrolled_tablet(browser, tmp_path, "tech.elec1") as (office, context, page, reading):
         context.set_offline(True)
         fill_form(page, reading)
         finish(page)
@@ -31,7 +24,7 @@ def test_a_refused_report_is_reopened_corrected_and_sent_under_the_same_uuid(bro
         poll(page, "async () => (await tournee.db.read(['outbox'], (t) => t.all('outbox')))[0]?.state === 'parked'")
         assert office.reports() == []
 
-        page.goto(server.url + "/app/#/sync")
+        page.goto(page.url.split("#")[0] + "#/sync")
         page.click(f"#parked li[data-report='{entry['uuid']}'] button.reopen")
         page.wait_for_selector("#reopened-reason")
         assert "Refusé par le serveur" in page.inner_text("#reopened-reason") and "index" in page.inner_text("#reopened-reason")
@@ -42,20 +35,10 @@ def test_a_refused_report_is_reopened_corrected_and_sent_under_the_same_uuid(bro
         wait_outbox_empty(page)
         [report] = office.reports()
         assert report["order_id"] == reading and report["uuid"] == entry["uuid"]
-    finally:
-        context.close()
-        server.stop()
 
 
 def test_an_abandoned_draft_leaves_no_trace_on_the_tablet(browser, tmp_path):
-    server = start_server(tmp_path)
-    office = Office(server)
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
-    try:
-        page = context.new_page()
-        enrol(page, server.url, "tech.elec1")
-        wait_controlled(page)
-        reading = next(o["id"] for o in office.orders_of("tech.elec1") if o["type"] == "READING")
+    with enrolled_tablet(browser, tmp_path, "tech.elec1") as (office, context, page, reading):
         fill_form(page, reading)
         assert order_states(page)[reading] == "draft" and local_blobs(page)
         page.once("dialog", lambda dialog: dialog.accept())
@@ -64,6 +47,3 @@ def test_an_abandoned_draft_leaves_no_trace_on_the_tablet(browser, tmp_path):
         assert page.inner_text("#start-form") == "Commencer le compte-rendu"
         assert order_states(page)[reading] == "todo" and local_blobs(page) == {} and outbox(page) == []
         assert idb(page, "return (await m('db/drafts.js')).listDrafts(db, tech);") == []
-    finally:
-        context.close()
-        server.stop()
