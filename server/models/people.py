@@ -85,3 +85,8 @@ class Customer(db.Model):
     def display_name(self) -> str:
         parts = [self.title, self.first_name, self.last_name]
         return " ".join(p for p in parts if p)
+
+    @property
+    def full_name(self) -> str:
+        """First and last name, as a bank account or an identity document holds them."""
+        return " ".join(p for p in (self.first_name, self.last_name) if p)

@@ -111,7 +111,7 @@ def entitled_payee(contract: Contract, customer: Customer) -> tuple[str | None, 
     """E3: who may receive a refund: the deposit payer, else (no deposit) the account holder."""
     if contract.deposit_payer_name:
         return contract.deposit_payer_name, contract.deposit_payer_identity
-    return " ".join(p for p in (customer.first_name, customer.last_name) if p), customer.identity_document
+    return customer.full_name, customer.identity_document
 
 
 def refund_payee_matches(contract: Contract, customer: Customer, name: str, identity: str) -> bool:

@@ -1,7 +1,5 @@
 """W23 monthly indicators of the departure procedure, per commune and per month:
 resolved dossiers / termination requests, and dossiers still open more than 30 days after the request."""
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -10,6 +8,7 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import Commune, DeliveryPoint, Dossier, User
+from .spreadsheets import excel_csv
 
 DEPARTURE_TYPES = ("DSI", "DEP")
 RESOLVED_STATES = ("closed", "treated")
@@ -133,12 +132,7 @@ def dossiers_open_over_limit(user: User, *, today: date, limit: int = 200) -> li
 
 
 def indicators_csv(rows: list[MonthRow]) -> bytes:
-    """For Excel: UTF-8 with a BOM, `;` between columns, decimal comma."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        rate = "" if row.rate is None else str(row.rate).replace(".", ",")
-        writer.writerow([row.month.strftime("%Y-%m"), row.commune_code, row.commune_name, row.requested,
-                         row.resolved, rate, row.open_over_limit])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """For Excel: decimal comma."""
+    return excel_csv(CSV_HEADER, ([row.month.strftime("%Y-%m"), row.commune_code, row.commune_name, row.requested,
+                                   row.resolved, "" if row.rate is None else str(row.rate).replace(".", ","),
+                                   row.open_over_limit] for row in rows))

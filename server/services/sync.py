@@ -30,8 +30,9 @@ def push(body: object, *, device: Device, user: User, headers, now: datetime, bl
     # Reports stored (each committed by the engine): their orders show as reported right away.
     stored = [r["report_id"] for r in results if r.get("report_id")]
     absorb_synced_reports(now, report_ids=stored, proofs=proofs)
+    countersigned = stored and any(isinstance(r, dict) and r.get("countersignature") for r in reports)
     verdicts = {r.id: tablet_verdict(r) for r in db.session.scalars(select(Report).where(Report.id.in_(stored)))} \
-        if stored else {}
+        if countersigned else {}
     for result in results:
         verdict = verdicts.get(result.get("report_id"))
         if verdict and result["status"] in ("applied", "duplicate", "conflict"):

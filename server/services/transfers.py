@@ -7,8 +7,6 @@ a transfer goes to the account holder's own bank account, the one on file for th
 departure, W13, or recorded here). The agent who last recorded that IBAN may not be the one who refunds: an
 agent alone cannot send a refund to an account of their choosing. Electricity balances stay at the counter
 (E3: only the deposit payer is refunded). Pages show an IBAN by its last four characters only (W24)."""
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -24,20 +22,15 @@ from .audit import record
 from .cashier import settle
 from .iban import account_ending, iban_problem, mask_iban, normalize_iban, valid_iban
 from .invoices import InvoiceView, get_invoice, in_scope, invoice_view
+from .spreadsheets import excel_csv
 
 TRANSFER_SERVICES = ("water", "sewage")
 TRANSFER_ROLES = ("agent", "admin")  # the back office; the cashier refunds at the counter (E3)
 IBAN_CHANGED = "contract_iban_changed"  # the audit action of the customer's bank details recorded by an agent
 CSV_HEADER = ["Date", "N° facture", "Client (titulaire du compte)", "IBAN", "Montant", "Devise"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
 
 
-# --- The account holder and the account on file ---------------------------------------------------------------
-
-def account_holder(customer: Customer) -> str:
-    """The name the transfer is made out to: the customer's, never a name typed by the agent."""
-    return " ".join(p for p in (customer.first_name, customer.last_name) if p)
-
+# --- The account on file ---------------------------------------------------------------
 
 def may_refund_by_transfer(user: User) -> bool:
     """The back office refunds by transfer and records bank details; the cashier refunds at the counter."""
@@ -130,7 +123,7 @@ def transfer_panel(invoice: Invoice, contract: Contract, user: User) -> Transfer
         return None
     may_act = may_refund_by_transfer(user)
     refused = transfer_account_refusal(contract, user) if may_act and payment is None else None
-    return TransferPanel(invoice, contract.point.commune.currency, account_holder(contract.customer),
+    return TransferPanel(invoice, contract.point.commune.currency, contract.customer.full_name,
                          account_ending(contract.iban), payment, may_act, refused[1] if refused else None)
 
 
@@ -182,7 +175,7 @@ def refund_by_transfer(invoice_id: int, *, user: User, now: datetime) -> Payment
             raise Forbidden(message)
         raise DomainError(message)
     payment = settle(invoice, "refund", -invoice.total, "refunded", user=user, now=now,
-                     payee=(account_holder(contract.customer), None), method="transfer", iban=iban)
+                     payee=(contract.customer.full_name, None), method="transfer", iban=iban)
     db.session.commit()
     return payment
 
@@ -249,21 +242,8 @@ def local_midnight(day: date) -> datetime:
 
 
 def transfers_csv(rows: list[TransferRow]) -> bytes:
-    """For accounting, opened in Excel: UTF-8 with a BOM, `;` between columns, decimal comma, full IBAN; the
-    same whoever exports it (dates in the water utility's time). A cell a spreadsheet would read as a formula
-    is neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in rows:
-        writer.writerow([csv_cell(cell) for cell in (
-            local_datetime(row.payment.at, "%d/%m/%Y", utility="water"), row.invoice.number, row.payment.payee_name,
-            row.payment.iban, f"{row.payment.amount:.2f}".replace(".", ","), row.currency)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def csv_cell(value) -> str:
-    """CSV formula injection: text starting with = + - @ (or a tab, a carriage return) gets a leading
-    apostrophe, so the spreadsheet shows it as text instead of running it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """For accounting: full IBAN, decimal comma; the same whoever exports it (dates in the water utility's
+    time)."""
+    return excel_csv(CSV_HEADER, ([local_datetime(r.payment.at, "%d/%m/%Y", utility="water"), r.invoice.number,
+                                   r.payment.payee_name, r.payment.iban, f"{r.payment.amount:.2f}".replace(".", ","),
+                                   r.currency] for r in rows))

@@ -314,15 +314,22 @@ def test_W10_cancel_after_day_30_finishes_the_return_task_of_a_realised_order_an
     assert task.state == "done" and unrealised.state == "cancelled" and dsi.state == "treated"
 
 
-def test_E7_anticipated_termination_reading_once_countersigned_gives_the_balance_and_the_removal(demo_ctx):
+def countersigned_termination(kind: str):
+    """An electricity termination of contract 125 whose first order came back and was countersigned:
+    (the DEP, its order, the report)."""
     from server.services.termination_requests import ElectricityTermination, record_termination
-    dep = record_termination(125, ElectricityTermination(kind="anticipated", termination_on=NOW.date(),
+    dep = record_termination(125, ElectricityTermination(kind=kind, termination_on=NOW.date(),
                                                          requester_name="Afi Mensah", requester_identity="CNI 42",
                                                          requester_signed=True), user=user("agent.elec"), now=NOW)
     order = db.session.scalar(select(Order).where(Order.dossier_id == dep.id))
     order.assignee_id, order.state = user("tech.elec1").id, "assigned"
     report = store_report(order, answers={"index": 99999})
     countersign(report, "chef.elec")
+    return dep, order, report
+
+
+def test_E7_anticipated_termination_reading_once_countersigned_gives_the_balance_and_the_removal(demo_ctx):
+    dep, order, report = countersigned_termination("anticipated")
     effects = accept_report(report.id, user=user("agent.elec"), now=NOW)
     assert order.type == "READING" and any("E8" in e for e in effects) and any("E10" in e for e in effects)
 
@@ -330,14 +337,7 @@ def test_E7_anticipated_termination_reading_once_countersigned_gives_the_balance
 def test_E8_E10_accepted_report_balance_and_removal_are_told_on_the_DEP_with_its_invoice(demo_ctx):
     from server.models import Invoice
     from server.services.dossiers import dossier_page
-    from server.services.termination_requests import ElectricityTermination, record_termination
-    dep = record_termination(125, ElectricityTermination(kind="classic", termination_on=NOW.date(),
-                                                         requester_name="Afi Mensah", requester_identity="CNI 42",
-                                                         requester_signed=True), user=user("agent.elec"), now=NOW)
-    order = db.session.scalar(select(Order).where(Order.dossier_id == dep.id))
-    order.assignee_id, order.state = user("tech.elec1").id, "assigned"
-    report = store_report(order, answers={"index": 99999})
-    countersign(report, "chef.elec")
+    dep, order, report = countersigned_termination("classic")
     accept_report(report.id, user=user("agent.elec"), now=NOW)
     balance = db.session.scalar(select(Invoice).where(Invoice.contract_id == 125, Invoice.kind == "balance"))
     removal = db.session.scalar(select(Order).where(Order.contract_id == 125, Order.type == "REMOVAL"))

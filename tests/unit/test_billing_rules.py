@@ -4,12 +4,13 @@ import io
 from datetime import date
 from types import SimpleNamespace
 
+from server.models import Customer
 from server.services.cashier import refund_payee_matches
 from server.services.indicators import DossierFacts, indicators_csv, monthly_indicators, month_starts, totals_by_month
 from server.services.invoices import prescription_limit
 
 ELEC = SimpleNamespace(deposit_payer_name="Codjo Akplogan", deposit_payer_identity="CNI693090")
-HOLDER = SimpleNamespace(first_name="Codjo", last_name="Akplogan", identity_document=None)
+HOLDER = Customer(first_name="Codjo", last_name="Akplogan", identity_document=None)
 
 
 def test_E3_refund_only_to_the_deposit_payer_with_the_same_identity_document():
@@ -28,7 +29,7 @@ def test_E3_accents_do_not_matter_but_the_person_does():
 
 def test_E3_without_a_deposit_the_account_holder_with_a_document_on_file():
     no_deposit = SimpleNamespace(deposit_payer_name=None, deposit_payer_identity=None)
-    holder = SimpleNamespace(first_name="Jean", last_name="Dupont", identity_document="AB123456")
+    holder = Customer(first_name="Jean", last_name="Dupont", identity_document="AB123456")
     assert refund_payee_matches(no_deposit, holder, "Jean Dupont", "AB123456")
     assert not refund_payee_matches(no_deposit, HOLDER, "Codjo Akplogan", "")  # nothing on file: refused
 

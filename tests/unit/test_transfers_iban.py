@@ -5,7 +5,8 @@ import pytest
 
 from server.errors import DomainError
 from server.services.iban import account_ending, iban_for, iban_problem, iban_remainder, normalize_iban, valid_iban
-from server.services.transfers import csv_cell, mask_iban
+from server.services.spreadsheets import csv_cell
+from server.services.transfers import mask_iban
 
 FR = "FR7630004000031234567890143"       # 27 characters
 FR_LETTERS = "FR1420041010050500013M02606"  # an account number with a letter

@@ -97,14 +97,18 @@ export async function renderFormView(root, app, { order, definition, draft: stor
     app.afterFinish();
   }
 
+  /** The REPORT of the draft as saved (every pending write done), at this moment and place. */
+  async function reportNow() {
+    await saving;
+    return buildReport(definition, draft, { now: new Date(), position: await app.position() });
+  }
+
   const finish = el('button', { type: 'button', class: 'primary', id: 'finish', text: t('Terminer'), onclick: async () => {
     if (!complete()) return;
     finish.disabled = true;
     message.textContent = t('Enregistrement…');
     try {
-      await saving;
-      const report = buildReport(definition, draft, { now: new Date(), position: await app.position() });
-      await finishReport(app.db, tech, report);
+      await finishReport(app.db, tech, await reportNow());
       done();
     } catch (err) {
       finish.disabled = false;
@@ -128,8 +132,7 @@ export async function renderFormView(root, app, { order, definition, draft: stor
       countersign.disabled = true;
       message.textContent = t('Préparation de la relecture…');
       try {
-        await saving;
-        const report = buildReport(definition, draft, { now: new Date(), position: await app.position() });
+        const report = await reportNow();
         const { renderCountersign } = await import('./countersign.js');
         await renderCountersign(panel, app, { order, definition, report, services,
           onCancel: () => showEditor(true), onDone: done });
