@@ -27,9 +27,9 @@ def build(app, now: datetime):
 
     from server.extensions import db
     from server.models import Contract, DeliveryPoint, User
-    from server.services.invoices import issue_closing_invoice, last_billed_reading
-    from server.services.orders import issue_order
-    from server.services.seeding import load_demo
+    from server.services.closing.invoices import issue_closing_invoice, last_billed_reading
+    from server.services.dossiers.orders import issue_order
+    from server.services.base.seeding import load_demo
 
     db.create_all()
     load_demo(now.date())
@@ -49,7 +49,7 @@ def build(app, now: datetime):
 def main() -> int:
     from server import create_app
     from server.documents import render_invoice_pdf
-    from server.services.printouts import day_orders_pdf, get_or_404, invoice_document
+    from server.services.reporting.printouts import day_orders_pdf, get_or_404, invoice_document
     from server.models import Invoice
 
     now = datetime.now(timezone.utc)

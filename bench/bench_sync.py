@@ -53,7 +53,7 @@ def add_orders(count: int) -> None:
 
     from server.extensions import db
     from server.models import DeliveryPoint, Meter, Order, Reading
-    from server.services.counters import next_value
+    from server.services.base.counters import next_value
     rng = random.Random(4)
     streets = ["rue des Tilleuls", "avenue de Fumel", "chemin du Lavoir", "place du Marché", "rue Victor-Hugo",
                "allée des Acacias", "boulevard de la Marine", "impasse des Vignes", "route de Bordeaux"]

@@ -18,9 +18,12 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import errors, i18n, security
-    errors.register(app)
-    i18n.register(app)
+    from . import error_pages, security
+    from .web.display import register_filters
+    from .web.navigation import menu_for
+    error_pages.register(app)
+    register_filters(app)
+    app.jinja_env.globals["menu_for"] = menu_for
     security.register(app)
 
     from .cli import register_commands
@@ -30,8 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers the tables on the metadata)
-    from .extensions import csrf, db, login_manager, migrate
-    from .services.accounts import load_session_user
+    from .extensions import csrf, db, migrate
+    from .web.sign_in import login_manager
+    from .services.base.accounts import load_session_user
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)

@@ -1,24 +1,12 @@
-"""The `tournee` command: Flask's CLI of create_app plus the project's own commands."""
+"""The project's own commands of the `tournee` CLI (registered on the app by create_app)."""
 from datetime import date, datetime
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
 from .extensions import db
-
-
-def _create_app():
-    from . import create_app
-    return create_app()
-
-
-def main() -> None:
-    """Entry point of the `tournee` console script."""
-    cli = FlaskGroup(create_app=_create_app, add_default_commands=True, add_version_option=False,
-                     load_dotenv=False, help="Tournée : commandes d'exploitation.")
-    cli.main(prog_name="tournee")
 
 
 def register_commands(app: Flask) -> None:
@@ -38,7 +26,7 @@ def _print_demo_accounts(summary: dict) -> None:
 @with_appcontext
 def load_demo_command(if_empty: bool, today: datetime | None):
     """Load the demo data of both utilities."""
-    from .services.seeding import database_is_empty, demo_accounts, load_demo
+    from .services.base.seeding import database_is_empty, demo_accounts, load_demo
     if not database_is_empty():
         if if_empty:
             click.echo("Base déjà remplie : données de démonstration non rechargées.")
@@ -57,7 +45,7 @@ def load_demo_command(if_empty: bool, today: datetime | None):
 @with_appcontext
 def generate_command(points: int, seed: int, batch: int):
     """Fill the database with N realistic delivery points (bulk inserts)."""
-    from .services.seeding import generate_points
+    from .services.base.seeding import generate_points
     with click.progressbar(length=points, label="Génération des points") as bar:
         state = {"done": 0}
 
@@ -77,7 +65,7 @@ def generate_command(points: int, seed: int, batch: int):
 @with_appcontext
 def create_user_command(login: str, name: str, role: str, password: str):
     """Create a user."""
-    from .services.accounts import create_user
+    from .services.base.accounts import create_user
     create_user(login, name, role, password)
     click.echo(f"Utilisateur {login} créé.")
 
@@ -104,7 +92,7 @@ def tick_command(now_text: str | None):
     """Run the procedures' timers due at NOW (W8, W19, E10); idempotent."""
     from datetime import timezone
     from flask import current_app
-    from .services.timelines import tick
+    from .services.dossiers.timelines import tick
     try:
         now = datetime.fromisoformat(now_text) if now_text else datetime.now(timezone.utc)
     except ValueError:
@@ -129,7 +117,7 @@ def _start_periodic_tick(app: Flask):
     stop = threading.Event()
 
     def loop():
-        from .services.timelines import tick
+        from .services.dossiers.timelines import tick
         while not stop.wait(interval):
             with app.app_context():
                 try:

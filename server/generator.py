@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .services.iban import iban_for
+from .services.rules.iban import iban_for
 
 LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
               "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",

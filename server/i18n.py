@@ -1,5 +1,5 @@
 """One translation mechanism for every user-facing string: French source text, other catalogs by language."""
-from flask import Flask, current_app
+from flask import current_app
 
 # Catalogs map the French source text to another language; French needs none.
 CATALOGS: dict[str, dict[str, str]] = {"fr": {}, "en": {}}
@@ -9,11 +9,3 @@ def translate(text: str, **values) -> str:
     language = current_app.config.get("LANGUAGE", "fr") if current_app else "fr"
     translated = CATALOGS.get(language, {}).get(text, text)
     return translated.format(**values) if values else translated
-
-
-def register(app: Flask) -> None:
-    from . import labels
-    from .web.navigation import menu_for
-    labels.register(app)
-    app.jinja_env.globals["_"] = translate
-    app.jinja_env.globals["menu_for"] = menu_for

@@ -1,12 +1,5 @@
-"""French labels of the codes stored in the database, and the display filters of the office pages
-(labels, local time, amounts): one place, registered as Jinja filters by i18n.register."""
-from datetime import date, datetime
-
-from flask import has_request_context
-from flask_login import current_user
-
-from .documents.formats import money
-from .local_time import in_utility_zone
+"""French labels of the codes stored in the database: plain data, read by services, PDFs and pages alike."""
+from .i18n import translate
 
 LABELS: dict[str, dict[str, str]] = {
     "dossier_type": {"DSI": "Départ client signalé", "DEP": "Départ client", "ASI": "Arrivée client signalée",
@@ -44,37 +37,4 @@ def label(code, kind: str) -> str:
     """The French label of a stored code; the code itself when unknown, '—' when empty."""
     if code is None or code == "":
         return "—"
-    from .i18n import translate
     return translate(LABELS.get(kind, {}).get(code, str(code)))
-
-
-def local_datetime(value, pattern: str = "%d/%m/%Y %H:%M", utility: str | None = None) -> str:
-    """A moment in the local time of `utility`, else of the signed-in user's utility (an electricity
-    agent reads Benin time), else the product's (config TIMEZONE); naive values are UTC (SQLite)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-    if not isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
-    return in_utility_zone(value, utility or _viewer_utility()).strftime(pattern)
-
-
-def _viewer_utility() -> str | None:
-    user = current_user if has_request_context() else None
-    return getattr(user, "utility", None) if user is not None and user.is_authenticated else None
-
-
-def amount(value, currency: str = "EUR") -> str:
-    """45,00 € / -22 827 FCFA."""
-    return "—" if value is None else money(value, currency or "EUR")
-
-
-def register(app) -> None:
-    app.jinja_env.filters["label"] = label
-    app.jinja_env.filters["local_datetime"] = local_datetime
-    app.jinja_env.filters["amount"] = amount
-    app.jinja_env.globals["CLOSED_DOSSIER_STATES"] = CLOSED_DOSSIER_STATES

@@ -1,6 +1,6 @@
 """The SQLAlchemy side of sync/ports.py: one transaction per report, a UNIQUE constraint for races.
 
-Pull pages on `orders.change_seq` (bumped under a row lock by services.orders.touch_order), so
+Pull pages on `orders.change_seq` (bumped under a row lock by services.dossiers.orders.touch_order), so
 a page never skips a change committed late; tombstones come from the cancelled state and from
 `previous_assignee_id` (a technician who lost the order).
 """
@@ -20,8 +20,8 @@ from .blobs import BlobStore
 from .extensions import db
 from .local_time import as_utc
 from .models import AuditEntry, DeliveryPoint, Meter, Order, QuarantinedReport, Reading, Report
-from .services.audit import record
-from .services.counters import current_value
+from .services.base.audit import record
+from .services.base.counters import current_value
 
 INACTIVE_STATES = ("cancelled", "closed")
 # The hot path of a push: constant Core statements, compiled once, values bound at execution.

@@ -24,7 +24,7 @@ def _prepare_template(url: str, instance: Path, with_demo: bool) -> None:
     with app.app_context():
         db.create_all()
         if with_demo:
-            from server.services.seeding import load_demo
+            from server.services.base.seeding import load_demo
             load_demo(date.today())
         db.session.remove()
         db.engine.dispose()

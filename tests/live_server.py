@@ -48,7 +48,7 @@ def _build_database(instance: Path, url: str, with_demo: bool) -> str:
         db.create_all()
         stamp()
         if with_demo:
-            from server.services.seeding import load_demo
+            from server.services.base.seeding import load_demo
             load_demo(date.today())
         db.session.remove()
         db.engine.dispose()

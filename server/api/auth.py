@@ -3,7 +3,7 @@ from functools import wraps
 
 from flask import g, request
 
-from ..services.devices import device_for_token
+from ..services.field.devices import device_for_token
 
 
 def bearer_token() -> str | None:

@@ -4,7 +4,7 @@ from flask import current_app, jsonify, request
 from sync.errors import SyncError
 from sync.fields import SHA256_RE
 
-from . import api_bp
+from .blueprint import api_bp
 from .auth import device_required
 from .sync import blob_store
 

@@ -7,8 +7,8 @@ from marshmallow import ValidationError
 from sync.errors import InvalidRequest
 from sync.schemas import DeviceEnrolledSchema, DeviceEnrolmentSchema, flatten_errors
 
-from ..services import devices
-from . import api_bp, json_body
+from ..services.field import devices
+from .blueprint import api_bp, json_body
 from .auth import device_required
 
 

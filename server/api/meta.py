@@ -1,7 +1,7 @@
 """The API's own description: a trivial ping (benchmark baseline) and the OpenAPI document."""
 from flask import jsonify
 
-from . import api_bp
+from .blueprint import api_bp
 from .openapi import openapi_document
 
 

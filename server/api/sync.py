@@ -6,8 +6,8 @@ from flask import current_app, g, jsonify, request
 from sync.errors import SyncError
 
 from ..blobs import DiskBlobStore
-from ..services import sync
-from . import api_bp, json_body
+from ..services.field import sync
+from .blueprint import api_bp, json_body
 from .auth import device_required
 
 PUSH_MAX_BYTES = 8 * 1024 * 1024  # 50 reports of at most 256 KB, with room

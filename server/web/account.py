@@ -5,8 +5,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
-from ..services.countersigners import MAX_FAILURES, MIN_LENGTH, code_state, set_countersign_code
-from . import web_bp
+from ..services.base.countersigners import MAX_FAILURES, MIN_LENGTH, code_state, set_countersign_code
+from .blueprint import web_bp
 from .access import roles_required
 from .webforms import CountersignCodeForm
 

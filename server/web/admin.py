@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..services.accounts import list_users, revoke_sessions
-from . import web_bp
+from ..services.base.accounts import list_users, revoke_sessions
+from .blueprint import web_bp
 from .access import roles_required
 from .webforms import ConfirmForm
 

@@ -6,8 +6,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import login_required, login_user, logout_user
 
 from ..errors import DomainError
-from ..services.accounts import authenticate
-from . import web_bp
+from ..services.base.accounts import authenticate
+from .blueprint import web_bp
 from .webforms import LoginForm
 
 

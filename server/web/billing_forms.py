@@ -20,7 +20,7 @@ class RefundForm(FlaskForm):
 
 
 class BankDetailsForm(FlaskForm):
-    """The customer's bank details recorded on the contract, from their RIB (services.transfers); the refund
+    """The customer's bank details recorded on the contract, from their RIB (services.closing.transfers); the refund
     by transfer itself is a confirmation (webforms.ConfirmForm): it goes to the IBAN on file."""
     iban = StringField("Nouvel IBAN du client (relevé d'identité bancaire)",
                        validators=[DataRequired("IBAN requis."), Length(max=50)])

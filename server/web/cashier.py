@@ -6,8 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
-from ..services import cashier
-from . import web_bp
+from ..services.closing import cashier
+from .blueprint import web_bp
 from .access import roles_required
 from .billing_forms import InvoiceSearchForm, RefundForm
 from .webforms import ConfirmForm

@@ -1,8 +1,8 @@
 """Customer search and the customer page."""
 from flask import render_template, request
 
-from ..services.customers import customer_overview, search_customers
-from . import web_bp
+from ..services.intake.customers import customer_overview, search_customers
+from .blueprint import web_bp
 from .access import roles_required
 from .webforms import SearchForm
 

@@ -6,8 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
-from ..services import departures, termination_requests
-from . import web_bp
+from ..services.intake import departures, termination_requests
+from .blueprint import web_bp
 from .access import roles_required
 from .departure_forms import ElectricityTerminationForm, PhotoReadingForm
 from .departure_forms import WaterDepartureForm

@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..services.devices import field_devices, revoke_device
-from . import web_bp
+from ..services.field.devices import field_devices, revoke_device
+from .blueprint import web_bp
 from .access import roles_required
 from .webforms import ConfirmForm
 

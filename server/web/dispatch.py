@@ -4,8 +4,8 @@ from datetime import date, datetime, timezone
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..services import dispatch
-from . import web_bp
+from ..services.field import dispatch
+from .blueprint import web_bp
 from .access import roles_required
 from .review_forms import AssignForm, DayForm, MoveForm, ReasonForm, WindowForm
 

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from ..blobs import DiskBlobStore
 from ..errors import DomainError
-from ..services import printouts
-from . import web_bp
+from ..services.reporting import printouts
+from .blueprint import web_bp
 from .access import roles_required
 from .billing_forms import PrintDayForm
 

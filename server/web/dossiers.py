@@ -5,9 +5,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
-from ..services import departures, dossiers
-from ..services.order_lists import STATE_LABELS as ORDER_STATES
-from . import web_bp
+from ..services.dossiers import dossiers
+from ..services.intake import departures
+from ..services.field.order_lists import STATE_LABELS as ORDER_STATES
+from .blueprint import web_bp
 from .access import roles_required
 from .departure_forms import DossierFilterForm, PhotoReadingForm, PostponeForm
 from .webforms import ConfirmForm

@@ -1,8 +1,8 @@
 """Health check for operators and load balancers."""
 from flask import current_app, jsonify, send_from_directory
 
-from ..services.health import database_state
-from . import web_bp
+from ..services.base.health import database_state
+from .blueprint import web_bp
 
 
 @web_bp.route("/healthz")

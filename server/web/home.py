@@ -2,7 +2,7 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from . import web_bp
+from .blueprint import web_bp
 
 
 @web_bp.route("/")

@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 from flask import Response, render_template, request
 from flask_login import current_user
 
-from ..services import indicators
-from . import web_bp
+from ..services.reporting import indicators
+from .blueprint import web_bp
 from .access import roles_required
 from .billing_forms import IndicatorsForm
 

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from ..documents.formats import money, number, price
 from ..errors import DomainError
-from ..services import invoice_controls, invoices, transfers
-from . import web_bp
+from ..services.closing import invoice_controls, invoices, transfers
+from .blueprint import web_bp
 from .access import roles_required
 from .billing_forms import BankDetailsForm, InvoiceSearchForm, RefuseInvoiceForm
 from .webforms import ConfirmForm

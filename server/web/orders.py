@@ -2,9 +2,9 @@
 from flask import render_template, request
 from flask_login import current_user
 
-from ..services.dispatch import window_label
-from ..services.order_lists import STATE_LABELS, OrderFilters, filter_choices, names_of_users, order_page, search_orders
-from . import web_bp
+from ..services.field.dispatch import window_label
+from ..services.field.order_lists import STATE_LABELS, OrderFilters, filter_choices, names_of_users, order_page, search_orders
+from .blueprint import web_bp
 from .access import roles_required
 from .departure_forms import OrderFilterForm, options
 

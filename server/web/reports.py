@@ -5,8 +5,9 @@ from flask import current_app, flash, redirect, render_template, send_file, url_
 from flask_login import current_user
 
 from ..blobs import DiskBlobStore
-from ..services import cockpit, corrections, countersigners, decisions, reports
-from . import web_bp
+from ..services.base import countersigners
+from ..services.review import cockpit, corrections, decisions, reports
+from .blueprint import web_bp
 from .access import roles_required
 from .review_forms import CorrectForm, CountersignForm, ReasonForm
 from .webforms import ConfirmForm

@@ -5,8 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
-from ..services import tasks
-from . import web_bp
+from ..services.dossiers import tasks
+from .blueprint import web_bp
 from .access import roles_required
 from .auth import _safe_next
 from .webforms import ConfirmForm, TaskFinishForm

@@ -3,8 +3,8 @@
 from flask import Response, render_template, request
 from flask_login import current_user
 
-from ..services import transfers
-from . import web_bp
+from ..services.closing import transfers
+from .blueprint import web_bp
 from .access import roles_required
 from .billing_forms import TransfersPeriodForm
 

@@ -4,9 +4,9 @@ from datetime import date, datetime, timezone
 
 from server.extensions import db
 from server.models import Commune, DeliveryPoint, Device, Meter, Order, Reading, User
-from server.services.accounts import hash_password
-from server.services.counters import next_value
-from server.services.devices import hash_token
+from server.services.base.accounts import hash_password
+from server.services.base.counters import next_value
+from server.services.field.devices import hash_token
 from tests.unit.sync_world import WORLD
 
 PASSWORD = "tournee2026"

@@ -5,7 +5,7 @@ import pytest
 
 from server.extensions import db
 from server.models import User
-from server.services.devices import revoke_device
+from server.services.field.devices import revoke_device
 from tests.api.sync_world_sql import OFFICE, PASSWORD, auth, build_world, token_of
 from tests.conftest import sign_in
 from tests.unit.sync_world import ALICE, BRUNO, GOLDEN, reading_report

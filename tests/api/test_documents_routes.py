@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Contract, DeliveryPoint, Invoice, Letter, Order
-from server.services.invoices import issue_balance_invoice, last_billed_reading
-from server.services.reports import countersign_report
+from server.services.closing.invoices import issue_balance_invoice, last_billed_reading
+from server.services.review.reports import countersign_report
 from tests.conftest import csrf_token_from
 from tests.review_reports import CHIEF_SIGNATURE, store_report, user
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import AuditEntry, Countersignature, Report, User
-from server.services import dispatch
-from server.services.seeding import DEMO_COUNTERSIGN_CODE
+from server.services.field import dispatch
+from server.services.base.seeding import DEMO_COUNTERSIGN_CODE
 from tests.conftest import csrf_token_from
 from tests.e2e.tablet_client import SIGNATURE_PNG, Tablet, sha
 

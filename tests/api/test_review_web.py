@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Order, Report
-from server.services.reports import countersign_report
+from server.services.review.reports import countersign_report
 from tests.conftest import csrf_token_from
 from tests.review_reports import CHIEF_SIGNATURE, demo_order, store_report, user
 

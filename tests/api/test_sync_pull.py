@@ -7,7 +7,7 @@ import pytest
 
 from server.extensions import db
 from server.models import Order, User
-from server.services.orders import assign_order, cancel_order
+from server.services.dossiers.orders import assign_order, cancel_order
 from tests.api.sync_world_sql import auth, build_world
 from tests.unit.sync_world import ALICE, BRUNO
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import AuditEntry, Order, QuarantinedReport, Report
-from server.services.orders import cancel_order
+from server.services.dossiers.orders import cancel_order
 from tests.api.sync_world_sql import auth, build_world
 from tests.unit.sync_world import ALICE, GOLDEN, reading_report
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import AuditEntry, Contract, DeliveryPoint, Payment, User
-from server.services.invoices import issue_closing_invoice, last_billed_reading
+from server.services.closing.invoices import issue_closing_invoice, last_billed_reading
 from tests.conftest import csrf_token_from, sign_in
 
 NOW = datetime.now(timezone.utc)

@@ -4,8 +4,8 @@ import pytest
 from server.errors import NotFound
 from server.extensions import db
 from server.models import Contract, Dossier, User
-from server.services.accounts import serves_utility
-from server.services.dossiers import get_dossier
+from server.services.base.accounts import serves_utility
+from server.services.dossiers.dossiers import get_dossier
 
 
 def first_of(app, utility: str) -> tuple[int, int]:
@@ -15,7 +15,7 @@ def first_of(app, utility: str) -> tuple[int, int]:
         dossier = db.session.query(Dossier).filter_by(utility=utility).order_by(Dossier.id).first()
         if dossier is None:  # the demo has no electricity dossier yet: a classic termination opens one
             from datetime import datetime, timezone
-            from server.services.termination_requests import ElectricityTermination, record_termination
+            from server.services.intake.termination_requests import ElectricityTermination, record_termination
             agent = db.session.query(User).filter_by(login="agent.elec").one()
             dossier = record_termination(contract.id, ElectricityTermination(
                 kind="classic", requester_name="A. Dossou", requester_identity="CNI 1", requester_signed=True),

@@ -48,7 +48,7 @@ class Office:
     def give(self, order_type: str, from_login: str, to_login: str) -> int:
         """Reassigns the first order of a type from one technician to another (the chief's gesture)."""
         from server.models import Order, User
-        from server.services.orders import assign_order
+        from server.services.dossiers.orders import assign_order
         source, target = self.user_id(from_login), self.user_id(to_login)
 
         def act(db):
@@ -60,7 +60,7 @@ class Office:
 
     def cancel(self, order_id: int) -> None:
         from server.models import Order
-        from server.services.orders import cancel_order
+        from server.services.dossiers.orders import cancel_order
 
         def act(db):
             cancel_order(db.session.get(Order, order_id), reason="Le client a rappelé", now=datetime.now(timezone.utc))
@@ -76,7 +76,7 @@ class Office:
 
     def revoke(self, device_id: int) -> None:
         from server.models import User
-        from server.services.devices import revoke_device
+        from server.services.field.devices import revoke_device
 
         def act(db):
             admin = db.session.query(User).filter_by(login="admin").one()

@@ -15,7 +15,7 @@ def make_credit_note(database_url: str, instance) -> tuple[str, str]:
     from server import create_app
     from server.extensions import db
     from server.models import Contract, DeliveryPoint
-    from server.services.invoices import issue_closing_invoice, last_billed_reading
+    from server.services.closing.invoices import issue_closing_invoice, last_billed_reading
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(instance),
                       "SECRET_KEY": "live-test-secret"})
     with app.app_context():

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Contract, Customer, DeliveryPoint, Meter, Reading
-from server.services.seeding import generate_points
+from server.services.base.seeding import generate_points
 
 
 def test_generate_adds_points_with_history_after_the_demo(demo_ctx):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from server.errors import DomainError
 from server.extensions import db
 from server.models import AuditEntry, Contract, Customer, DeliveryPoint, Reading, User
-from server.services.invoices import (cancel_invoice, issue_balance_invoice, issue_closing_invoice,
+from server.services.closing.invoices import (cancel_invoice, issue_balance_invoice, issue_closing_invoice,
                                       issue_takeover_invoices, last_billed_reading)
 
 NOW = datetime.now(timezone.utc)

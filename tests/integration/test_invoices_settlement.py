@@ -7,9 +7,10 @@ from sqlalchemy import select
 from server.errors import DomainError, IllegalTransition
 from server.extensions import db
 from server.models import AuditEntry, Customer, Dossier, Invoice, Payment, Task
-from server.services import cashier, indicators, invoices
-from server.services import invoice_controls as controls
-from server.services.invoices import issue_balance_invoice, issue_closing_invoice
+from server.services.closing import cashier, invoices
+from server.services.reporting import indicators
+from server.services.closing import invoice_controls as controls
+from server.services.closing.invoices import issue_balance_invoice, issue_closing_invoice
 from tests.integration.test_invoices_closing import NOW, TODAY, agent, contract_at, last_billed
 
 

@@ -5,8 +5,8 @@ import pytest
 from server.errors import DomainError
 from server.extensions import db
 from server.models import Contract, Invoice
-from server.services.termination_requests import ElectricityTermination, record_termination
-from server.services.timelines import tick
+from server.services.intake.termination_requests import ElectricityTermination, record_termination
+from server.services.dossiers.timelines import tick
 from tests.integration.procedure_world import at, contract, days, orders_of, park_demo_timers, today, user
 
 
@@ -29,7 +29,7 @@ def request(number: str, **kw):
 
 
 def test_E4_takeover_transfers_the_contract_with_both_invoices(world):
-    from server.services.water_departures import active_meter, history_of
+    from server.services.intake.water_departures import active_meter, history_of
     old = contract("EL00000124")
     index = max(history_of(active_meter(old)))[1] + 5  # coherent with the meter's history (E4)
     dep = request("EL00000124", kind="takeover", index=index, successor_name="Afi Dossou",
@@ -92,7 +92,7 @@ def test_E2_requester_identity_and_signature_are_required(sqlite_world):
 
 
 def test_E4_takeover_index_passes_the_intake_coherence_check_unless_confirmed(sqlite_world):
-    from server.services.water_departures import active_meter, history_of
+    from server.services.intake.water_departures import active_meter, history_of
     meter = active_meter(contract("EL00000126"))
     last_on, last_index = max(history_of(meter))
     successor = dict(kind="takeover", successor_name="Afi Dossou", successor_identity="CNI 998877")
@@ -108,7 +108,7 @@ def test_E4_takeover_index_passes_the_intake_coherence_check_unless_confirmed(sq
 
 
 def test_E4_takeover_index_after_a_rollover_of_the_dials_is_coherent(sqlite_world):
-    from server.services.departure_rules import index_is_coherent
+    from server.services.rules.departure_rules import index_is_coherent
     history = [(today() - days(60), 99_000), (today() - days(30), 99_900)]
     assert index_is_coherent(3, history, today(), dials=5)
     assert not index_is_coherent(3, history, today())

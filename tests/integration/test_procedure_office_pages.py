@@ -88,7 +88,7 @@ def test_E5_electricity_termination_through_the_form_and_order_list_filters(offi
 
 
 def test_W8_no_answer_on_the_analysis_task_issues_the_investigation_order(office, sqlite_demo_app):
-    from server.services.timelines import tick
+    from server.services.dossiers.timelines import tick
     from tests.integration.procedure_world import at
     client = office("agent.eau")
     done = post_form(client, "/contracts/5/departure", {"kind": "announced", "departure_on": iso(1),

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Commune
-from server.services.order_lists import OrderFilters, search_orders
+from server.services.field.order_lists import OrderFilters, search_orders
 from tests.integration.procedure_world import user
 
 

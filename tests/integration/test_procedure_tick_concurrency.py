@@ -5,9 +5,9 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Communication, Dossier, Letter, Order, Task
-from server.services.departures import WaterDeparture, record_water_departure
-from server.services.termination_requests import ElectricityTermination, record_termination
-from server.services.timelines import tick
+from server.services.intake.departures import WaterDeparture, record_water_departure
+from server.services.intake.termination_requests import ElectricityTermination, record_termination
+from server.services.dossiers.timelines import tick
 from tests.integration.procedure_world import at, contract, days, park_demo_timers, today, user
 
 WATER = ["AB00000005", "AB00000011", "AB00000013", "AB00000015"]

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from server.errors import DomainError, IllegalTransition
 from server.extensions import db
 from server.models import AuditEntry, Communication, Customer, Dossier, Invoice, Letter, PointContact, Reading
-from server.services import dossiers as dossier_service
-from server.services.departure_rules import vacant_closure_day, vacant_letter_day
-from server.services.departures import WaterDeparture, record_photo_reading, record_water_departure
-from server.services.tasks import record_no_answer
-from server.services.terminations import terminate_contract
-from server.services.timelines import tick
+from server.services.dossiers import dossiers as dossier_service
+from server.services.rules.departure_rules import vacant_closure_day, vacant_letter_day
+from server.services.intake.departures import WaterDeparture, record_photo_reading, record_water_departure
+from server.services.dossiers.tasks import record_no_answer
+from server.services.closing.terminations import terminate_contract
+from server.services.dossiers.timelines import tick
 from tests.integration.procedure_world import (arrival_at, park_demo_timers, at, contract, count, days, dossiers_of, orders_of,
                                                tasks_of, today, user)
 
@@ -273,7 +273,7 @@ def test_W12_contest_with_inventory_terminates_at_its_date_and_index(sqlite_worl
 
 
 def test_W12_no_access_in_individual_house_allows_curb_stop_closure_contract_stays(sqlite_world):
-    from server.services.departures import order_curb_stop_closure
+    from server.services.intake.departures import order_curb_stop_closure
     c = contract("AB00000005")
     assert c.point.individual_house
     dep = record_water_departure(c.id, WaterDeparture(kind="unannounced"), user=user("agent.eau"), now=at(today()))
@@ -316,7 +316,7 @@ def test_W20_contest_without_earlier_report_keeps_invoices_and_ends_on_the_call_
 
 
 def test_W12_no_access_leads_to_a_new_reading_appointment_billed_with_the_fee(sqlite_world):
-    from server.services.departures import book_new_appointment
+    from server.services.intake.departures import book_new_appointment
     c = contract("AB00000005")
     dep = record_water_departure(c.id, WaterDeparture(kind="unannounced"), user=user("agent.eau"), now=at(today()))
     orders_of(dep.id)[0].state = "reported"  # the visit took place: nobody there
@@ -328,7 +328,7 @@ def test_W12_no_access_leads_to_a_new_reading_appointment_billed_with_the_fee(sq
 
 
 def test_W15_a_second_appointment_moves_the_pending_reading_order_instead_of_issuing_another(sqlite_world):
-    from server.services.departures import book_new_appointment
+    from server.services.intake.departures import book_new_appointment
     c = contract("AB00000049")
     dep = immediate("AB00000049", departure_on=today(), index=1000, reading_choice="appointment",
                     appointment_on=today() + days(3))
@@ -371,7 +371,7 @@ def test_W10_immediate_departure_confirms_the_open_dsi_and_a_second_departure_is
 
 
 def test_W8_reminder_goes_through_the_pluggable_sender_and_a_failing_gateway_keeps_it_in_the_outbox(sqlite_world):
-    from server.services.communications import use_sender
+    from server.services.dossiers.communications import use_sender
     sent = []
     use_sender(lambda message: sent.append((message.channel, message.recipient)))
     try:

@@ -10,8 +10,8 @@ from server.blobs import DiskBlobStore
 from server.errors import Forbidden
 from server.extensions import db
 from server.models import AuditEntry, Device, Order
-from server.services import dispatch
-from server.services.reports import countersign_report
+from server.services.field import dispatch
+from server.services.review.reports import countersign_report
 from tests.review_reports import CHIEF_SIGNATURE, NOW, demo_order, store_report, user
 
 

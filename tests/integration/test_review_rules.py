@@ -8,13 +8,13 @@ from server.errors import Forbidden, IllegalTransition
 from server.extensions import db
 from server.models import (AuditEntry, Contract, Countersignature, Customer, DeliveryPoint, Dossier, Order, Reading,
                            Report, Task)
-from server.services.decisions import accept_report, bulk_accept_clean, reject_report
-from server.services.orders import issue_order
-from server.services.countersigners import MAX_FAILURES, countersigners_for
-from server.services.intake import absorb_synced_reports, tablet_verdict
-from server.services.seeding import DEMO_COUNTERSIGN_CODE
-from server.services.corrections import correct_report
-from server.services.reports import countersign_report, report_review
+from server.services.review.decisions import accept_report, bulk_accept_clean, reject_report
+from server.services.dossiers.orders import issue_order
+from server.services.base.countersigners import MAX_FAILURES, countersigners_for
+from server.services.review.arrivals import absorb_synced_reports, tablet_verdict
+from server.services.base.seeding import DEMO_COUNTERSIGN_CODE
+from server.services.review.corrections import correct_report
+from server.services.review.reports import countersign_report, report_review
 from sync.proofs import countersignature_proof, derive_countersign_key
 from tests.review_reports import CHIEF_SIGNATURE, NOW, demo_order, store_report, user
 
@@ -296,7 +296,7 @@ def test_a_device_in_another_time_zone_is_not_a_clock_skew(demo_ctx):
 
 
 def test_W10_cancel_after_day_30_finishes_the_return_task_of_a_realised_order_and_cancels_the_unrealised(demo_ctx):
-    from server.services.dossiers import ANALYSIS_TASK, cancel_departure
+    from server.services.dossiers.dossiers import ANALYSIS_TASK, cancel_departure
     dsi = db.session.scalar(select(Dossier).where(Dossier.type == "DSI", Dossier.planned_on < NOW.date()))
     later = NOW + timedelta(days=40)
     db.session.add(Task(dossier_id=dsi.id, kind=ANALYSIS_TASK, title="Analyser", role="agent", state="done"))
@@ -317,7 +317,7 @@ def test_W10_cancel_after_day_30_finishes_the_return_task_of_a_realised_order_an
 def countersigned_termination(kind: str):
     """An electricity termination of contract 125 whose first order came back and was countersigned:
     (the DEP, its order, the report)."""
-    from server.services.termination_requests import ElectricityTermination, record_termination
+    from server.services.intake.termination_requests import ElectricityTermination, record_termination
     dep = record_termination(125, ElectricityTermination(kind=kind, termination_on=NOW.date(),
                                                          requester_name="Afi Mensah", requester_identity="CNI 42",
                                                          requester_signed=True), user=user("agent.elec"), now=NOW)
@@ -336,7 +336,7 @@ def test_E7_anticipated_termination_reading_once_countersigned_gives_the_balance
 
 def test_E8_E10_accepted_report_balance_and_removal_are_told_on_the_DEP_with_its_invoice(demo_ctx):
     from server.models import Invoice
-    from server.services.dossiers import dossier_page
+    from server.services.dossiers.dossiers import dossier_page
     dep, order, report = countersigned_termination("classic")
     accept_report(report.id, user=user("agent.elec"), now=NOW)
     balance = db.session.scalar(select(Invoice).where(Invoice.contract_id == 125, Invoice.kind == "balance"))

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from server.errors import IllegalTransition
 from server.extensions import db
 from server.models import AuditEntry, Customer, Invoice, Payment
-from server.services import cashier, transfers
-from server.services.invoices import issue_closing_invoice
+from server.services.closing import cashier, transfers
+from server.services.closing.invoices import issue_closing_invoice
 from tests.integration.test_invoices_closing import NOW, TODAY, agent, contract_at, last_billed
 
 FR = "FR7630004000031234567890143"

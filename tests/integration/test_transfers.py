@@ -11,9 +11,9 @@ from sqlalchemy import select
 from server.errors import DomainError, Forbidden, IllegalTransition, NotFound
 from server.extensions import db
 from server.models import AuditEntry, Invoice, Payment
-from server.services import transfers
-from server.services import invoice_controls as controls
-from server.services.invoices import issue_balance_invoice, issue_closing_invoice
+from server.services.closing import transfers
+from server.services.closing import invoice_controls as controls
+from server.services.closing.invoices import issue_balance_invoice, issue_closing_invoice
 from tests.integration.test_invoices_closing import NOW, TODAY, agent, contract_at, last_billed
 
 FR = "FR7630004000031234567890143"

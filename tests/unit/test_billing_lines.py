@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from server.services.invoice_lines import (ClosingFacts, closing_lines, consumption, is_credit_note,
+from server.services.rules.invoice_lines import (ClosingFacts, closing_lines, consumption, is_credit_note,
                                            new_subscription_lines, prorata_refund, round_money, total_of)
 
 D = Decimal
@@ -109,12 +109,12 @@ def test_W17_lines_serialise_as_json_with_exact_decimals():
 
 def test_W4_travel_fee_applies_only_where_the_commune_allows_it():
     from types import SimpleNamespace
-    from server.services.invoices import travel_fee_applies
+    from server.services.closing.invoices import travel_fee_applies
     assert travel_fee_applies(SimpleNamespace(travel_fee_allowed=True), own_failure=False)
     assert not travel_fee_applies(SimpleNamespace(travel_fee_allowed=False), own_failure=False)
 
 
 def test_W22_no_travel_fee_for_our_own_remote_reading_failure():
     from types import SimpleNamespace
-    from server.services.invoices import travel_fee_applies
+    from server.services.closing.invoices import travel_fee_applies
     assert not travel_fee_applies(SimpleNamespace(travel_fee_allowed=True), own_failure=True)

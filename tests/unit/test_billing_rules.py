@@ -5,9 +5,9 @@ from datetime import date
 from types import SimpleNamespace
 
 from server.models import Customer
-from server.services.cashier import refund_payee_matches
-from server.services.indicators import DossierFacts, indicators_csv, monthly_indicators, month_starts, totals_by_month
-from server.services.invoices import prescription_limit
+from server.services.closing.cashier import refund_payee_matches
+from server.services.reporting.indicators import DossierFacts, indicators_csv, monthly_indicators, month_starts, totals_by_month
+from server.services.closing.invoices import prescription_limit
 
 ELEC = SimpleNamespace(deposit_payer_name="Codjo Akplogan", deposit_payer_identity="CNI693090")
 HOLDER = Customer(first_name="Codjo", last_name="Akplogan", identity_document=None)

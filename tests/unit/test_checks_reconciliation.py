@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from server.services.checks import (PastReading, ReportFacts, haversine_metres, is_clean, run_checks)
+from server.services.rules.checks import (PastReading, ReportFacts, haversine_metres, is_clean, run_checks)
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 DEFINITION = {"type": "READING", "version": 1,

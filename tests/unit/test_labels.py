@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from flask import Flask
 
-from server.labels import amount, label, local_datetime
+from server.labels import label
+from server.web.display import amount, local_datetime
 
 
 def _app():

@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from server.services import departure_rules as rules
-from server.services.calendar import add_working_days, easter_sunday, french_public_holidays, is_working_day
+from server.services.rules import departure_rules as rules
+from server.services.rules.calendar import add_working_days, easter_sunday, french_public_holidays, is_working_day
 
 TODAY = date(2026, 11, 23)
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from server.services.seals import SealFacts, content_sha256, seal_document, seal_sha256, seal_verifies, signatures_of
+from server.services.rules.seals import SealFacts, content_sha256, seal_document, seal_sha256, seal_verifies, signatures_of
 from sync.content import content_hash
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)

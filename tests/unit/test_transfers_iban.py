@@ -4,9 +4,9 @@ computed for this test: check digits = 98 - (BBAN + country + "00" as digits) mo
 import pytest
 
 from server.errors import DomainError
-from server.services.iban import account_ending, iban_for, iban_problem, iban_remainder, normalize_iban, valid_iban
-from server.services.spreadsheets import csv_cell
-from server.services.transfers import mask_iban
+from server.services.rules.iban import account_ending, iban_for, iban_problem, iban_remainder, normalize_iban, valid_iban
+from server.services.base.spreadsheets import csv_cell
+from server.services.closing.transfers import mask_iban
 
 FR = "FR7630004000031234567890143"       # 27 characters
 FR_LETTERS = "FR1420041010050500013M02606"  # an account number with a letter

@@ -1,0 +1,277 @@
+"""Closing, takeover and balance invoices: reading the facts from the database, computing the lines with
+services.invoice_lines, numbering and recording (W4, W5, W17, W22, E4, E8). Adds and flushes; the caller
+commits."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+
+from ...errors import DomainError, IllegalTransition, NotFound
+from ...extensions import db
+from ...models import Commune, Contract, Customer, Dossier, Invoice, Meter, Reading, Tariff, User
+from ..base.accounts import serves_utility
+from ..base.audit import record
+from ..base.counters import next_ref
+from ..rules.invoice_lines import ClosingFacts, Line, closing_lines, fr_date, is_credit_note, new_subscription_lines, total_of
+
+
+def travel_fee_applies(commune: Commune, *, own_failure: bool) -> bool:
+    """W4: a reading visit is billed where the commune's service rules allow it; W22: never when the
+    visit comes from our own remote-reading failure."""
+    return bool(commune.travel_fee_allowed) and not own_failure
+
+
+def issue_closing_invoice(contract: Contract, *, end_on: date, index: int, read_on: date, source: str,
+                          travel_fee: bool, dossier: Dossier | None = None, user: User | None = None,
+                          now: datetime) -> Invoice:
+    """W17: the closing invoice (or credit note) at the end date, after checking nobody took the
+    contract over; water invoices are issued at once, electricity ones wait for the controller."""
+    refuse_if_taken_over(contract, end_on)
+    refuse_if_already_closed(contract)
+    return _closing(contract, end_on=end_on, index=index, read_on=read_on, source=source,
+                    travel_fee=travel_fee, dossier=dossier, user=user, now=now)
+
+
+def issue_takeover_invoices(old_contract: Contract, new_contract: Contract, *, index: int, read_on: date,
+                            user: User | None = None, now: datetime) -> tuple[Invoice, Invoice]:
+    """E4: the termination invoice of the leaving customer (its deposit deducted: the contract's balance,
+    E3/E9) and the successor's subscription invoice, both at the takeover index; both issued at once (the
+    customers go straight to the cashier)."""
+    termination = _closing(old_contract, end_on=read_on, index=index, read_on=read_on, source="customer",
+                           travel_fee=False, dossier=None, user=user, now=now, state="issued",
+                           deposit=old_contract.deposit_amount)
+    tariff = tariff_in_force(new_contract.point.commune_id, new_contract.service, read_on)
+    lines, prepaid_until = new_subscription_lines(
+        currency=new_contract.point.commune.currency, subscription_per_year=tariff.subscription_per_year,
+        vat_rate=tariff.vat_rate, start_on=read_on, deposit=new_contract.deposit_amount or Decimal(0))
+    new_contract.prepaid_until = prepaid_until
+    subscription = _save(new_contract, "subscription", lines, state="issued", now=now, user=user,
+                         period=(read_on, prepaid_until), reading=(index, read_on, "customer"))
+    return termination, subscription
+
+
+def issue_balance_invoice(contract: Contract, *, index: int, read_on: date, user: User | None = None,
+                          now: datetime) -> Invoice:
+    """E8: the electricity balance at the cut-off index, the deposit deducted; a negative total is a
+    refund due to the deposit payer (E3). A draft until the controller checks it."""
+    refuse_if_taken_over(contract, read_on)
+    refuse_if_already_closed(contract)
+    return _closing(contract, end_on=read_on, index=index, read_on=read_on, source="agent", travel_fee=False,
+                    dossier=None, user=user, now=now, kind="balance", deposit=contract.deposit_amount)
+
+
+def refuse_if_taken_over(contract: Contract, end_on: date) -> None:
+    """W17: a new occupant who already subscribed at the premises before the end date means the
+    departure is a transfer (W11), not a closing."""
+    other = db.session.scalar(select(Contract).where(
+        Contract.delivery_point_id == contract.delivery_point_id, Contract.service == contract.service,
+        Contract.id != contract.id, Contract.start_on > contract.start_on, Contract.start_on < end_on))
+    if other is not None:
+        raise DomainError(
+            f"Un nouvel occupant a déjà repris ce point (contrat {other.number} depuis le "
+            f"{fr_date(other.start_on)}) : traiter le départ comme une mutation, pas une clôture.",
+            {"end_on": ["Date de fin postérieure à la reprise par un nouvel occupant."]})
+
+
+def refuse_if_already_closed(contract: Contract) -> None:
+    """A contract is closed by one invoice; to redo it (W20 backdated termination, a controller's refusal)
+    the previous one is cancelled first."""
+    previous = db.session.scalar(select(Invoice).where(
+        Invoice.contract_id == contract.id, Invoice.kind.in_(("closing", "credit_note", "balance")),
+        Invoice.state != "cancelled"))
+    if previous is not None:
+        raise DomainError(f"Le contrat {contract.number} a déjà sa facture de clôture {previous.number} : "
+                          "l'annuler avant d'en établir une autre.")
+
+
+def tariff_in_force(commune_id: int, service: str, day: date) -> Tariff:
+    """The commune's tariff valid on that day (the oldest one when the day precedes them all)."""
+    query = select(Tariff).where(Tariff.commune_id == commune_id, Tariff.service == service)
+    tariff = (db.session.scalar(query.where(Tariff.valid_from <= day).order_by(Tariff.valid_from.desc()))
+              or db.session.scalar(query.order_by(Tariff.valid_from)))
+    if tariff is None:
+        raise DomainError(f"Aucun tarif « {service} » n'est défini pour cette commune : facture impossible.")
+    return tariff
+
+
+def billing_meter(contract: Contract) -> Meter | None:
+    meters = contract.point.meters
+    in_place = [m for m in meters if m.removed_on is None]
+    return (in_place or meters or [None])[-1]
+
+
+def last_billed_reading(meter: Meter | None) -> Reading | None:
+    """Billing starts again from the last billed index of the meter-readings warehouse (W17)."""
+    if meter is None:
+        return None
+    return db.session.scalar(select(Reading).where(Reading.meter_id == meter.id, Reading.billed.is_(True))
+                             .order_by(Reading.read_on.desc(), Reading.id.desc()))
+
+
+def closing_facts(contract: Contract, *, end_on: date, index: int, travel_fee: bool,
+                  deposit: Decimal | None) -> tuple[ClosingFacts, Meter | None]:
+    commune = contract.point.commune
+    tariff = tariff_in_force(commune.id, contract.service, end_on)
+    meter = billing_meter(contract)
+    billed = last_billed_reading(meter)
+    fee = Decimal(commune.travel_fee_amount or 0) if travel_fee and commune.travel_fee_allowed else None
+    facts = ClosingFacts(
+        currency=commune.currency, service=contract.service, unit_price=tariff.unit_price,
+        subscription_per_year=tariff.subscription_per_year, vat_rate=tariff.vat_rate,
+        previous_index=billed.index if billed else 0, previous_date=billed.read_on if billed else contract.start_on,
+        index=index, end_on=end_on, dials=meter.dials if meter else None, prepaid_until=contract.prepaid_until,
+        travel_fee=fee or None, deposit=Decimal(deposit) if deposit else None)
+    return facts, meter
+
+
+def _closing(contract: Contract, *, end_on: date, index: int, read_on: date, source: str, travel_fee: bool,
+             dossier: Dossier | None, user: User | None, now: datetime, kind: str = "closing",
+             deposit: Decimal | None = None, state: str | None = None) -> Invoice:
+    facts, meter = closing_facts(contract, end_on=end_on, index=index, travel_fee=travel_fee, deposit=deposit)
+    if kind == "closing" and is_credit_note(end_on, facts.previous_date):
+        kind = "credit_note"
+    state = state or ("draft" if contract.service == "electricity" else "issued")
+    invoice = _save(contract, kind, closing_lines(facts), state=state, now=now, user=user, dossier=dossier,
+                    period=(facts.previous_date, end_on), reading=(index, read_on, source),
+                    travel_fee=facts.travel_fee is not None)
+    mark_reading_billed(meter, index=index, read_on=read_on, source=source)
+    return invoice
+
+
+def _save(contract: Contract, kind: str, lines: list[Line], *, state: str, now: datetime, user: User | None,
+          period: tuple[date, date], reading: tuple[int, date, str], dossier: Dossier | None = None,
+          travel_fee: bool = False) -> Invoice:
+    invoice = Invoice(
+        number=next_ref("FA"), kind=kind, state=state, contract_id=contract.id, customer_id=contract.customer_id,
+        dossier_id=dossier.id if dossier else None, period_start=period[0], period_end=period[1],
+        issued_on=now.date() if state == "issued" else None, total=total_of(lines), travel_fee=travel_fee,
+        direct_debit=bool(contract.direct_debit), send_to=send_to(contract), reading_index=reading[0],
+        reading_date=reading[1], reading_source=reading[2], lines=[line.as_json() for line in lines])
+    db.session.add(invoice)
+    db.session.flush()
+    record("issue_invoice" if state == "issued" else "draft_invoice", "invoice", invoice.id, user=user, at=now,
+           number=invoice.number, kind=kind, total=str(invoice.total), contract=contract.number)
+    return invoice
+
+
+def send_to(contract: Contract) -> str:
+    """W17: where the closing invoice goes: the billing address, else the customer's (new) address."""
+    return contract.billing_address or contract.customer.postal_address or contract.point.address
+
+
+def mark_reading_billed(meter: Meter | None, *, index: int, read_on: date, source: str) -> None:
+    """The closing index becomes the meter's last billed reading in the warehouse."""
+    if meter is None:
+        return
+    reading = db.session.scalar(select(Reading).where(Reading.meter_id == meter.id, Reading.read_on == read_on,
+                                                      Reading.index == index))
+    if reading is None:
+        reading = Reading(meter_id=meter.id, read_on=read_on, index=index, source=source)
+        db.session.add(reading)
+    reading.billed = True
+    db.session.flush()
+
+
+# --- Reading invoices --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InvoiceView:
+    invoice: Invoice
+    contract: Contract
+
+    @property
+    def currency(self) -> str:
+        return self.contract.point.commune.currency
+
+
+def get_invoice(invoice_id: int) -> Invoice:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound("Facture introuvable.")
+    return invoice
+
+
+def invoice_view(invoice_id: int, user: User) -> InvoiceView:
+    invoice = get_invoice(invoice_id)
+    if not in_scope(user, invoice):
+        raise NotFound("Facture introuvable dans votre service.")
+    return InvoiceView(invoice, db.session.get(Contract, invoice.contract_id))
+
+
+def search_invoices(text: str, user: User, *, states: tuple[str, ...] | None = None,
+                    limit: int = 50) -> list[Invoice]:
+    """Invoices of the user's utility by invoice number, contract number or customer name; the latest
+    ones when the text is empty."""
+    text = (text or "").strip().lower()
+    query = (select(Invoice).join(Contract, Invoice.contract_id == Contract.id)
+             .join(Customer, Invoice.customer_id == Customer.id).order_by(Invoice.id.desc()).limit(limit))
+    if states:
+        query = query.where(Invoice.state.in_(states))
+    if text:
+        query = query.where(or_(func.lower(Invoice.number) == text, func.lower(Contract.number) == text,
+                                func.lower(Customer.last_name).like(f"%{text}%")))
+    return [invoice for invoice in db.session.scalars(query) if in_scope(user, invoice)]
+
+
+def in_scope(user: User, invoice: Invoice) -> bool:
+    """Office users handle the invoices of their own utility (an admin both)."""
+    if user.role == "admin" or not user.utility:
+        return True
+    contract = db.session.get(Contract, invoice.contract_id)
+    return serves_utility(user, contract.point.commune.utility)
+
+
+def cancel_invoice(invoice: Invoice, reason: str, *, user: User | None, now: datetime) -> Invoice:
+    """Cancel an unpaid invoice (a controller's refusal, W20 contested invoices); the reading it billed is
+    billable again, so a new closing starts from the right index. Flushes; the caller commits."""
+    if invoice.state in ("paid", "refunded"):
+        raise IllegalTransition(f"La facture {invoice.number} est réglée : elle n'est pas annulée (W20).")
+    if not (reason or "").strip():
+        raise DomainError("Le motif de l'annulation est obligatoire.", {"reason": ["Motif requis."]})
+    invoice.state = "cancelled"
+    meter = billing_meter(db.session.get(Contract, invoice.contract_id))
+    if meter is not None and invoice.kind != "subscription" and invoice.reading_date is not None:
+        for reading in db.session.scalars(select(Reading).where(
+                Reading.meter_id == meter.id, Reading.read_on == invoice.reading_date,
+                Reading.index == invoice.reading_index, Reading.billed.is_(True))):
+            reading.billed = False
+    record("cancel_invoice", "invoice", invoice.id, user=user, at=now, number=invoice.number, reason=reason.strip())
+    db.session.flush()
+    return invoice
+
+
+PRESCRIPTION_DAYS = 730     # W21: two years after issue
+WARNING_DAYS = 90           # W21: shown from three months before the limit
+STATE_LABELS = {"draft": "brouillon", "checked": "contrôlée", "issued": "émise", "paid": "réglée",
+                "refunded": "remboursée", "cancelled": "annulée"}
+
+
+# --- W21: unpaid closing invoices nearing the two-year limit ---------------------------------------
+
+@dataclass(frozen=True)
+class OverdueInvoice:
+    invoice: Invoice
+    contract: Contract
+    limit_on: date
+    days_left: int      # negative once the limit has passed
+
+
+def prescription_limit(issued_on: date) -> date:
+    """W21: consumers' invoices must be settled within two years of issue."""
+    return issued_on + timedelta(days=PRESCRIPTION_DAYS)
+
+
+def overdue_closing_invoices(user: User, *, today: date) -> list[OverdueInvoice]:
+    """W21: consumers' unpaid closing invoices whose two-year limit is within 90 days or already past, most
+    urgent first."""
+    cutoff = today - timedelta(days=PRESCRIPTION_DAYS - WARNING_DAYS)
+    query = (select(Invoice, Contract).join(Contract, Invoice.contract_id == Contract.id)
+             .join(Customer, Invoice.customer_id == Customer.id)
+             .where(Customer.kind == "person")  # the two-year limit protects consumers, not organisations
+             .where(Invoice.kind.in_(("closing", "balance")), Invoice.state == "issued", Invoice.total > 0,
+                    Invoice.issued_on <= cutoff)
+             .order_by(Invoice.issued_on, Invoice.id))
+    rows = [OverdueInvoice(i, c, prescription_limit(i.issued_on), (prescription_limit(i.issued_on) - today).days)
+            for i, c in db.session.execute(query)]
+    return [row for row in rows if in_scope(user, row.invoice)]

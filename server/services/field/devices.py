@@ -1,0 +1,122 @@
+"""Tablets: enrolment against a password, revocable bearer tokens stored hashed, device telemetry."""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from ...errors import DomainError, Forbidden, NotFound
+from ...extensions import db
+from ...local_time import as_utc
+from ...models import Device, User
+from ..base.accounts import authenticate
+from ..base.audit import record
+
+ENROLLING_ROLES = ("technician", "chief", "admin")  # a chief countersigns on a tablet
+REVOKING_ROLES = ("chief", "admin")
+TELEMETRY_QUIET_SECONDS = 60
+TELEMETRY_LIMITS = {"queue_depth": 10**9, "storage_used": 2**62, "storage_quota": 2**62}
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device: Device
+    token: str  # shown once; only its hash is stored
+    user: User
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def enrol_device(login: str, password: str, device_name: str, *, remote_addr: str, now: datetime,
+                 max_attempts: int, window_seconds: int) -> Enrolment:
+    """A new device for these credentials, with a fresh random token."""
+    try:
+        user = authenticate(login, password, remote_addr, now, max_attempts, window_seconds)
+    except DomainError as refusal:
+        if refusal.status == 429:
+            raise
+        raise Unauthenticated(refusal.message) from None
+    if user.role not in ENROLLING_ROLES:
+        raise Forbidden("Seuls les techniciens et les chefs de section enrôlent une tablette.")
+    token = secrets.token_urlsafe(32)
+    device = Device(user_id=user.id, name=device_name, token_hash=hash_token(token), created_at=now)
+    db.session.add(device)
+    db.session.flush()
+    record("enrol_device", "device", device.id, user=user, device_id=device.id, at=now, name=device_name)
+    db.session.commit()
+    return Enrolment(device, token, user)
+
+
+def device_for_token(token: str | None) -> tuple[Device, User]:
+    """The live device and its user for a bearer token; Unauthenticated otherwise."""
+    if not token or len(token) > 200:
+        raise Unauthenticated("Authentification requise : jeton d'appareil absent.")
+    row = db.session.execute(select(Device, User).join(User, User.id == Device.user_id)
+                             .where(Device.token_hash == hash_token(token))).first()
+    device, user = row if row else (None, None)
+    if device is None or device.revoked_at is not None or not user.active:
+        raise Unauthenticated("Appareil inconnu ou révoqué : enrôlez de nouveau la tablette.")
+    return device, user
+
+
+def revoke_device(device_id: int, *, by: User, now: datetime, from_device: int | None = None) -> Device:
+    """Revoke a tablet: its token is refused from its next request on."""
+    if by.role not in REVOKING_ROLES:
+        raise Forbidden("Seuls un chef de section ou un administrateur révoquent une tablette.")
+    device = db.session.get(Device, device_id) if 0 < device_id < 2**31 else None
+    if device is None:
+        raise NotFound("Appareil introuvable.")
+    if device.revoked_at is None:
+        device.revoked_at = now
+        record("revoke_device", "device", device.id, user=by, device_id=from_device, at=now)
+        db.session.commit()
+    return device
+
+
+def record_telemetry(device: Device, headers, now: datetime) -> None:
+    """Last sync time and what the tablet says of itself (malformed values are ignored).
+
+    Written at most once a minute unless the app version changed, so a burst of pushes costs no writes."""
+    values = {}
+    version = headers.get("X-Tournee-App-Version")
+    if version:
+        values["app_version"] = version[:64]
+    for column, header in (("queue_depth", "X-Tournee-Queue-Depth"), ("storage_used", "X-Tournee-Storage-Used"),
+                           ("storage_quota", "X-Tournee-Storage-Quota")):
+        raw = headers.get(header, "")
+        if raw.isdigit() and int(raw) <= TELEMETRY_LIMITS[column]:
+            values[column] = int(raw)
+    last = as_utc(device.last_sync_at)
+    fresh = last is not None and (now - last).total_seconds() < TELEMETRY_QUIET_SECONDS
+    if fresh and values.get("app_version", device.app_version) == device.app_version:
+        return  # queue depth and storage may lag a minute; a new app version shows at once
+    db.session.execute(update(Device).where(Device.id == device.id).values(last_sync_at=now, **values))
+    db.session.commit()
+
+
+def devices_of(user_id: int) -> list[Device]:
+    """A technician's tablets, newest first (the office's device list)."""
+    return list(db.session.scalars(select(Device).where(Device.user_id == user_id)
+                                   .order_by(Device.created_at.desc())))
+
+
+@dataclass(frozen=True)
+class FieldTeamMember:
+    user: User
+    devices: list[Device]
+
+
+def field_devices(viewer: User) -> list[FieldTeamMember]:
+    """The tablets the viewer answers for: a chief sees the field users of their utility, an admin all."""
+    query = select(User).where(User.role.in_(ENROLLING_ROLES)).order_by(User.role.desc(), User.name)
+    if viewer.role == "chief" and viewer.utility:
+        query = query.where(User.utility == viewer.utility)
+    return [FieldTeamMember(user, devices_of(user.id)) for user in db.session.scalars(query)]

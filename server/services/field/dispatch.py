@@ -1,0 +1,207 @@
+"""The chief's day board: orders per technician (unassigned, assigned, on the tablet, done,
+countersigned), assignment, round order, appointment windows, cancellation, and the team's live
+progress from what has synced. Every change goes through services.orders so the tablet sees it at
+its next pull (tombstones for what left it)."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import func, select
+
+from ...errors import DomainError, Forbidden
+from ...extensions import db
+from ...local_time import in_utility_zone, utility_zone
+from ...models import Commune, DeliveryPoint, Device, Order, Report, User
+from ..base.audit import record
+from ..dossiers.orders import assign_order, cancel_order, get_order, touch_order
+from ..review.arrivals import absorb_synced_reports
+
+COLUMNS = ("assigned", "on_tablet", "done", "countersigned")
+COLUMN_LABELS = {"unassigned": "Non affectés", "assigned": "Affectés", "on_tablet": "Sur la tablette",
+                 "done": "Réalisés", "countersigned": "Contresignés"}
+ACTIVE_STATES = ("issued", "assigned", "reported", "countersigned", "closed")
+
+
+@dataclass
+class Round:
+    technician: User
+    last_sync_at: datetime | None
+    orders: dict = field(default_factory=lambda: {c: [] for c in COLUMNS})
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in self.orders.values())
+
+    @property
+    def finished(self) -> int:
+        return len(self.orders["done"]) + len(self.orders["countersigned"])
+
+    @property
+    def ordered(self) -> list[Order]:
+        return sorted((o for c in ("assigned", "on_tablet") for o in self.orders[c]), key=lambda o: o.round_position)
+
+
+@dataclass
+class DayBoard:
+    day: date
+    unassigned: list[Order]
+    rounds: list[Round]
+    technicians: list[User]
+    report_of: dict = field(default_factory=dict)  # order id -> its latest report id
+
+
+def utility_of_user(user: User) -> str | None:
+    return user.utility if user.role != "admin" else None
+
+
+def team_of(chief: User) -> list[User]:
+    """Technicians of the chief's section (their chief, or the same utility); all of them for an admin."""
+    query = select(User).where(User.role == "technician", User.active.is_(True)).order_by(User.name)
+    if utility_of_user(chief):
+        query = query.where((User.chief_id == chief.id) | (User.utility == chief.utility))
+    return list(db.session.scalars(query))
+
+
+def _orders_of_day(utility: str | None, day: date) -> list[Order]:
+    query = (select(Order).join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id).join(Commune)
+             .where(Order.state.in_(ACTIVE_STATES), Order.planned_date <= day)
+             .where((Order.state.in_(("issued", "assigned"))) | (Order.planned_date == day)))
+    if utility:
+        query = query.where(Commune.utility == utility)
+    return list(db.session.scalars(query.order_by(Order.round_position, Order.id)))
+
+
+def _last_syncs(technician_ids: list[int]) -> dict[int, tuple[datetime | None, int | None]]:
+    """Technician -> (last sync time, highest delivery receipt) over their tablets still enrolled."""
+    rows = db.session.execute(select(Device.user_id, func.max(Device.last_sync_at), func.max(Device.delivered_seq))
+                              .where(Device.user_id.in_(technician_ids), Device.revoked_at.is_(None))
+                              .group_by(Device.user_id))
+    return {user_id: (at, seq) for user_id, at, seq in rows}
+
+
+def column_of(order: Order, reported: set[int], delivered_seq: int | None) -> str:
+    """Where an assigned order stands: countersigned, done (a report synced), on the tablet (the
+    technician's tablet handed back a cursor covering the order's last change), else assigned."""
+    if order.state in ("countersigned", "closed"):
+        return "countersigned"
+    if order.state == "reported" or order.id in reported:
+        return "done"
+    if delivered_seq is not None and order.change_seq <= delivered_seq:
+        return "on_tablet"
+    return "assigned"
+
+
+def day_board(chief: User, day: date, *, now: datetime) -> DayBoard:
+    """The board of the chief's section for a day, with what has synced so far."""
+    absorb_synced_reports(now)
+    team = team_of(chief)
+    orders = _orders_of_day(utility_of_user(chief), day)
+    reports = dict(db.session.execute(select(Report.order_id, func.max(Report.id))
+                                      .where(Report.order_id.in_([o.id for o in orders])).group_by(Report.order_id)).all())
+    reported = set(reports)
+    syncs = _last_syncs([t.id for t in team])
+    rounds = {t.id: Round(t, syncs.get(t.id, (None, None))[0]) for t in team}
+    unassigned = []
+    for order in orders:
+        if order.assignee_id is None:
+            unassigned.append(order)
+        if order.assignee_id not in rounds:
+            continue
+        column = column_of(order, reported, syncs.get(order.assignee_id, (None, None))[1])
+        rounds[order.assignee_id].orders[column].append(order)
+    return DayBoard(day, unassigned, list(rounds.values()), team, reports)
+
+
+def _check_scope(chief: User, order: Order, technician_id: int | None = None) -> None:
+    """A chief plans only the orders and technicians of their own utility."""
+    utility = utility_of_user(chief)
+    if utility and order.point.commune.utility != utility:
+        raise Forbidden("Cet ordre relève d'une autre activité.")
+    if technician_id is not None and technician_id not in {t.id for t in team_of(chief)}:
+        raise Forbidden("Ce technicien n'est pas dans votre équipe.")
+
+
+def assign(order_id: int, technician_id: int | None, *, chief: User, now: datetime) -> Order:
+    """Assign or reassign (None: take back); the order goes last in the technician's round."""
+    order = get_order(order_id)
+    _check_scope(chief, order, technician_id)
+    position = None
+    if technician_id is not None and technician_id != order.assignee_id:
+        position = 1 + (db.session.scalar(select(func.max(Order.round_position)).where(
+            Order.assignee_id == technician_id, Order.state == "assigned")) or 0)
+    return assign_order(order_id, technician_id, by=chief, now=now, position=position)
+
+
+def reorder_round(technician_id: int, order_ids: list[int], *, chief: User, now: datetime) -> None:
+    """Set the round's order: positions 1..n in the given order; only changed orders are touched."""
+    for position, order_id in enumerate(order_ids, start=1):
+        order = get_order(order_id)
+        _check_scope(chief, order, technician_id)
+        if order.assignee_id != technician_id:
+            raise DomainError("Cet ordre n'est pas dans la tournée de ce technicien.")
+        if order.round_position != position:
+            order.round_position = position
+            touch_order(order)
+            record("reorder_round", "order", order.id, user=chief, at=now, position=position)
+    db.session.commit()
+
+
+def move_in_round(order_id: int, step: int, *, chief: User, now: datetime, day: date) -> None:
+    """Move an order one place up (-1) or down (+1) in its technician's round of the day."""
+    order = get_order(order_id)
+    board = day_board(chief, day, now=now)
+    current = next((r.ordered for r in board.rounds if r.technician.id == order.assignee_id), [])
+    ids = [o.id for o in current]
+    if order.id not in ids:
+        raise DomainError("Seul un ordre non réalisé de la tournée se déplace.")
+    i = ids.index(order.id)
+    j = max(0, min(len(ids) - 1, i + step))
+    ids[i], ids[j] = ids[j], ids[i]
+    reorder_round(order.assignee_id, ids, chief=chief, now=now)
+
+
+def set_window(order_id: int, start: datetime | None, end: datetime | None, *, chief: User, now: datetime) -> Order:
+    """An appointment window (both ends, or none to clear it)."""
+    order = get_order(order_id)
+    _check_scope(chief, order)
+    if (start is None) != (end is None) or (start and end <= start):
+        raise DomainError("Le créneau doit avoir un début et une fin, la fin après le début.",
+                          {"window_end": ["Créneau invalide."]})
+    if order.state not in ("issued", "assigned"):
+        raise DomainError("Cet ordre n'est plus modifiable.")
+    # Stored in UTC: SQLite keeps no offset, and the pull reads a zone-less time as UTC.
+    order.window_start, order.window_end = (m.astimezone(timezone.utc) if m else None for m in (start, end))
+    touch_order(order)
+    record("set_window", "order", order.id, user=chief, at=now, start=start.isoformat() if start else None,
+           end=end.isoformat() if end else None)
+    db.session.commit()
+    return order
+
+
+def window_label(order: Order) -> str | None:
+    """The appointment window in the utility's local time, e.g. "09:00–11:00"."""
+    if order.window_start is None or order.window_end is None:
+        return None
+    start, end = (in_utility_zone(m, order.point.commune.utility) for m in (order.window_start, order.window_end))
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def set_window_times(order_id: int, start: str | None, end: str | None, *, chief: User, now: datetime) -> Order:
+    """A window given as HH:MM on the planned day, in the utility's local time."""
+    order = get_order(order_id)
+    if not start and not end:
+        return set_window(order_id, None, None, chief=chief, now=now)
+    zone = utility_zone(order.point.commune.utility)
+    day = order.planned_date or now.date()
+    moments = [datetime.combine(day, time.fromisoformat(t), tzinfo=zone) if t else None for t in (start, end)]
+    return set_window(order_id, moments[0], moments[1], chief=chief, now=now)
+
+
+def cancel(order_id: int, reason: str, *, chief: User, now: datetime) -> Order:
+    """Cancel an order; its tablet receives a tombstone at the next pull."""
+    order = get_order(order_id)
+    _check_scope(chief, order)
+    if not reason.strip():
+        raise DomainError("Le motif d'annulation est obligatoire.", {"reason": ["Motif requis."]})
+    cancel_order(order, reason=reason.strip(), now=now, user=chief)
+    db.session.commit()
+    return order

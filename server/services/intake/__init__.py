@@ -1,0 +1,1 @@
+"""Requests coming in: departures (water and electricity), termination requests, the customer file."""

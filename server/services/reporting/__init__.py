@@ -1,0 +1,1 @@
+"""Reading the results: indicators and printouts (PDFs)."""

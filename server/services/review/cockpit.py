@@ -1,0 +1,109 @@
+"""The reconciliation cockpit: the queue of synced reports with their flags, and the parsing of what
+the office sends back (a drawn countersignature, a corrected answer)."""
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from ...blobs import BlobStore, sniffed_kind
+from ...errors import DomainError, NotFound
+from ...extensions import db
+from ...models import Commune, DeliveryPoint, Order, QuarantinedReport, Report, User
+from ..rules.checks import Flag
+from .arrivals import absorb_synced_reports
+from .reports import ReportReview, report_for, report_review, review_flags, versions_of
+
+QUEUE_STATES = ("awaiting_blobs", "received", "countersigned")
+MAX_STROKES, MAX_POINTS = 200, 5000
+
+
+@dataclass
+class QueueRow:
+    report: Report
+    order: Order
+    technician: User
+    flags: list[Flag]
+
+    @property
+    def clean(self) -> bool:
+        return not self.flags
+
+
+def review_queue(user: User, *, now: datetime) -> list[QueueRow]:
+    """Reports waiting for a countersignature or a decision, in the user's utility, oldest first."""
+    absorb_synced_reports(now)
+    query = (select(Report, Order).join(Order, Report.order_id == Order.id).join(DeliveryPoint)
+             .join(Commune).where(Report.state.in_(QUEUE_STATES)).order_by(Report.received_at, Report.id))
+    if user.role != "admin" and user.utility:
+        query = query.where(Commune.utility == user.utility)
+    rows = [QueueRow(report, order, db.session.get(User, report.technician_id), review_flags(report))
+            for report, order in db.session.execute(query)]
+    first = "received" if user.role == "chief" else "countersigned"  # what this role acts on comes first
+    return sorted(rows, key=lambda row: row.report.state != first)
+
+
+def kept_aside(user: User, limit: int = 50) -> list[tuple[QuarantinedReport, User | None]]:
+    """Contents the sync kept aside (refused by the form, or a UUID re-sent with other content), newest
+    first, for the technicians of the user's utility: never dropped, shown for a decision."""
+    query = select(QuarantinedReport, User).outerjoin(User, QuarantinedReport.technician_id == User.id) \
+        .order_by(QuarantinedReport.received_at.desc()).limit(limit)
+    if user.role != "admin" and user.utility:
+        query = query.where(User.utility == user.utility)
+    return [(aside, technician) for aside, technician in db.session.execute(query)]
+
+
+def review_of(report_id: int, *, user: User, now: datetime) -> ReportReview:
+    """The report page, once whatever synced meanwhile (a tablet countersignature) is taken in."""
+    report_for(report_id, user)
+    absorb_synced_reports(now)
+    return report_review(report_id)
+
+
+def strokes_from_text(text: str) -> list:
+    """The strokes drawn in the office: [[[x, y], ...], ...], numbers only, bounded (no pressure, no speed)."""
+    try:
+        strokes = json.loads(text or "[]")
+    except ValueError:
+        strokes = None
+    valid = isinstance(strokes, list) and len(strokes) <= MAX_STROKES and all(
+        isinstance(s, list) and all(isinstance(p, list) and len(p) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in p) for p in s) for s in strokes)
+    if not valid or sum(len(s) for s in strokes) > MAX_POINTS:
+        raise DomainError("Signature illisible : signez à nouveau.", {"strokes": ["Signature invalide."]})
+    if not any(len(s) > 1 for s in strokes):
+        raise DomainError("La signature est vide : signez dans le cadre.", {"strokes": ["Signature requise."]})
+    return [[[round(x, 1), round(y, 1)] for x, y in s] for s in strokes]
+
+
+def correction_of(report_id: int, field_id: str, text: str, user: User) -> dict:
+    """{field: value} typed like the current answer (integer, yes/no, or text)."""
+    answers = versions_of(report_for(report_id, user))[-1].content.get("answers") or {}
+    if field_id not in answers:
+        raise DomainError("Ce champ n'existe pas dans le compte-rendu.", {"field_id": ["Champ inconnu."]})
+    current, text = answers[field_id], (text or "").strip()
+    if isinstance(current, bool):
+        if text.lower() not in ("oui", "non", "true", "false"):
+            raise DomainError("Répondez oui ou non.", {"value": ["oui / non"]})
+        return {field_id: text.lower() in ("oui", "true")}
+    if isinstance(current, int):
+        if not text.isdigit():
+            raise DomainError("Un index est un nombre entier positif.", {"value": ["Nombre entier attendu."]})
+        return {field_id: int(text)}
+    if isinstance(current, str) or current is None:
+        return {field_id: text}
+    raise DomainError("Ce champ (photo, signature, liste) ne se corrige pas ici.", {"field_id": ["Non modifiable."]})
+
+
+def blob_of_report(report_id: int, sha256: str, store: BlobStore, user: User) -> tuple[BinaryIO, str]:
+    """A photo or signature, shown only through a report that names it: (stream, content type)."""
+    report = report_for(report_id, user)
+    named = {a.get("sha256") for v in versions_of(report) for a in v.content.get("attachments") or []}
+    drawn = ((report.content.get("countersignature") or {}).get("signature") or {}).get("sha256")
+    if sha256 not in named | {drawn} - {None} or not store.has(sha256):
+        raise NotFound("Fichier introuvable pour ce compte-rendu (ou pas encore reçu du terminal).")
+    stream = store.open(sha256)
+    kind = sniffed_kind(stream.read(16))
+    stream.seek(0)
+    return stream, f"image/{kind or 'jpeg'}"
