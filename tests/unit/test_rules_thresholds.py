@@ -70,11 +70,11 @@ def test_W14_a_reading_on_the_same_day_counts_as_one_day():
 
 
 def test_W15_rollover_is_plausible_only_with_dials_and_a_small_consumption():
-    near_end = [(date(2026, 8, 1), 99_800), (date(2026, 11, 9), 99_990)]
+    near_end = [(date(2026, 8, 1), 99_790), (date(2026, 11, 9), 99_990)]  # 2 units a day
     assert rules.index_is_coherent(3, near_end, ON, dials=5) is True
     assert rules.index_is_coherent(3, near_end, ON) is False
-    assert rules.index_is_coherent(52, near_end, ON, dials=5) is True     # 62 units = 3 × 1.9 × 10 + 5
-    assert rules.index_is_coherent(53, near_end, ON, dials=5) is False
+    assert rules.index_is_coherent(55, near_end, ON, dials=5) is True     # 65 units = 3 × 2 × 10 + 5
+    assert rules.index_is_coherent(56, near_end, ON, dials=5) is False
     assert rules.index_is_coherent(99_000, near_end, ON, dials=5) is False
 
 
