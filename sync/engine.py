@@ -148,7 +148,7 @@ def _again(store, stored: StoredReport, chash, raw, technician_id, device_id, re
                                      technician_id, device_id, received_at))
         return {"uuid": stored.uuid, "status": "mismatch", "errors": errors, "http_status": 409}
     if stored.complete:
-        return _result(stored, "duplicate")
+        return _verdict_again(stored)
     if store.missing_blobs(stored.blob_hashes):
         return _answer(stored, store)
     return _answer(store.complete_report(stored.id), store)
@@ -162,9 +162,18 @@ def _answer(stored: StoredReport, store: SyncStore) -> dict:
     return _result(stored, "conflict" if stored.conflict else "applied")
 
 
+def _verdict_again(stored: StoredReport) -> dict:
+    """A complete report pushed again: its stored verdict. A conflict stays a conflict, with its reason,
+    however many times it is sent (a tablet whose first answer was lost must still learn of it)."""
+    return _result(stored, "conflict" if stored.conflict else "duplicate")
+
+
 def _result(stored: StoredReport, status: str) -> dict:
-    return {"uuid": stored.uuid, "status": status, "report_id": stored.id,
-            "received_at": format_time(stored.received_at), "http_status": HTTP_STATUS[status]}
+    result = {"uuid": stored.uuid, "status": status, "report_id": stored.id,
+              "received_at": format_time(stored.received_at), "http_status": HTTP_STATUS[status]}
+    if status == "conflict":
+        result["conflict"] = stored.conflict
+    return result
 
 
 def format_time(moment: datetime) -> str:

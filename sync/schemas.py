@@ -214,6 +214,7 @@ class PushResultSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     received_at = fields.String()
     http_status = fields.Integer()
+    conflict = fields.String()  # with status conflict: "cancelled" | "reassigned"
     countersignature = fields.Dict(keys=fields.String(), values=fields.String())
 
 

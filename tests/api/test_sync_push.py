@@ -96,10 +96,22 @@ def test_report_on_cancelled_order_is_a_stored_conflict(client, app):
     report, sha = photo_report(client)
     upload(client, sha)
     [result] = push(client, report)
-    assert result["status"] == "conflict" and result["http_status"] == 200
+    assert result["status"] == "conflict" and result["http_status"] == 200 and result["conflict"] == "cancelled"
     with app.app_context():
         assert db.session.scalar(select(Report.conflict)) == "cancelled"
         assert count(app, AuditEntry, AuditEntry.action == "receive_report") == 1
+
+
+def test_repush_of_a_conflict_answers_conflict_with_its_reason_again(client, app):
+    with app.app_context():
+        cancel_order(db.session.get(Order, 101), reason="client rappelle", now=datetime.now(timezone.utc))
+        db.session.commit()
+    report, sha = photo_report(client)
+    upload(client, sha)
+    [first] = push(client, report)
+    [again] = push(client, report)
+    assert again == first and again["status"] == "conflict" and again["conflict"] == "cancelled"
+    assert count(app, Report) == 1
 
 
 def test_rejected_report_is_kept_aside_with_field_reasons(client, app):

@@ -36,6 +36,8 @@ def push_scenario() -> list[dict]:
            at="2026-03-02T10:06:00.000+00:00"),
         ex("push-conflict-cancelled", "The office cancelled order 106 meanwhile: stored, flagged, acknowledged.",
            push(c), office=[{"action": "cancel", "order_id": 106}]),
+        ex("push-conflict-again", "The same conflict report again (its answer was lost): the stored verdict, "
+           "conflict with its reason, never duplicate.", push(c), at="2026-03-02T10:07:00.000+00:00"),
         ex("push-rejected", "The serial does not match the meter and the outcome is not anomaly: refused by the form, kept aside.",
            push(wrong)),
         ex("push-rejected-not-yours", "Order 104 was never this technician's: refused with http_status 403.", push(theirs)),

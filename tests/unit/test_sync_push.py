@@ -77,7 +77,23 @@ def test_report_on_cancelled_order_is_stored_as_conflict(store):
     result = push(store, reading_report())
     assert result["status"] == "conflict" and result["http_status"] == 200 and result["report_id"]
     assert store.contents[reading_report()["uuid"]].conflict == "cancelled"
-    assert push(store, reading_report())["status"] == "duplicate"
+
+
+def test_repush_of_a_conflict_answers_the_stored_verdict_every_time(store):
+    add_blobs(store)
+    store.cancel(101)
+    first = push(store, reading_report())
+    assert first["conflict"] == "cancelled"
+    again = [push(store, reading_report()) for _ in range(3)]
+    assert again == [first] * 3  # never "duplicate": a tablet whose first answer was lost learns of it
+
+
+def test_repush_of_a_reassigned_conflict_keeps_its_reason(store):
+    add_blobs(store)
+    store.reassign(101, BRUNO)
+    push(store, reading_report())
+    again = push(store, reading_report())
+    assert (again["status"], again["conflict"], again["http_status"]) == ("conflict", "reassigned", 200)
 
 
 def test_report_on_order_reassigned_away_is_stored_as_conflict(store):
