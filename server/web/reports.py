@@ -81,7 +81,8 @@ def report_reject(report_id: int):
     form = ReasonForm()
     if form.validate_on_submit():
         again = decisions.reject_report(report_id, user=current_user, reason=form.reason.data, now=_now())
-        flash(f"Compte-rendu rejeté ; ordre {again.ref} ré-émis.", "info")
+        flash(f"Compte-rendu rejeté ; ordre {again.ref} ré-émis." if again else
+              "Compte-rendu rejeté ; l'ordre, annulé ou réaffecté entre-temps, reste inchangé.", "info")
     return _to_report(report_id, form)
 
 

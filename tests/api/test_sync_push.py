@@ -197,3 +197,40 @@ def test_device_time_is_kept_in_utc_whatever_its_offset(client, app):
         stored = db.session.scalar(select(Report.device_time).where(Report.uuid == report["uuid"]))
     stored = stored if stored.tzinfo else stored.replace(tzinfo=timezone.utc)
     assert stored == datetime(2026, 11, 23, 8, 30, tzinfo=timezone.utc)
+
+
+def test_late_report_on_a_reassigned_order_never_changes_the_new_holders_order(client, app):
+    """DESIGN §7: stored and flagged as a conflict; the order stays assigned to Bruno, whatever the office
+    then decides about the late report (countersigned and accepted, or rejected: no order issued again)."""
+    from server.models import User
+    from server.services.dossiers.orders import assign_order
+    from server.services.review.decisions import accept_report, reject_report
+    from server.services.review.reports import countersign_report
+    from tests.unit.sync_world import BRUNO
+    now = datetime.now(timezone.utc)
+    with app.app_context():
+        db.session.get(User, ALICE).chief_id = 20
+        assign_order(101, BRUNO, by=db.session.get(User, 20), now=now)
+        version_with_bruno = db.session.get(Order, 101).version
+    first, sha = photo_report(client)
+    upload(client, sha)
+    second, _ = photo_report(client, uuid="0b9e3f0a-5a1e-4c1b-8d7e-2f4a6b8c0d1e", device_seq=2, index=1252)
+    results = push(client, first, second)
+    assert [(r["status"], r["conflict"]) for r in results] == [("conflict", "reassigned")] * 2
+
+    def bruno_still_holds_it():
+        db.session.expire_all()
+        order = db.session.get(Order, 101)
+        return order.assignee_id, order.state, order.version
+
+    with app.app_context():
+        assert bruno_still_holds_it() == (BRUNO, "assigned", version_with_bruno)
+        accepted, rejected = db.session.scalars(select(Report).order_by(Report.id)).all()
+        chief, agent = db.session.get(User, 20), db.session.get(User, 21)
+        countersign_report(accepted.id, chief=chief, now=now,
+                           signature={"sha256": None, "signer_name": "Claire Dupont", "strokes": [[[5, 5], [60, 30]]]})
+        accept_report(accepted.id, user=agent, now=now)
+        assert reject_report(rejected.id, user=agent, reason="Ordre passé à Bruno", now=now) is None
+        assert bruno_still_holds_it() == (BRUNO, "assigned", version_with_bruno)
+        assert db.session.scalar(select(func.count()).select_from(Order)) == 6  # nothing issued again
+        assert [r.state for r in db.session.scalars(select(Report).order_by(Report.id))] == ["accepted", "rejected"]

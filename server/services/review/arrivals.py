@@ -26,7 +26,7 @@ def absorb_synced_reports(now: datetime, report_ids=None, proofs: dict[str, str]
             return 0
         query = query.where(Report.id.in_(report_ids))
     for report, order_state in db.session.execute(query).all():
-        if order_state == "assigned" and report.order_id not in reported:  # state read once, with the report
+        if moves_its_order(report) and order_state == "assigned" and report.order_id not in reported:
             set_order_state(report.order_id, "reported", user=None, now=now)
             open_return_task(db.session.get(Order, report.order_id), now)
             reported.add(report.order_id)
@@ -34,6 +34,12 @@ def absorb_synced_reports(now: datetime, report_ids=None, proofs: dict[str, str]
             handled += _judge_tablet_countersignature(report, report.content["countersignature"], proofs.get(report.uuid), now)
     db.session.commit()
     return handled
+
+
+def moves_its_order(report: Report) -> bool:
+    """Whether the report may change its order's state: never a conflict report (the order was cancelled,
+    or is now someone else's: it stays as its new holder has it, the office decides about the report)."""
+    return not report.conflict
 
 
 def awaits_tablet_verdict(report: Report) -> bool:

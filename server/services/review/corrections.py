@@ -6,6 +6,7 @@ from ...errors import DomainError, IllegalTransition
 from ...extensions import db
 from ...models import ReportVersion, User
 from ..base.audit import record
+from .arrivals import moves_its_order
 from .reports import report_for, set_order_state, versions_of
 from ..rules.seals import content_sha256
 
@@ -25,7 +26,8 @@ def correct_report(report_id: int, *, author: User, answers: dict, reason: str, 
     db.session.add(version)
     if report.state == "countersigned":
         report.state = "received"
-        set_order_state(report.order_id, "reported", user=author, now=now)
+        if moves_its_order(report):
+            set_order_state(report.order_id, "reported", user=author, now=now)
     record("correct_report", "report", report.id, user=author, at=now, version=version.number, reason=reason,
            changed=sorted(answers))
     db.session.commit()

@@ -12,7 +12,7 @@ from ..dossiers.orders import issue_order, touch_order
 from ..dossiers.dossiers import add_event
 from ..dossiers.dossiers import finish_return_task
 from .outcomes import apply_report_outcome, dossier_of
-from .arrivals import absorb_synced_reports
+from .arrivals import absorb_synced_reports, moves_its_order
 from .reports import report_for, review_flags, versions_of
 
 
@@ -38,7 +38,8 @@ def accept_report(report_id: int, *, user: User, now: datetime) -> list[str]:
     else:
         note_acceptance(order, user=user, now=now)
         effects = apply_report_outcome(report, order, content, user=user, now=now)
-    finish_return_task(order, now=now)
+    if moves_its_order(report):
+        finish_return_task(order, now=now)
     _close(report, order, "accepted", user, now)
     record("accept_report", "report", report.id, user=user, at=now, effects=effects)
     db.session.commit()
@@ -52,8 +53,9 @@ def note_acceptance(order: Order, *, user: User, now: datetime) -> None:
         add_event(dep, "report_accepted", f"Compte-rendu de l'ordre {order.ref} ({order.label}) accepté.", user, now)
 
 
-def reject_report(report_id: int, *, user: User, reason: str, now: datetime) -> Order:
-    """Reject with a reason: the report is kept as evidence, the order is issued again for the field."""
+def reject_report(report_id: int, *, user: User, reason: str, now: datetime) -> Order | None:
+    """Reject with a reason: the report is kept as evidence, the order is issued again for the field
+    (not for a conflict report: its order is cancelled or someone else's, so None is returned)."""
     report = report_for(report_id, user)
     if report.state not in ("received", "countersigned", "awaiting_blobs"):
         raise IllegalTransition("Ce compte-rendu a déjà été traité.")
@@ -61,6 +63,12 @@ def reject_report(report_id: int, *, user: User, reason: str, now: datetime) -> 
         raise DomainError("Le motif du rejet est obligatoire.", {"reason": ["Motif requis."]})
     claim_decision(report, ("received", "countersigned", "awaiting_blobs"), "rejected")
     order = db.session.get(Order, report.order_id)
+    if not moves_its_order(report):  # the order is cancelled or with its new holder: nothing to issue again
+        report.review_note = reason.strip()
+        _close(report, order, "rejected", user, now)
+        record("reject_report", "report", report.id, user=user, at=now, reason=reason, reissued_order_id=None)
+        db.session.commit()
+        return None
     again = issue_order(order.type, order.point, now=now, dossier=None, planned_date=now.date(),
                         travel_fee=order.travel_fee, code=order.code, requester_name=order.requester_name,
                         requester_identity=order.requester_identity, contract_id=order.contract_id, user=user,
@@ -86,7 +94,7 @@ def claim_decision(report: Report, states: tuple[str, ...], decided: str) -> Non
 def _close(report: Report, order: Order, state: str, user: User, now: datetime) -> None:
     report.state = state
     report.reviewed_by_id, report.reviewed_at = user.id, now
-    if order.state != "cancelled":
+    if order.state != "cancelled" and moves_its_order(report):
         order.state = "closed"
         touch_order(order)
 
