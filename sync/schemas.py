@@ -42,6 +42,8 @@ class DeviceEnrolmentSchema(Strict):
     login = Str(required=True, min_length=1, max_length=64)
     password = Str(required=True, min_length=1, max_length=200)
     device_name = Str(required=True, min_length=1, max_length=120)
+    # The tablet's own id for its enrolment (a UUID it made and keeps): sent again, the same device answers.
+    enrolment_id = Uuid()
 
 
 class PositionSchema(Strict):

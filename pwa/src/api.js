@@ -39,8 +39,11 @@ export function createApi({ base = '/api/v1', fetchFn = (...a) => fetch(...a), h
   }
 
   return {
-    async enrol(login, password, deviceName) {
-      return (await call('POST', '/devices', { json: { login, password, device_name: deviceName } })).data;
+    /** `enrolmentId`: the tablet's own id for its enrolment (idempotent, PROTOCOL §2). */
+    async enrol(login, password, deviceName, enrolmentId) {
+      const json = { login, password, device_name: deviceName };
+      if (enrolmentId) json.enrolment_id = enrolmentId;
+      return (await call('POST', '/devices', { json })).data;
     },
     async pull(token, cursor, limit = 200) {
       const query = new URLSearchParams({ cursor: cursor || '', limit: String(limit) });

@@ -6,7 +6,8 @@ import { listForms, getForm } from './db/forms.js';
 import { byPlannedOrder, getOrder, listOrders } from './db/orders.js';
 import { listOutbox, nextDueAt } from './db/outbox.js';
 import { listReports, reopenParked } from './db/reports.js';
-import { currentTechnician, getTechnician, listTechnicians, saveEnrolment, setCurrent, updateTechnician } from './db/technicians.js';
+import { currentTechnician, getTechnician, listTechnicians, saveEnrolment, setCurrent, tabletEnrolmentId,
+  updateTechnician } from './db/technicians.js';
 import { isoWithOffset } from './forms/report.js';
 import { t } from './i18n.js';
 import { startServiceWorker } from './sw-bridge.js';
@@ -128,7 +129,8 @@ Object.assign(app, {
   async enrol(login, password, pin) {
     let answer;
     try {
-      answer = await app.api.enrol(login, password, `Tablette ${navigator.platform || ''}`.trim());
+      answer = await app.api.enrol(login, password, `Tablette ${navigator.platform || ''}`.trim(),
+        await tabletEnrolmentId(app.db));
     } catch (err) {
       if (err instanceof NetworkError) throw new Error(t('Connexion impossible : le réseau est nécessaire pour la première connexion.'));
       if (err instanceof ApiError && err.status === 401) throw new Error(t('Identifiant ou mot de passe incorrect.'));

@@ -21,7 +21,8 @@ def enrol():
     done = devices.enrol_device(data["login"], data["password"], data["device_name"],
                                 remote_addr=request.remote_addr or "", now=datetime.now(timezone.utc),
                                 max_attempts=current_app.config["LOGIN_MAX_ATTEMPTS"],
-                                window_seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+                                window_seconds=current_app.config["LOGIN_WINDOW_SECONDS"],
+                                enrolment_id=data.get("enrolment_id"))
     body = {"device_id": done.device.id, "token": done.token,
             "technician": {"id": done.user.id, "login": done.user.login, "name": done.user.name}}
     return jsonify(DeviceEnrolledSchema().dump(body)), 201

@@ -74,7 +74,11 @@ def openapi_document() -> dict:
     sha = {"name": "sha256", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}
     bearer = [{"device": []}]
     paths = {
-        "/devices": {"post": {"summary": "Enrôler une tablette", "requestBody": _json("DeviceEnrolment"),
+        "/devices": {"post": {"summary": "Enrôler une tablette",
+                              "description": "Idempotent par `enrolment_id` (identifiant que la tablette crée et "
+                                             "garde) : le même identifiant pour le même utilisateur rend le même "
+                                             "appareil avec un nouveau jeton (PROTOCOL §2).",
+                              "requestBody": _json("DeviceEnrolment"),
                               "responses": {"201": {"description": "Enrôlée", **_json("DeviceEnrolled")},
                                             **_errors(401, 403, 422, 429)}}},
         "/devices/{device_id}": {"delete": {

@@ -1,7 +1,7 @@
 """Enrolled tablets and their revocable tokens (stored hashed)."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -10,10 +10,13 @@ from .base import utcnow
 
 class Device(db.Model):
     __tablename__ = "devices"
+    # Idempotent enrolment (PROTOCOL §2): the id the tablet made for one enrolment, once per user.
+    __table_args__ = (UniqueConstraint("user_id", "enrolment_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    enrolment_id: Mapped[str | None] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

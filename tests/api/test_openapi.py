@@ -20,3 +20,12 @@ def test_openapi_names_every_route_and_the_wire_schemas(app):
     assert report["additionalProperties"] is False and set(report["properties"]) == set(reading_report())
     assert report["properties"]["outcome"]["enum"] == ["done", "absent", "no_access", "refused", "anomaly"]
     assert document["components"]["schemas"]["PushRequest"]["properties"]["reports"]["maxItems"] == 50
+
+
+def test_openapi_documents_the_enrolment_id_and_the_conflict_reason(app):
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    enrolment = document["components"]["schemas"]["DeviceEnrolment"]
+    assert enrolment["properties"]["enrolment_id"] == {"type": "string", "format": "uuid"}
+    assert "enrolment_id" not in enrolment["required"]
+    assert "enrolment_id" in document["paths"]["/devices"]["post"]["description"]
+    assert document["components"]["schemas"]["PushResult"]["properties"]["conflict"] == {"type": "string"}

@@ -22,6 +22,18 @@ export function saveEnrolment(db, { technician, device_id, token }, pin) {
   });
 }
 
+/** The tablet's own enrolment id (PROTOCOL §2): made once, kept in `meta`, sent with every enrolment,
+ *  so an enrolment sent again (its answer lost) gets the same device back, with a new token. */
+export function tabletEnrolmentId(db) {
+  const fresh = crypto.randomUUID();
+  return db.write(['meta'], async (t) => {
+    const kept = await t.get('meta', 'enrolment');
+    if (kept && kept.id) return kept.id;
+    await t.put('meta', { key: 'enrolment', id: fresh });
+    return fresh;
+  });
+}
+
 export function updateTechnician(db, id, changes) {
   return db.write(['technicians'], async (t) => {
     const row = await t.get('technicians', id);

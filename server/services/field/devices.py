@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ...errors import DomainError, Forbidden, NotFound
 from ...extensions import db
@@ -36,8 +37,12 @@ def hash_token(token: str) -> str:
 
 
 def enrol_device(login: str, password: str, device_name: str, *, remote_addr: str, now: datetime,
-                 max_attempts: int, window_seconds: int) -> Enrolment:
-    """A new device for these credentials, with a fresh random token."""
+                 max_attempts: int, window_seconds: int, enrolment_id: str | None = None) -> Enrolment:
+    """The device for these credentials, with a fresh random token.
+
+    Idempotent by the tablet's own `enrolment_id`: the same id for the same user answers the same
+    device with a new token (a lost answer leaves no device nobody holds). A device revoked meanwhile
+    stays revoked: the id then goes to a new device."""
     try:
         user = authenticate(login, password, remote_addr, now, max_attempts, window_seconds)
     except DomainError as refusal:
@@ -47,10 +52,37 @@ def enrol_device(login: str, password: str, device_name: str, *, remote_addr: st
     if user.role not in ENROLLING_ROLES:
         raise Forbidden("Seuls les techniciens et les chefs de section enrôlent une tablette.")
     token = secrets.token_urlsafe(32)
-    device = Device(user_id=user.id, name=device_name, token_hash=hash_token(token), created_at=now)
+    device = enrolled_device(user, enrolment_id)
+    if device is not None:
+        return _renew_token(device, user, token, device_name, now)
+    device = Device(user_id=user.id, name=device_name, token_hash=hash_token(token), created_at=now,
+                    enrolment_id=enrolment_id)
     db.session.add(device)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same enrolment sent twice at once: the other request made the device
+        db.session.rollback()
+        return _renew_token(enrolled_device(user, enrolment_id), user, token, device_name, now)
     record("enrol_device", "device", device.id, user=user, device_id=device.id, at=now, name=device_name)
+    db.session.commit()
+    return Enrolment(device, token, user)
+
+
+def enrolled_device(user: User, enrolment_id: str | None) -> Device | None:
+    """The user's live device already enrolled under this id; a revoked one gives its id up."""
+    if not enrolment_id:
+        return None
+    device = db.session.scalar(select(Device).where(Device.user_id == user.id, Device.enrolment_id == enrolment_id))
+    if device is not None and device.revoked_at is not None:
+        device.enrolment_id = None
+        db.session.flush()
+        return None
+    return device
+
+
+def _renew_token(device: Device, user: User, token: str, device_name: str, now: datetime) -> Enrolment:
+    device.token_hash, device.name = hash_token(token), device_name
+    record("renew_device_token", "device", device.id, user=user, device_id=device.id, at=now, name=device_name)
     db.session.commit()
     return Enrolment(device, token, user)
 
