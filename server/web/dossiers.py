@@ -11,6 +11,7 @@ from ..services.field.order_lists import STATE_LABELS as ORDER_STATES
 from .blueprint import web_bp
 from .access import roles_required
 from .departure_forms import DossierFilterForm, PhotoReadingForm, PostponeForm
+from .review_forms import ReasonForm
 from .webforms import ConfirmForm
 
 READERS = ("agent", "chief", "controller", "admin")
@@ -86,3 +87,21 @@ def dossier_dated_action(dossier_id: int, action: str):
             raise DomainError("Indiquer la date.")
         service(dossier_id, new_date, user=current_user, now=_now())
     return act(dossier_id, action, call)
+
+
+@web_bp.route("/dossiers/<int:dossier_id>/close/confirm", methods=["GET", "POST"])
+@roles_required(*ACTORS)
+def dossier_close_confirm(dossier_id: int):
+    """W17: closing a dossier whose work is still in the field: what will happen, then a reason to confirm."""
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            dossiers.close_dossier(dossier_id, user=current_user, now=_now(), reason=form.reason.data,
+                                   cancel_open_work=True)
+            flash("Interventions annulées et dossier clos.", "success")
+            return redirect(url_for("web.dossier_page", dossier_id=dossier_id))
+        except DomainError as err:
+            flash(err.message, "error")
+    page = dossiers.dossier_page(dossier_id, current_user)
+    return render_template("dossiers/close_confirm.html", page=page, form=form, labels=dossiers.DOSSIER_LABELS,
+                           plan=dossiers.closing_plan(page)), 200 if request.method == "GET" else 422

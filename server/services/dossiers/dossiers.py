@@ -7,12 +7,15 @@ from sqlalchemy import select
 
 from ...errors import DomainError, IllegalTransition, NotFound
 from ...extensions import db
+from ...labels import label
 from ...models import Contract, Customer, DeliveryPoint, Dossier, DossierEvent, Invoice, Letter, Order, Task, User
 from ..base.accounts import serves_utility
 from ..base.audit import record
 from ..base.counters import next_ref
 from ..rules.departure_rules import cancellation_outcome, dsi_may_close, reminder_day
-from .orders import cancel_order
+from ..rules.dossier_closing import (ClosingCheck, closing_check, contract_state_after_abandoned_termination,
+                                     electricity_termination_done)
+from .orders import OPEN_STATES, cancel_order
 
 DOSSIER_LABELS = {"DSI": "Départ client signalé", "DEP": "Départ client", "ASI": "Arrivée client signalée",
                   "INF_TELE": "Dysfonctionnement télérelève"}
@@ -24,7 +27,8 @@ STEP_LABELS = {
     "removal_ordered": "ordre de dépose émis", "no_removal": "sans dépose (MT)", "takeover": "mutation",
     "vacant": "logement vacant, courrier 1-70 au jour ouvré 10", "letter_sent": "courrier 1-70 envoyé, fermeture au jour ouvré 30",
     "closure_ordered": "fermeture CEO11 demandée", "taken_over": "repris par un nouvel abonné", "announced": "arrivée annoncée",
-    "field": "information du terrain", "transfer": "mutation à réaliser", "contest": "contestation", "demo": "—"}
+    "field": "information du terrain", "transfer": "mutation à réaliser", "contest": "contestation", "demo": "—",
+    "removal_control": "dépose à contrôler (contrôle fiabilité factures)", "removed": "compteur déposé"}
 STATE_LABELS = {"open": "ouvert", "closed": "clos", "treated": "traité", "cancelled": "annulé"}
 ANALYSIS_TASK = "dsi_analysis"
 FIELD_ORDER_TYPES = ("INVESTIGATION", "CLOSURE")
@@ -179,16 +183,97 @@ def cancel_departure(dossier_id: int, *, user: User, now: datetime) -> Dossier:
     return dossier
 
 
-def close_dossier(dossier_id: int, *, user: User, now: datetime, reason: str = "") -> Dossier:
-    """Close by hand where allowed (a DSI only once the contract is terminated, W9)."""
+def close_dossier(dossier_id: int, *, user: User, now: datetime, reason: str = "",
+                 cancel_open_work: bool = False) -> Dossier:
+    """Close by hand where allowed (a DSI only once the contract is terminated, W9). W17: while orders are
+    open or the contract is still in termination, only with `cancel_open_work` and a reason (the
+    confirmation page): the orders are cancelled and the termination abandoned (or ended as billed)."""
     dossier = get_dossier(dossier_id, user)
     if dossier.type == "DSI" and dossier.state == "open" and not dsi_may_close(_contract_state(dossier)):
         raise IllegalTransition("Un dossier DSI ne se clôt que lorsque le contrat du client sortant est résilié "
                                 "(W9) : confirmer le départ, le décaler ou l'annuler.")
     require_action(dossier, "close", "Clore")
-    end_dossier(dossier, "closed", "Dossier clos" + (f" : {reason}" if reason else "."), user=user, now=now)
+    check = closing_check_of(dossier)
+    if not check.possible:
+        refs = ", ".join(db.session.get(Order, oid).ref for oid in check.reports_to_decide)
+        raise IllegalTransition(f"Le dossier {dossier.ref} ne peut pas être clos : le compte-rendu de l'ordre {refs} "
+                                "est revenu du terrain ; l'accepter ou le rejeter d'abord (W17).")
+    if check.needs_confirmation and not cancel_open_work:
+        raise IllegalTransition(f"Le dossier {dossier.ref} ne peut pas être clos tant que des interventions sont en "
+                                "cours ou que le contrat est en résiliation : confirmer leur annulation, avec un "
+                                "motif (W17).")
+    if check.needs_confirmation:
+        if not reason.strip():
+            raise DomainError("Le motif de l'annulation est obligatoire.", {"reason": ["Motif requis."]})
+        cancel_open_work_of(dossier, check, reason=reason.strip(), user=user, now=now)
+    end_dossier(dossier, "closed", "Dossier clos" + (f" : {reason.strip()}" if reason.strip() else "."), user=user, now=now)
     db.session.commit()
     return dossier
+
+
+def closing_check_of(dossier: Dossier) -> ClosingCheck:
+    """W17: the dossier's open orders and its contract's termination, as the closing rule sees them."""
+    return closing_check([(o.id, o.state) for o in _orders_of(dossier)], _contract_state(dossier))
+
+
+def cancel_open_work_of(dossier: Dossier, check: ClosingCheck, *, reason: str, user: User, now: datetime) -> None:
+    """W17: cancel the dossier's open orders (their tablets drop them at the next sync) and settle the
+    contract's termination: abandoned (contract active again) or, once billed, ended as billed."""
+    for order_id in check.orders_to_cancel:
+        order = db.session.get(Order, order_id)
+        cancel_order(order, reason=f"Dossier {dossier.ref} clos : {reason}", now=now, user=user)
+        add_event(dossier, "order_cancelled", f"Ordre {order.ref} ({order.label}) annulé : {reason} (W17).", user, now)
+    if check.termination_to_settle:
+        contract = db.session.get(Contract, dossier.contract_id)
+        contract.state = contract_state_after_abandoned_termination(termination_billed(contract))
+        if contract.state == "active":
+            contract.end_on = None
+            add_event(dossier, "termination_abandoned", f"Résiliation du contrat {contract.number} abandonnée : "
+                                                        f"le contrat reste actif et facturé ({reason}).", user, now)
+        else:
+            contract.fully_terminated_on = contract.fully_terminated_on or now.date()
+            add_event(dossier, "termination_ended", f"Contrat {contract.number} résilié tel que facturé, sans "
+                                                    f"l'intervention annulée ({reason}).", user, now)
+        record("settle_termination_on_closing", "contract", contract.id, user=user, at=now, state=contract.state,
+               reason=reason)
+
+
+def termination_billed(contract: Contract) -> bool:
+    """Whether the termination already has its closing or balance invoice (not cancelled)."""
+    return db.session.scalar(select(Invoice.id).where(
+        Invoice.contract_id == contract.id, Invoice.kind.in_(("closing", "balance")),
+        Invoice.state != "cancelled").limit(1)) is not None
+
+
+def close_when_done(dossier: Dossier | None, *, user: User | None, now: datetime) -> bool:
+    """§4.1: an electricity termination ends by itself when its last step is done (removal controlled, or the
+    MT closure); its step follows. The caller commits. Returns whether it was closed now."""
+    if dossier is None or dossier.type != "DEP" or dossier.utility != "electricity" or dossier.state != "open":
+        return False
+    refresh_electricity_step(dossier)
+    open_orders = sum(1 for o in _orders_of(dossier) if o.state not in ("closed", "cancelled"))
+    open_tasks = len(_open_tasks(dossier))
+    if not electricity_termination_done(_contract_state(dossier), open_orders, open_tasks):
+        return False
+    end_dossier(dossier, "closed", "Résiliation terminée : dossier clos automatiquement (E11, E12).", user=user, now=now)
+    return True
+
+
+def refresh_electricity_step(dossier: Dossier) -> None:
+    """The step of an electricity DEP follows what was done (the timer of the removal date is kept)."""
+    orders = _orders_of(dossier)
+    removal = next((o for o in reversed(orders) if o.type == "REMOVAL" and o.state != "cancelled"), None)
+    contract_state = _contract_state(dossier)
+    if removal is not None and removal.state == "closed":
+        step = "removal_control" if _open_tasks(dossier) else "removed"
+    elif removal is not None:
+        step = "removal_ordered"
+    elif contract_state == "terminated":
+        step = "no_removal"
+    else:
+        return  # awaiting the cut-off, or the removal date (a timer step): left as it is
+    if dossier.step != step:
+        dossier.step, dossier.due_on = step, None
 
 
 def reopen_dossier(dossier_id: int, *, user: User, now: datetime) -> Dossier:
@@ -234,6 +319,8 @@ class DossierPage:
     users: dict[int, str]
     invoices: list[Invoice]
     letters: list[Letter]
+    remaining: list[str]        # what remains to be done, in French (§4.1: every dossier page shows it)
+    closing: ClosingCheck       # what closing it would cancel (W17)
 
 
 def dossier_page(dossier_id: int, user: User | None = None) -> DossierPage:
@@ -247,7 +334,64 @@ def dossier_page(dossier_id: int, user: User | None = None) -> DossierPage:
                        db.session.get(Contract, d.contract_id) if d.contract_id else None, _point(d),
                        events, list(d.tasks), orders, allowed_actions(d), users,
                        list(db.session.scalars(select(Invoice).where(Invoice.dossier_id == d.id).order_by(Invoice.id))),
-                       list(db.session.scalars(select(Letter).where(Letter.dossier_id == d.id).order_by(Letter.id))))
+                       list(db.session.scalars(select(Letter).where(Letter.dossier_id == d.id).order_by(Letter.id))),
+                       remaining_work(d), closing_check_of(d))
+
+
+ORDER_AWAITS = {"issued": "à affecter à un technicien", "assigned": "compte-rendu attendu du terrain",
+                "reported": "compte-rendu à contresigner par le chef de section",
+                "countersigned": "compte-rendu à accepter ou rejeter au back office"}
+INVOICE_AWAITS = {"draft": "à contrôler (contrôle fiabilité factures)", "checked": "à émettre après contrôle",
+                  "issued": "à régler"}
+
+
+def remaining_work(dossier: Dossier) -> list[str]:
+    """§4.1: what remains to be done on the dossier, in French, one line each (empty when closed)."""
+    if dossier.state != "open":
+        return []
+    lines = []
+    for order in _orders_of(dossier):
+        if order.state in ORDER_AWAITS:
+            holder = db.session.get(User, order.assignee_id).name if order.assignee_id else None
+            lines.append(f"Ordre {order.ref} ({order.label}){' — ' + holder if holder else ''} : "
+                         f"{ORDER_AWAITS[order.state]}.")
+    for task in _open_tasks(dossier):
+        lines.append(f"Tâche « {task.title} » ({label(task.role, 'role')}).")
+    for invoice in db.session.scalars(select(Invoice).where(Invoice.dossier_id == dossier.id,
+                                                            Invoice.state.in_(tuple(INVOICE_AWAITS)))
+                                      .order_by(Invoice.id)):
+        if invoice.state != "issued" or invoice.total:
+            lines.append(f"Facture {invoice.number} ({label(invoice.kind, 'invoice_kind')}) : "
+                         f"{INVOICE_AWAITS[invoice.state]}.")
+    contract = db.session.get(Contract, dossier.contract_id) if dossier.contract_id else None
+    if contract is not None and contract.state == "terminating":
+        lines.append(f"Contrat {contract.number} en résiliation"
+                     f"{' au ' + _fr(contract.end_on) if contract.end_on else ''} : résiliation à mener à son terme.")
+    if dossier.due_on and dossier.step:
+        lines.append(f"Prochaine étape le {_fr(dossier.due_on)} : {STEP_LABELS.get(dossier.step, dossier.step)}.")
+    if dossier.type == "DSI" and not dsi_may_close(_contract_state(dossier)):
+        lines.append("Départ à confirmer, décaler ou annuler avec le client (W9, W10).")
+    return lines
+
+
+def closing_plan(page: DossierPage) -> list[str]:
+    """W17: what confirming the closing will do, in French, one line each (the confirmation page says it)."""
+    check = page.closing
+    lines = []
+    for order in page.orders:
+        if order.id in check.orders_to_cancel:
+            holder = db.session.get(User, order.assignee_id).name if order.assignee_id else None
+            lines.append(f"L'ordre {order.ref} ({order.label}) sera annulé"
+                         + (f" et retiré de la tablette de {holder} à sa prochaine synchronisation." if holder else "."))
+    if check.termination_to_settle and page.contract is not None:
+        if contract_state_after_abandoned_termination(termination_billed(page.contract)) == "active":
+            lines.append(f"La résiliation du contrat {page.contract.number} sera abandonnée : le contrat reste actif "
+                         "et continue d'être facturé.")
+        else:
+            lines.append(f"Le contrat {page.contract.number} sera résilié tel que déjà facturé, sans l'intervention "
+                         "annulée.")
+    lines.append(f"Le dossier {page.dossier.ref} sera clos ; le motif est inscrit à son historique.")
+    return lines
 
 
 def list_dossiers(*, dossier_type: str | None, state: str | None, utility: str | None, limit: int = 200) -> list[Dossier]:
@@ -259,6 +403,19 @@ def list_dossiers(*, dossier_type: str | None, state: str | None, utility: str |
     if utility:
         query = query.where(Dossier.utility == utility)
     return list(db.session.scalars(query))
+
+
+def _orders_of(dossier: Dossier) -> list[Order]:
+    """The dossier's orders and, for a departure, the open orders on its contract issued elsewhere."""
+    where = Order.dossier_id == dossier.id
+    if dossier.type in ("DEP", "DSI") and dossier.contract_id:
+        where = where | ((Order.contract_id == dossier.contract_id) & Order.state.in_(OPEN_STATES))
+    return list(db.session.scalars(select(Order).where(where).order_by(Order.id)))
+
+
+def _open_tasks(dossier: Dossier) -> list[Task]:
+    return list(db.session.scalars(select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")
+                                   .order_by(Task.id)))
 
 
 def _field_orders(dossier: Dossier) -> list[Order]:

@@ -10,7 +10,7 @@ from ...errors import Forbidden, IllegalTransition, NotFound
 from ...extensions import db
 from ...models import DeliveryPoint, Dossier, Task, User
 from ..base.audit import record
-from .dossiers import ANALYSIS_TASK, add_event
+from .dossiers import ANALYSIS_TASK, add_event, close_when_done
 from .orders import issue_order
 
 TASK_LABELS = {ANALYSIS_TASK: "Analyser un départ annoncé", "appointment": "Prendre rendez-vous",
@@ -65,6 +65,7 @@ def complete_task(task_id: int, *, user: User, now: datetime, outcome: str = "do
     task.state, task.done_at, task.outcome = "done", now, outcome
     if task.dossier_id:
         add_event(task.dossier, "task_done", f"Tâche « {task.title} » terminée.", user, now)
+        close_when_done(task.dossier, user=user, now=now)  # E11: the removal controlled ends the termination
     record("complete_task", "task", task.id, user=user, at=now, outcome=outcome)
     db.session.commit()
     return task

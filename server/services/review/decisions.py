@@ -10,7 +10,7 @@ from ...models import Order, Report, User
 from ..base.audit import record
 from ..dossiers.orders import issue_order, touch_order
 from ..dossiers.dossiers import add_event
-from ..dossiers.dossiers import finish_return_task
+from ..dossiers.dossiers import close_when_done, finish_return_task
 from .outcomes import apply_report_outcome, dossier_of
 from .arrivals import absorb_synced_reports, moves_its_order
 from .reports import report_for, review_flags, versions_of
@@ -41,6 +41,8 @@ def accept_report(report_id: int, *, user: User, now: datetime) -> list[str]:
     if moves_its_order(report):
         finish_return_task(order, now=now)
     _close(report, order, "accepted", user, now)
+    if close_when_done(dossier_of(order, "DEP"), user=user, now=now):
+        effects.append("Résiliation terminée : dossier clos (E11, E12).")
     record("accept_report", "report", report.id, user=user, at=now, effects=effects)
     db.session.commit()
     return effects

@@ -123,9 +123,11 @@ def reading_rules(report, order, content, *, day, index, user, now) -> list[str]
     if not departing:
         return ["Aucune résiliation en cours : index versé à l'historique du compteur."]
     if order.point.commune.utility == "electricity":  # E5 anticipated termination: the reading at the cut-off date
-        return closings.issue_balance(contract, index=index, read_on=day, user=user, now=now,
-                                      dossier=dossier_of(order, "DEP")) \
-            + issue_removal_order_when_due(order, contract, user=user, now=now)
+        effects = closings.issue_balance(contract, index=index, read_on=day, user=user, now=now,
+                                         dossier=dossier_of(order, "DEP"))
+        if not meter_removed_at_termination(contract.voltage):  # E12: an MT contract ends at its last reading
+            return effects + closings.free_delivery_point(contract, day=day, remove_meter=False, user=user, now=now)
+        return effects + issue_removal_order_when_due(order, contract, user=user, now=now)
     return close_departure_on_reading(order, contract, index=index, day=day, user=user, now=now)
 
 
