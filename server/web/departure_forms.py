@@ -2,9 +2,10 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
 OPTIONAL_DATE = [Optional()]
+ARRIVAL_SOURCES = ("predecessor", "third_party", "field")  # W14: the ASI branch when the successor is known
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="E-mail invalide.")
 CONTACT_ROLES = (("owner", "Propriétaire"), ("manager", "Gestionnaire / syndic"), ("agency", "Agence immobilière"),
                  ("notary", "Notaire"), ("landlord", "Bailleur social (HLM)"))
@@ -44,6 +45,12 @@ class WaterDepartureForm(FlaskForm):
     successor_name = _text("Nom et prénom du successeur / nouvel occupant")
     successor_phone = _text("Téléphone du successeur", 32)
     successor_email = _text("E-mail du successeur", 254, EMAIL)
+    successor_source = SelectField("Successeur connu par (branche de l'arrivée, W14)", default="predecessor",
+                                   validate_choice=False,
+                                   validators=[AnyOf(ARRIVAL_SOURCES, message="Choisir qui a fait connaître le successeur.")],
+                                   choices=options([("predecessor", "Information par le prédécesseur (le client sortant)"),
+                                                    ("third_party", "Information par un tiers (propriétaire, agence, notaire…)"),
+                                                    ("field", "Information du terrain (constaté sur place)")]))
     reading_choice = SelectField("Si le relevé ne peut pas être retenu", default="",
                                  choices=options([("", "—"), ("photo", "Le client envoie une photo horodatée du compteur"),
                                           ("appointment", "Rendez-vous de relevé par un agent")]))

@@ -48,7 +48,8 @@ def submit(form, context):
 def departure_intake(contract_id: int):
     context = departures.intake_context(contract_id, date.today(), current_user)
     form_class = ElectricityTerminationForm if context.contract.service == "electricity" else WaterDepartureForm
-    form = form_class(data={k: v for k, v in request.args.items() if k in ("kind", "dsi_id")})
+    prefill = context.prefill if form_class is WaterDepartureForm else {}
+    form = form_class(data={**prefill, **{k: v for k, v in request.args.items() if k in ("kind", "dsi_id")}})
     dossier = submit(form, context) if context.handled and form.validate_on_submit() else None
     if dossier is not None:
         flash(f"Demande enregistrée : dossier {dossier.ref}.", "success")

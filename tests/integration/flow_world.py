@@ -55,3 +55,41 @@ def electricity_contract(number: str, today: date, *, voltage: str = "BT") -> Co
     db.session.add(contract)
     db.session.commit()
     return contract
+
+
+def build_water_world(today: date) -> dict[str, User]:
+    """A water commune (water + sewage, travel fee allowed) with its tariff, and a water agent."""
+    if "pw" not in _HASH:
+        _HASH["pw"] = hash_password(PASSWORD)
+    commune = Commune(code="FLW01", name="Cenon-Flux", utility="water", runs_water=True, runs_sewage=True,
+                      travel_fee_allowed=True, travel_fee_amount=Decimal("35"))
+    db.session.add(commune)
+    db.session.flush()
+    db.session.add(Tariff(commune_id=commune.id, service="water", valid_from=today - timedelta(days=900),
+                          unit_price=Decimal("3.5"), subscription_per_year=Decimal("60"), vat_rate=Decimal("0.055")))
+    agent = User(login="agent.eauflux", name="Hélène Garnier", role="agent", utility="water", password_hash=_HASH["pw"])
+    db.session.add(agent)
+    db.session.commit()
+    return {"agent.eauflux": agent}
+
+
+def water_contract(number: str, today: date, *, email: str | None = "martine.leroux@example.fr",
+                   mobile: str | None = "+33611223344") -> Contract:
+    """An active water contract whose manual meter an agent read two months ago (trusted, W3)."""
+    commune = db.session.query(Commune).filter_by(code="FLW01").one()
+    customer = Customer(ref=f"CW{number}", last_name="Leroux", first_name="Martine", email=email, mobile=mobile)
+    point = DeliveryPoint(ref=f"PW{number}", commune_id=commune.id, address=f"{number} avenue des Sources, Cenon",
+                          lat=44.85, lon=-0.53, kind="water")
+    db.session.add_all([customer, point])
+    db.session.flush()
+    meter = Meter(serial=f"WF-{number}", delivery_point_id=point.id, dials=5, last_seen_on=today - timedelta(days=60))
+    db.session.add(meter)
+    db.session.flush()
+    for days_ago, index in ((425, 1000), (60, 1120)):
+        db.session.add(Reading(meter_id=meter.id, read_on=today - timedelta(days=days_ago), index=index,
+                               source="agent", billed=True))
+    contract = Contract(number=number, customer_id=customer.id, delivery_point_id=point.id, service="water",
+                        start_on=today - timedelta(days=800), state="active")
+    db.session.add(contract)
+    db.session.commit()
+    return contract

@@ -37,6 +37,12 @@ class Intake:
     owner_needed: bool
     open_dsi: list[Dossier]
 
+    @property
+    def prefill(self) -> dict[str, str]:
+        """The customer's e-mail and mobile on file: the intake form starts from them (W7, W13)."""
+        customer = self.contract.customer
+        return {k: v for k, v in (("email", customer.email), ("mobile", customer.mobile)) if v}
+
 
 def get_contract(contract_id: int, user: User | None = None) -> Contract:
     """The contract; with the acting user, only one of their utility (another utility's is "not found")."""

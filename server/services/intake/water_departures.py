@@ -41,6 +41,7 @@ class WaterDeparture:
     successor_name: str | None = None
     successor_phone: str | None = None
     successor_email: str | None = None
+    successor_source: str = "predecessor"  # W14: who told us of the successor: predecessor | third_party | field
     reading_choice: str | None = None   # W15: photo | appointment
     appointment_on: date | None = None
     dsi_id: int | None = None           # W10: confirming an announced departure
@@ -92,8 +93,10 @@ def update_contacts(contract: Contract, req: WaterDeparture, *, user: User, now:
             contact.verified_on = today
 
 
-def successor_of(req: WaterDeparture, point_address: str, source: str = "predecessor") -> dict | None:
-    """W18: a known successor becomes a prospect; returns what the ASI will need."""
+def successor_of(req: WaterDeparture, point_address: str, source: str | None = None) -> dict | None:
+    """W18: a known successor becomes a prospect; returns what the ASI will need, with who told us of them
+    (W14: the agent's choice at the intake unless the procedure fixes it)."""
+    source = source or req.successor_source
     name = (req.successor_name or "").strip()
     if not name:
         return None
@@ -147,13 +150,14 @@ def immediate_departure(contract: Contract, req: WaterDeparture, *, user: User, 
                            index=index, read_on=departure_on, source=source, travel_fee=False, dossier=dep,
                            user=user, now=now)
         return dep
-    return ask_for_reading(contract, dep, req, own_failure=missing, coherent=coherent, user=user, now=now)
+    return ask_for_reading(contract, dep, req, own_failure=missing, coherent=coherent, user=user, now=now,
+                           index_missing=index is None)
 
 
 def ask_for_reading(contract: Contract, dep: Dossier, req: WaterDeparture, *, own_failure: bool, coherent: bool,
-                    user: User, now: datetime) -> Dossier:
+                    user: User, now: datetime, index_missing: bool = False) -> Dossier:
     """W15: a timestamped photo from the customer, or a READING appointment with the fee announced (W4)."""
-    why = "index incohérent" if not coherent else "compteur non vu par un agent depuis 12 mois (W3)"
+    why = reading_refusal_reason(index_missing=index_missing, coherent=coherent)
     if req.reading_choice == "photo":
         dep.step = "awaiting_photo"
         add_event(dep, "awaiting_photo", f"Relevé non retenu ({why}) : photo horodatée du compteur demandée au client (W15).", user, now)
@@ -164,6 +168,13 @@ def ask_for_reading(contract: Contract, dep: Dossier, req: WaterDeparture, *, ow
     fee = travel_fee_applies(contract.point.commune, own_failure=own_failure)
     book_reading(contract, dep, req.appointment_on, fee, why, user=user, now=now)
     return dep
+
+
+def reading_refusal_reason(*, index_missing: bool, coherent: bool) -> str:
+    """Why the customer's reading is not used, in words: no index at all is not an incoherent one."""
+    if index_missing:
+        return "index manquant"
+    return "index incohérent" if not coherent else "compteur non vu par un agent depuis 12 mois (W3)"
 
 
 def pending_reading(dep: Dossier) -> Order | None:
