@@ -37,6 +37,9 @@ class Dossier(db.Model):
     step: Mapped[str | None] = mapped_column(String(32))  # where the timeline stands
     closed_on: Mapped[date | None] = mapped_column(Date)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The dossier this one continues (a DEP confirming an announced departure, DSI): the same customer
+    # request, counted once by the indicators (W23).
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     events: Mapped[list["DossierEvent"]] = relationship(order_by="DossierEvent.id", back_populates="dossier")

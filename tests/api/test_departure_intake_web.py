@@ -66,3 +66,10 @@ def test_W15_departure_without_any_index_says_index_manquant(app, agent):
     assert "Relevé non retenu (index manquant)" in text and "index incohérent" not in text
     with app.app_context():
         assert db.session.scalar(select(Dossier.id)) is None  # refused as a whole: the agent chooses photo or visit
+
+
+def test_W23_indicators_page_writes_the_definition_of_a_request(agent):
+    client, _ = agent
+    page = html.unescape(client.get("/indicators").get_data(as_text=True))
+    assert "Une demande de résiliation est une demande du client, comptée une seule fois" in page
+    assert "confirmé en départ (DEP) est une seule demande" in page

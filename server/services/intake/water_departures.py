@@ -218,6 +218,7 @@ def confirm_announced(dsi_id: int | None, dep: Dossier, *, user: User, now: date
     dsi = get_dossier(dsi_id, user)
     require_action(dsi, "confirm", "Confirmer le départ")
     dsi.step, dsi.due_on = "confirmed", None
+    dep.origin_id = dsi.id  # one customer request (W23)
     add_event(dsi, "confirmed", f"Départ confirmé par le client : dossier {dep.ref} (W10).", user, now)
 
 

@@ -95,11 +95,17 @@ def totals_by_month(rows: list[MonthRow], months: list[date]) -> list[MonthRow]:
     return [totals[m] for m in sorted(totals)]
 
 
+def counts_as_a_request():
+    """W23 (§4.1): the indicators count customer requests: a DEP that confirms an announced departure (DSI)
+    continues that request and is not counted again (the DSI carries it to its resolution)."""
+    return Dossier.origin_id.is_(None)
+
+
 def departure_dossiers(user: User, first: date, last: date) -> list[DossierFacts]:
     """The departure dossiers that matter between two days, in the user's utility."""
     query = (select(Commune.code, Commune.name, Dossier.requested_on, Dossier.state, Dossier.closed_on)
              .join(DeliveryPoint, Dossier.delivery_point_id == DeliveryPoint.id).join(Commune)
-             .where(Dossier.type.in_(DEPARTURE_TYPES), Dossier.requested_on <= last)
+             .where(Dossier.type.in_(DEPARTURE_TYPES), Dossier.requested_on <= last, counts_as_a_request())
              .where(or_(Dossier.closed_on.is_(None), Dossier.closed_on >= first)))
     if user.role != "admin" and user.utility:
         query = query.where(Commune.utility == user.utility)
@@ -123,7 +129,7 @@ class LateDossier:
 def dossiers_open_over_limit(user: User, *, today: date, limit: int = 200) -> list[LateDossier]:
     """W23: the departure dossiers open today more than 30 days after their request, oldest first, to act on."""
     query = (select(Dossier, Commune.name).join(DeliveryPoint, Dossier.delivery_point_id == DeliveryPoint.id)
-             .join(Commune).where(Dossier.type.in_(DEPARTURE_TYPES), Dossier.state == "open",
+             .join(Commune).where(Dossier.type.in_(DEPARTURE_TYPES), Dossier.state == "open", counts_as_a_request(),
                                   Dossier.requested_on < today - timedelta(days=OPEN_LIMIT_DAYS))
              .order_by(Dossier.requested_on, Dossier.id).limit(limit))
     if user.role != "admin" and user.utility:
