@@ -8,11 +8,12 @@ from .dossiers import Dossier, DossierEvent, Task
 from .network import Commune, DeliveryPoint, Meter, PointContact, Reading, Tariff
 from .orders import Order
 from .people import Customer, LoginAttempt, User
+from .prepayments import Prepayment
 from .reports import Countersignature, QuarantinedReport, Report, ReportVersion
 
 __all__ = [
     "AuditEntry", "Counter", "Invoice", "Payment", "Communication", "Letter", "Contract", "Device",
     "Dossier", "DossierEvent", "Task", "Commune", "DeliveryPoint", "Meter", "PointContact", "Reading",
     "Tariff", "Order", "Customer", "LoginAttempt", "User", "QuarantinedReport", "Report",
-    "Countersignature", "ReportVersion",
+    "Countersignature", "ReportVersion", "Prepayment",
 ]

@@ -50,3 +50,18 @@ class IndicatorsForm(FlaskForm):
         csrf = False
 
     months = IntegerField("Mois", validators=[Optional(), NumberRange(1, 36)])
+
+
+class ContractNumberForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    number = StringField("N° de contrat", validators=[Optional(), Length(max=20)])
+
+
+class PrepaymentForm(FlaskForm):
+    """E1: a payment on account (no suspension of supply): the amount and who pays it."""
+    amount = StringField("Montant versé", validators=[DataRequired("Montant requis."), Length(max=20)])
+    payer_name = StringField("Nom et prénom du payeur", validators=[DataRequired("Nom du payeur requis."),
+                                                                     Length(max=200)])
+    payer_identity = StringField("N° de la pièce d'identité présentée", validators=[Optional(), Length(max=64)])

@@ -6,10 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
-from ..services.closing import cashier
+from ..services.closing import cashier, prepayments
 from .blueprint import web_bp
 from .access import roles_required
-from .billing_forms import InvoiceSearchForm, RefundForm
+from .billing_forms import ContractNumberForm, InvoiceSearchForm, PrepaymentForm, RefundForm
 from .webforms import ConfirmForm
 
 CASHIERS = ("cashier", "admin")
@@ -63,3 +63,35 @@ def counter_refund(invoice_id: int):
     except DomainError as refused:
         flash(refused.message, "error")
     return _to_counter(invoice_id, form)
+
+
+@web_bp.route("/cashier/account")
+@roles_required(*CASHIERS)
+def cashier_account_search():
+    """E1: find the contract on whose account the customer pays in advance."""
+    form = ContractNumberForm(request.args)
+    contract = prepayments.find_contract(form.number.data, current_user) if form.validate() and form.number.data else None
+    if contract is not None:
+        return redirect(url_for("web.cashier_account", contract_id=contract.id))
+    return render_template("cashier/account_search.html", form=form)
+
+
+@web_bp.route("/cashier/contracts/<int:contract_id>/account", methods=["GET", "POST"])
+@roles_required(*CASHIERS)
+def cashier_account(contract_id: int):
+    """E1: record a payment on account; the page lists those made and what the balance will deduct."""
+    form = PrepaymentForm()
+    if form.validate_on_submit():
+        try:
+            paid = prepayments.record_prepayment(contract_id, amount=form.amount.data, payer_name=form.payer_name.data,
+                                                 payer_identity=form.payer_identity.data, user=current_user, now=_now())
+            flash(f"Paiement d'avance de {paid.amount} enregistré sur le compte.", "info")
+            return redirect(url_for("web.cashier_account", contract_id=contract_id))
+        except DomainError as refused:
+            flash(refused.message, "error")
+            for name, messages in refused.fields.items():
+                if name in form:
+                    form[name].errors = list(form[name].errors) + list(messages)
+    status = 422 if form.errors else 200
+    return render_template("cashier/account.html", view=prepayments.account_view(contract_id, current_user),
+                           form=form), status

@@ -14,6 +14,7 @@ NAVIGATION = [
     ("/orders/print", "Impression", ("agent", "chief", "admin")),
     ("/invoices/control", "Contrôle factures", ("controller", "admin")),
     ("/cashier", "Guichet", ("cashier", "admin")),
+    ("/cashier/account", "Paiement d'avance", ("cashier", "admin")),
     ("/invoices/overdue", "Impayés clôture", ("agent", "controller", "cashier", "admin")),
     ("/invoices/transfers", "Virements de remboursement", ("agent", "admin")),
     ("/indicators", "Indicateurs", ("agent", "chief", "controller", "admin")),

@@ -9,6 +9,7 @@ from ...models import Contract, Dossier, Invoice, User
 from ..base.audit import record
 from ..dossiers.dossiers import add_event
 from .invoices import issue_balance_invoice
+from .prepayments import deduct_prepayments
 from .terminations import BRANCH_LABELS, switch_off_alerts, terminate_contract
 
 
@@ -41,6 +42,7 @@ def issue_balance(contract: Contract, *, index: int, read_on: date, user: User, 
         contract.state = "terminating"
     switch_off_alerts(contract)
     invoice = issue_balance_invoice(contract, index=index, read_on=read_on, user=user, now=now)
+    deduct_prepayments(invoice, contract, user=user, now=now)  # E1: what was paid on account
     effect = f"Facture de solde {invoice.number} : {invoice.total} {contract.point.commune.currency} (E8)."
     if dossier is not None:
         invoice.dossier_id = dossier.id
