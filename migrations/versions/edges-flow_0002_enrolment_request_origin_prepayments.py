@@ -1,5 +1,5 @@
 """devices: the tablet's own enrolment id, once per user (idempotent enrolment); dossiers: the dossier a
-DEP continues (one customer request, W23); prepayments on account (E1)
+DEP continues (one customer request, W23); prepayments on account (E1); orders: the requester's signature recorded after the order exists (E2)
 
 Revision ID: edges_flow_0002
 Revises: 0001
@@ -24,6 +24,9 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_dossiers_origin_id_dossiers'), 'dossiers', ['origin_id'], ['id'])
 
 
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('requester_signed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('requester_signature', sa.JSON(), nullable=True))
     op.create_table('prepayments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contract_id', sa.Integer(), nullable=False),
@@ -46,6 +49,9 @@ def upgrade():
 
 def downgrade():
     op.drop_table('prepayments')
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_column('requester_signature')
+        batch_op.drop_column('requester_signed_at')
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_dossiers_origin_id_dossiers'), type_='foreignkey')
         batch_op.drop_column('origin_id')

@@ -1,7 +1,7 @@
 """Intervention orders (AT) sent to the field."""
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -50,6 +50,10 @@ class Order(db.Model):
     requester_name: Mapped[str | None] = mapped_column(String(200))  # E2
     requester_identity: Mapped[str | None] = mapped_column(String(64))
     requester_signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # E2: how and when the requester signed the order once it existed: {"method": "printed" | "drawn",
+    # "strokes": [...] when drawn on the counter's screen, "confirmed_by": user id}
+    requester_signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    requester_signature: Mapped[dict | None] = mapped_column(JSON)
     instructions: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -68,7 +68,6 @@ class ElectricityTerminationForm(FlaskForm):
     index_confirmed = BooleanField("Index inhabituel vérifié avec les deux clients (E4)")
     requester_name = _text("Nom du demandeur")
     requester_identity = _text("Pièce d'identité du demandeur (type et numéro)", 64)
-    requester_signed = BooleanField("Le demandeur a signé l'ordre d'intervention")
     successor_ref = _text("Référence client du repreneur (s'il existe déjà)", 20)
     successor_name = _text("Nom du repreneur")
     successor_identity = _text("Pièce d'identité du repreneur", 64)
@@ -110,3 +109,10 @@ class OrderFilterForm(FlaskForm):
     date_from = DateField("Prévu du", validators=OPTIONAL_DATE)
     date_to = DateField("au", validators=OPTIONAL_DATE)
     assignee = SelectField("Technicien", default="", validators=[Optional()], choices=options([("", "Tous"), ("0", "Non affecté")]))
+
+
+class RequesterSignatureForm(FlaskForm):
+    """E2: the requester signs the order once it exists: printed order brought back, or on the counter's screen."""
+    method = HiddenField(validators=[AnyOf(("printed", "drawn"), message="Choisir comment le demandeur a signé.")])
+    typed_ref = StringField("N° de l'ordre imprimé rapporté signé", validators=[Optional(), Length(max=20)])
+    strokes = HiddenField(validators=[Optional(), Length(max=60000)])

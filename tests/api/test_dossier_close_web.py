@@ -22,7 +22,7 @@ def dossier(app):
         contract = electricity_contract("FW0001", NOW.date())
         dep = record_termination(contract.id, ElectricityTermination(
             kind="classic", termination_on=NOW.date(), requester_name="Koffi Client", requester_identity="CNI 1",
-            requester_signed=True), user=users["agent.flux"], now=NOW)
+            ), user=users["agent.flux"], now=NOW)
         db.session.commit()
         order = db.session.scalar(select(Order).where(Order.dossier_id == dep.id))
         assign_order(order.id, users["tech.flux"].id, by=users["chef.flux"], now=NOW)

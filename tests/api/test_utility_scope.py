@@ -18,7 +18,7 @@ def first_of(app, utility: str) -> tuple[int, int]:
             from server.services.intake.termination_requests import ElectricityTermination, record_termination
             agent = db.session.query(User).filter_by(login="agent.elec").one()
             dossier = record_termination(contract.id, ElectricityTermination(
-                kind="classic", requester_name="A. Dossou", requester_identity="CNI 1", requester_signed=True),
+                kind="classic", requester_name="A. Dossou", requester_identity="CNI 1"),
                 user=agent, now=datetime.now(timezone.utc))
             contract = next(c for c in db.session.query(Contract).order_by(Contract.id)
                             if c.point.commune.utility == utility and c.state == "active")

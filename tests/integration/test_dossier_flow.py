@@ -29,7 +29,7 @@ def terminate(number: str, users, *, voltage: str = "BT", kind: str = "classic")
     contract = electricity_contract(number, TODAY, voltage=voltage)
     dep = record_termination(contract.id, ElectricityTermination(
         kind=kind, termination_on=TODAY, requester_name="Koffi Client", requester_identity=f"CNI {number}",
-        requester_signed=True), user=users["agent.flux"], now=NOW)
+        ), user=users["agent.flux"], now=NOW)
     db.session.commit()
     return dep
 
@@ -123,6 +123,8 @@ def test_W17_every_dossier_page_shows_what_remains(world):
     assign_order(cutoff.id, world["tech.flux"].id, by=world["chef.flux"], now=NOW)
     assert remaining_work(dep) == [
         f"Ordre {cutoff.ref} (Interruption et relevé) — Rodrigue Zinsou : compte-rendu attendu du terrain.",
+        f"Signature du demandeur Koffi Client sur l'ordre {cutoff.ref} à recueillir (ordre imprimé rapporté "
+        "signé, ou à l'écran du guichet, E2).",
         f"Contrat FX0004 en résiliation au {TODAY:%d/%m/%Y} : résiliation à mener à son terme.",
         f"Prochaine étape le {TODAY:%d/%m/%Y} : coupure puis dépose à la date de résiliation."]
     page = dossier_page(dep.id)

@@ -48,10 +48,10 @@ def test_E5_E10_classic_termination_cutoff_then_removal_on_the_termination_date(
     c = contract("EL00000122")
     end = today() + days(3)
     dep = request("EL00000122", kind="classic", termination_on=end, requester_name="Koffi Adjovi",
-                  requester_identity="CNI 123456", requester_signed=True)
+                  requester_identity="CNI 123456")
     [cutoff] = orders_of(dep.id)
     assert (cutoff.type, cutoff.requester_name, cutoff.requester_identity, cutoff.requester_signed) == \
-        ("CUTOFF", "Koffi Adjovi", "CNI 123456", True)
+        ("CUTOFF", "Koffi Adjovi", "CNI 123456", False)  # E2: signed once the order exists
     assert (c.state, c.end_on, dep.step, dep.due_on) == ("terminating", end, "awaiting_removal", end)
     assert tick(at(end - days(1))) == {}
     assert tick(at(end)) == {"removals": 1}
@@ -64,7 +64,7 @@ def test_E5_E10_classic_termination_cutoff_then_removal_on_the_termination_date(
 def test_E5_anticipated_termination_issues_a_reading_on_the_cutoff_date(sqlite_world):
     end = today() + days(10)
     dep = request("EL00000126", kind="anticipated", termination_on=end, requester_name="Afi Tossou",
-                  requester_identity="PASS 42", requester_signed=True)
+                  requester_identity="PASS 42")
     [reading] = orders_of(dep.id)
     assert (reading.type, reading.planned_date) == ("READING", end)
     assert tick(at(end)) == {"removals": 1}
@@ -72,7 +72,7 @@ def test_E5_anticipated_termination_issues_a_reading_on_the_cutoff_date(sqlite_w
 
 def test_E12_mt_contract_is_terminated_without_removal(sqlite_world):
     dep = request("EL00000137", kind="classic", requester_name="Société X", requester_identity="RCCM 1",
-                  requester_signed=True)
+                  )
     assert dep.step == "awaiting_cutoff" and dep.due_on is None
     assert tick(at(today() + days(5))) == {}
     assert orders_of(dep.id, "REMOVAL") == []
@@ -84,10 +84,10 @@ def test_E1_temporary_suspension_is_refused(sqlite_world):
     assert contract("EL00000122").state == "active"
 
 
-def test_E2_requester_identity_and_signature_are_required(sqlite_world):
+def test_E2_requester_identity_is_required(sqlite_world):
     with pytest.raises(DomainError) as err:
         request("EL00000122", kind="classic", requester_name="Koffi Adjovi")
-    assert {"requester_identity", "requester_signed"} <= set(err.value.fields)
+    assert {"requester_identity"} <= set(err.value.fields)
     assert contract("EL00000122").state == "active"
 
 

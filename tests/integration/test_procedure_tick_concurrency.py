@@ -48,7 +48,7 @@ def test_W8_W19_E10_tick_run_by_two_workers_at_once_does_everything_once(demo_ct
         record_water_departure(contract(number).id, WaterDeparture(kind="immediate", departure_on=today(), index=last + 5),
                                user=user("agent.eau"), now=at(today()))
     record_termination(contract("EL00000122").id, ElectricityTermination(
-        kind="classic", requester_name="K", requester_identity="CNI", requester_signed=True),
+        kind="classic", requester_name="K", requester_identity="CNI"),
         user=user("agent.elec"), now=at(today()))
     db.session.remove()
     late = at(today() + days(60))

@@ -320,7 +320,7 @@ def countersigned_termination(kind: str):
     from server.services.intake.termination_requests import ElectricityTermination, record_termination
     dep = record_termination(125, ElectricityTermination(kind=kind, termination_on=NOW.date(),
                                                          requester_name="Afi Mensah", requester_identity="CNI 42",
-                                                         requester_signed=True), user=user("agent.elec"), now=NOW)
+                                                         ), user=user("agent.elec"), now=NOW)
     order = db.session.scalar(select(Order).where(Order.dossier_id == dep.id))
     order.assignee_id, order.state = user("tech.elec1").id, "assigned"
     report = store_report(order, answers={"index": 99999})

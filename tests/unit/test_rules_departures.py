@@ -144,10 +144,16 @@ def test_E1_no_temporary_suspension():
     assert rules.suspension_allowed() is False
 
 
-def test_E2_requester_identity_and_signature_required_on_the_order():
-    errors = rules.requester_errors("", None, False)
-    assert set(errors) == {"requester_name", "requester_identity", "requester_signed"}
-    assert rules.requester_errors("Koffi Adjovi", "CNI 123", True) == {}
+def test_E2_requester_identity_required_on_the_order():
+    errors = rules.requester_errors("", None)
+    assert set(errors) == {"requester_name", "requester_identity"}
+    assert rules.requester_errors("Koffi Adjovi", "CNI 123") == {}
+
+
+def test_E2_printed_order_is_confirmed_by_the_number_printed_on_it():
+    from server.services.rules.signatures import printed_order_matches
+    assert printed_order_matches(" at 0000123 ", "AT0000123")
+    assert not printed_order_matches("AT0000124", "AT0000123") and not printed_order_matches("", "AT0000123")
 
 
 def test_E5_classic_termination_is_a_cutoff_anticipated_one_a_reading():

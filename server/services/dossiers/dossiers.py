@@ -355,6 +355,9 @@ def remaining_work(dossier: Dossier) -> list[str]:
             holder = db.session.get(User, order.assignee_id).name if order.assignee_id else None
             lines.append(f"Ordre {order.ref} ({order.label}){' — ' + holder if holder else ''} : "
                          f"{ORDER_AWAITS[order.state]}.")
+        if order.requester_name and not order.requester_signed and order.state in OPEN_STATES:
+            lines.append(f"Signature du demandeur {order.requester_name} sur l'ordre {order.ref} à recueillir "
+                         "(ordre imprimé rapporté signé, ou à l'écran du guichet, E2).")
     for task in _open_tasks(dossier):
         lines.append(f"Tâche « {task.title} » ({label(task.role, 'role')}).")
     for invoice in db.session.scalars(select(Invoice).where(Invoice.dossier_id == dossier.id,

@@ -6,9 +6,11 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ...errors import DomainError
+from ...errors import DomainError, IllegalTransition, NotFound
 from ...extensions import db
-from ...models import Contract, Customer, Dossier, Invoice, User
+from ...models import Contract, Customer, Dossier, Invoice, Order, User
+from ..base.accounts import serves_utility
+from ..base.audit import record
 from ..base.counters import next_ref
 from ..rules.departure_rules import (index_is_coherent, meter_removed_at_termination, requester_errors, suspension_allowed,
                               termination_order_type)
@@ -16,6 +18,7 @@ from .departures import get_contract, open_departure, refuse_unless_ours
 from ..dossiers.dossiers import add_event, end_dossier, open_dossier
 from ..closing.invoices import issue_takeover_invoices
 from ..dossiers.orders import issue_order
+from ..rules.signatures import printed_order_matches, strokes_from_text
 from .water_departures import active_meter, history_of
 
 
@@ -26,7 +29,6 @@ class ElectricityTermination:
     index: int | None = None
     requester_name: str | None = None
     requester_identity: str | None = None
-    requester_signed: bool = False
     successor_ref: str | None = None
     successor_name: str | None = None
     successor_phone: str | None = None
@@ -119,7 +121,7 @@ def terminate_without_takeover(contract: Contract, req: ElectricityTermination, 
     """E5: a termination request; classic → CUTOFF (interruption and reading), anticipated → READING on the
     cut-off date; the requester identified and signing the order (E2); E10 removal on the date (not MT)."""
     anticipated = req.kind == "anticipated"
-    errors = requester_errors(req.requester_name, req.requester_identity, req.requester_signed)
+    errors = requester_errors(req.requester_name, req.requester_identity)
     if anticipated and req.termination_on is None:
         errors["termination_on"] = ["La date de coupure est obligatoire pour une résiliation anticipée (E5)."]
     if errors:
@@ -139,12 +141,44 @@ def terminate_without_takeover(contract: Contract, req: ElectricityTermination, 
                         requester_name=req.requester_name.strip(), requester_identity=req.requester_identity.strip(),
                         user=user, instructions="Résiliation anticipée : relever l'index à la date de coupure." if anticipated
                         else "Résiliation classique : interrompre la fourniture, relever l'index de coupure, poser le scellé.")
-    order.requester_signed = True
     contract.state, contract.end_on = "terminating", end_on
-    add_event(dep, "order", f"Ordre {order.ref} ({order.label}) signé par le demandeur (E2, E5)"
+    add_event(dep, "order", f"Ordre {order.ref} ({order.label}) émis : le demandeur le signe une fois imprimé ou "
+                            "à l'écran du guichet (E2, E5)"
                             + ("" if removal else " ; contrat MT : pas de dépose de compteur (E12)") + ".", user, now)
     return dep
 
 
 def takeover_invoices(dossier: Dossier) -> list[Invoice]:
     return list(db.session.scalars(select(Invoice).where(Invoice.dossier_id == dossier.id).order_by(Invoice.id)))
+
+
+def record_requester_signature(order_id: int, *, method: str, user: User, now: datetime, typed_ref: str = "",
+                               strokes_text: str = "") -> Order:
+    """E2: the requester signs the order once it exists: the printed order brought back signed (the agent
+    confirms it by typing the order number printed on it), or drawn on the counter's screen. Commits."""
+    order = db.session.get(Order, order_id) if 0 < order_id < 2**31 else None
+    if order is None or not serves_utility(user, order.point.commune.utility):
+        raise NotFound("Ordre introuvable.")
+    if not order.requester_name:
+        raise IllegalTransition(f"L'ordre {order.ref} n'a pas de demandeur à faire signer.")
+    if order.requester_signed:
+        raise IllegalTransition(f"Le demandeur a déjà signé l'ordre {order.ref}.")
+    if order.state == "cancelled":
+        raise IllegalTransition(f"L'ordre {order.ref} est annulé.")
+    if method == "printed":
+        if not printed_order_matches(typed_ref, order.ref):
+            raise DomainError(f"Le numéro saisi ne correspond pas à l'ordre {order.ref} : vérifier l'ordre imprimé "
+                              "rapporté signé.", {"typed_ref": ["Numéro de l'ordre imprimé attendu."]})
+        signature = {"method": "printed", "confirmed_by": user.id}
+    elif method == "drawn":
+        signature = {"method": "drawn", "strokes": strokes_from_text(strokes_text), "confirmed_by": user.id}
+    else:
+        raise DomainError("Choisir comment le demandeur a signé.", {"method": ["Ordre imprimé ou écran du guichet."]})
+    order.requester_signed, order.requester_signed_at, order.requester_signature = True, now, signature
+    how = "ordre imprimé rapporté signé" if method == "printed" else "signature à l'écran du guichet"
+    if order.dossier_id:
+        add_event(db.session.get(Dossier, order.dossier_id), "requester_signed",
+                  f"Ordre {order.ref} signé par le demandeur {order.requester_name} ({how}, E2).", user, now)
+    record("requester_signature", "order", order.id, user=user, at=now, method=method)
+    db.session.commit()
+    return order

@@ -1,6 +1,5 @@
 """The reconciliation cockpit: the queue of synced reports with their flags, and the parsing of what
 the office sends back (a drawn countersignature, a corrected answer)."""
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -12,11 +11,11 @@ from ...errors import DomainError, NotFound
 from ...extensions import db
 from ...models import Commune, DeliveryPoint, Order, QuarantinedReport, Report, User
 from ..rules.checks import Flag
+from ..rules.signatures import strokes_from_text  # noqa: F401  (the office countersignature reads it here)
 from .arrivals import absorb_synced_reports
 from .reports import ReportReview, report_for, report_review, review_flags, versions_of
 
 QUEUE_STATES = ("awaiting_blobs", "received", "countersigned")
-MAX_STROKES, MAX_POINTS = 200, 5000
 
 
 @dataclass
@@ -59,22 +58,6 @@ def review_of(report_id: int, *, user: User, now: datetime) -> ReportReview:
     report_for(report_id, user)
     absorb_synced_reports(now)
     return report_review(report_id)
-
-
-def strokes_from_text(text: str) -> list:
-    """The strokes drawn in the office: [[[x, y], ...], ...], numbers only, bounded (no pressure, no speed)."""
-    try:
-        strokes = json.loads(text or "[]")
-    except ValueError:
-        strokes = None
-    valid = isinstance(strokes, list) and len(strokes) <= MAX_STROKES and all(
-        isinstance(s, list) and all(isinstance(p, list) and len(p) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in p) for p in s) for s in strokes)
-    if not valid or sum(len(s) for s in strokes) > MAX_POINTS:
-        raise DomainError("Signature illisible : signez à nouveau.", {"strokes": ["Signature invalide."]})
-    if not any(len(s) > 1 for s in strokes):
-        raise DomainError("La signature est vide : signez dans le cadre.", {"strokes": ["Signature requise."]})
-    return [[[round(x, 1), round(y, 1)] for x, y in s] for s in strokes]
 
 
 def correction_of(report_id: int, field_id: str, text: str, user: User) -> dict:

@@ -178,15 +178,14 @@ def termination_order_type(anticipated: bool) -> str:
     return "READING" if anticipated else "CUTOFF"
 
 
-def requester_errors(name: str | None, identity: str | None, signed: bool) -> dict[str, list[str]]:
-    """E2: the requester's identity is recorded on the termination order and the requester signs it."""
+def requester_errors(name: str | None, identity: str | None) -> dict[str, list[str]]:
+    """E2: the requester's identity is recorded on the termination order (who signs it, once it is printed or
+    shown on the counter's screen: services.intake.termination_requests.record_requester_signature)."""
     errors: dict[str, list[str]] = {}
     if not (name or "").strip():
         errors["requester_name"] = ["Le nom du demandeur est obligatoire (E2)."]
     if not (identity or "").strip():
         errors["requester_identity"] = ["La pièce d'identité du demandeur est obligatoire (E2)."]
-    if not signed:
-        errors["requester_signed"] = ["Le demandeur doit signer l'ordre d'intervention (E2)."]
     return errors
 
 
