@@ -61,10 +61,16 @@ def test_E2_E5_agent_records_an_electricity_termination_without_takeover(page, o
     page.check("input[name=kind][value=classic]")
     page.fill("#requester_name", "Koffi Adjovi")
     page.fill("#requester_identity", "CNI 0123456")
-    page.check("#requester_signed")
     page.click("#departure-form button[type=submit]")
     page.wait_for_selector("h1:has-text('Départ client')")
-    assert "signé par le demandeur" in page.inner_text("#timeline")
+    assert "Signature du demandeur Koffi Adjovi" in page.inner_text("#remaining-work")
     assert "Interruption et relevé" in page.inner_text("#dossier-orders")
+    ref = page.inner_text("#dossier-orders tbody tr td a")
+    page.click("#dossier-orders tbody tr td a")            # E2: the order exists, printed, brought back signed
+    page.fill("#typed_ref", ref)
+    page.click("#signed-printed button[type=submit]")
+    page.wait_for_selector("text=Signature du demandeur enregistrée")
+    page.click("dl.facts dd a[href*='/dossiers/']")          # back to the dossier
+    assert "signé par le demandeur Koffi Adjovi" in page.inner_text("#timeline")
     page.goto(office_server.url + "/orders?type=CUTOFF&state=issued")
     assert "Interruption et relevé" in page.inner_text("#order-list")

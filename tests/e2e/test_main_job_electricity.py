@@ -24,9 +24,15 @@ def test_E11_electricity_cutoff_balance_then_removal_frees_the_point(browser, li
     agent.fill("#termination_on", date.today().isoformat())
     agent.fill("#requester_name", "Koffi Mensah")
     agent.fill("#requester_identity", "CNI 123456")
-    agent.check("#requester_signed")
     agent.click("#departure-form button[type=submit]")
     agent.wait_for_selector("text=Demande enregistrée")
+    agent.click("#dossier-orders tbody tr td a")           # E2: the requester signs the order on the counter's screen
+    agent.mouse.move(*_inside(agent, "#signed-drawn canvas", 0.2))
+    agent.mouse.down()
+    agent.mouse.move(*_inside(agent, "#signed-drawn canvas", 0.7), steps=5)
+    agent.mouse.up()
+    agent.click("#signed-drawn button[type=submit]")
+    agent.wait_for_selector("text=Signature du demandeur enregistrée")
 
     chief = signed_in(browser, url, "chef.elec")
     chief.goto(url + "/dispatch")
@@ -63,3 +69,8 @@ def test_E11_electricity_cutoff_balance_then_removal_frees_the_point(browser, li
     assert f"Contrôler le compte-rendu de dépose {removal_ref} — Panneau pourri" in controller.inner_text("main")
     open_customer(agent, url, "EL00000124")
     assert "déposé" in agent.inner_text("main") and "Résilié" in agent.inner_text("main")
+
+
+def _inside(page, selector: str, fraction: float) -> tuple[float, float]:
+    box = page.locator(selector).bounding_box()
+    return box["x"] + box["width"] * fraction, box["y"] + box["height"] * fraction
