@@ -116,3 +116,10 @@ class RequesterSignatureForm(FlaskForm):
     method = HiddenField(validators=[AnyOf(("printed", "drawn"), message="Choisir comment le demandeur a signé.")])
     typed_ref = StringField("N° de l'ordre imprimé rapporté signé", validators=[Optional(), Length(max=20)])
     strokes = HiddenField(validators=[Optional(), Length(max=60000)])
+
+
+class TransferForm(FlaskForm):
+    """W11: the transfer to the newcomer, at the index read on the transfer day."""
+    index = IntegerField("Index de mutation", validators=[DataRequired("Index de mutation requis."), NumberRange(min=0)])
+    on = DateField("Date de la mutation", validators=[DataRequired("Date requise.")])
+    index_confirmed = BooleanField("Index inhabituel vérifié avec les deux clients")

@@ -10,7 +10,8 @@ from ..services.intake import departures
 from ..services.field.order_lists import STATE_LABELS as ORDER_STATES
 from .blueprint import web_bp
 from .access import roles_required
-from .departure_forms import DossierFilterForm, PhotoReadingForm, PostponeForm
+from .departure_forms import DossierFilterForm, PhotoReadingForm, PostponeForm, TransferForm
+from ..services.closing import contract_transfers
 from .review_forms import ReasonForm
 from .webforms import ConfirmForm
 
@@ -56,7 +57,7 @@ def dossier_list():
 @roles_required(*READERS)
 def dossier_page(dossier_id: int):
     return render_template("dossiers/page.html", page=dossiers.dossier_page(dossier_id, current_user), confirm=ConfirmForm(),
-                           postpone_form=PostponeForm(), photo_form=PhotoReadingForm(),
+                           postpone_form=PostponeForm(), photo_form=PhotoReadingForm(), transfer_form=TransferForm(),
                            labels=dossiers.DOSSIER_LABELS, states=dossiers.STATE_LABELS, steps=dossiers.STEP_LABELS,
                            order_states=ORDER_STATES)
 
@@ -105,3 +106,21 @@ def dossier_close_confirm(dossier_id: int):
     page = dossiers.dossier_page(dossier_id, current_user)
     return render_template("dossiers/close_confirm.html", page=page, form=form, labels=dossiers.DOSSIER_LABELS,
                            plan=dossiers.closing_plan(page)), 200 if request.method == "GET" else 422
+
+
+@web_bp.route("/dossiers/<int:dossier_id>/transfer", methods=["POST"])
+@roles_required(*ACTORS)
+def dossier_transfer(dossier_id: int):
+    """W11: perform the transfer to the newcomer from the arrival dossier."""
+    form = TransferForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(" ".join(m for ms in form.errors.values() for m in ms) or "Formulaire expiré.")
+        done = contract_transfers.perform_transfer(dossier_id, index=form.index.data, on=form.on.data,
+                                                   index_confirmed=form.index_confirmed.data, user=current_user,
+                                                   now=_now())
+        flash(f"Mutation réalisée : contrat {done.new.number} ouvert, factures {done.invoices[0].number} et "
+              f"{done.invoices[1].number} émises.", "success")
+    except DomainError as err:
+        flash(err.message, "error")
+    return redirect(url_for("web.dossier_page", dossier_id=dossier_id))

@@ -28,7 +28,8 @@ STEP_LABELS = {
     "vacant": "logement vacant, courrier 1-70 au jour ouvré 10", "letter_sent": "courrier 1-70 envoyé, fermeture au jour ouvré 30",
     "closure_ordered": "fermeture CEO11 demandée", "taken_over": "repris par un nouvel abonné", "announced": "arrivée annoncée",
     "field": "information du terrain", "transfer": "mutation à réaliser", "contest": "contestation", "demo": "—",
-    "removal_control": "dépose à contrôler (contrôle fiabilité factures)", "removed": "compteur déposé"}
+    "removal_control": "dépose à contrôler (contrôle fiabilité factures)", "removed": "compteur déposé",
+    "transferred": "mutation réalisée"}
 STATE_LABELS = {"open": "ouvert", "closed": "clos", "treated": "traité", "cancelled": "annulé"}
 ANALYSIS_TASK = "dsi_analysis"
 FIELD_ORDER_TYPES = ("INVESTIGATION", "CLOSURE")
@@ -123,6 +124,8 @@ def allowed_actions(dossier: Dossier) -> list[str]:
                "INF_TELE": ["close"]}[dossier.type]
     if dossier.type == "DSI" and dsi_may_close(_contract_state(dossier)):
         actions.append("close")
+    if dossier.type == "ASI" and dossier.step == "transfer":
+        actions.append("transfer")  # W11: the transfer screen
     if dossier.type == "DEP" and dossier.step == "awaiting_photo":
         actions.append("photo_reading")
     if dossier.type == "DEP" and dossier.utility == "water" and dossier.step in ("intake", "reading_appointment",
