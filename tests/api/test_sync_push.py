@@ -204,6 +204,7 @@ def test_late_report_on_a_reassigned_order_never_changes_the_new_holders_order(c
     then decides about the late report (countersigned and accepted, or rejected: no order issued again)."""
     from server.models import User
     from server.services.dossiers.orders import assign_order
+    from server.services.field.dispatch import day_board
     from server.services.review.decisions import accept_report, reject_report
     from server.services.review.reports import countersign_report
     from tests.unit.sync_world import BRUNO
@@ -225,6 +226,11 @@ def test_late_report_on_a_reassigned_order_never_changes_the_new_holders_order(c
 
     with app.app_context():
         assert bruno_still_holds_it() == (BRUNO, "assigned", version_with_bruno)
+        chief = db.session.get(User, 20)
+        chief.utility = None
+        board = day_board(chief, db.session.get(Order, 101).planned_date, now=now)
+        [brunos] = [r for r in board.rounds if r.technician.id == BRUNO]
+        assert 101 in [o.id for o in brunos.orders["assigned"]] and not brunos.orders["done"]
         accepted, rejected = db.session.scalars(select(Report).order_by(Report.id)).all()
         chief, agent = db.session.get(User, 20), db.session.get(User, 21)
         countersign_report(accepted.id, chief=chief, now=now,

@@ -96,7 +96,9 @@ def day_board(chief: User, day: date, *, now: datetime) -> DayBoard:
     team = team_of(chief)
     orders = _orders_of_day(utility_of_user(chief), day)
     reports = dict(db.session.execute(select(Report.order_id, func.max(Report.id))
-                                      .where(Report.order_id.in_([o.id for o in orders])).group_by(Report.order_id)).all())
+                                      .where(Report.order_id.in_([o.id for o in orders]),
+                                             Report.conflict.is_(None))  # a late report is not the holder's
+                                      .group_by(Report.order_id)).all())
     reported = set(reports)
     syncs = _last_syncs([t.id for t in team])
     rounds = {t.id: Round(t, syncs.get(t.id, (None, None))[0]) for t in team}
