@@ -37,7 +37,7 @@ def test_pure_packages_import_only_stdlib_and_marshmallow(package, allowed):
 
 
 # The stages of server/services, lowest first: a package imports only the packages before it (README).
-SERVICE_PACKAGES = ["rules", "base", "dossiers", "closing", "intake", "review", "field", "reporting"]
+SERVICE_PACKAGES = ["rules", "planning", "base", "dossiers", "closing", "intake", "review", "field", "reporting"]
 REQUEST_SIDE = {"flask.request", "flask.session", "flask.g", "flask_login"}
 
 
@@ -154,6 +154,16 @@ def test_pure_rules_touch_no_database_and_no_request():
                                                                             "flask.has_app_context"), \
                 f"{path.relative_to(ROOT)} imports {name}"
             assert top != "server" or name.startswith("server.errors") or name.startswith("server.services.rules"), \
+                f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_planning_core_touches_no_database_and_no_flask():
+    """The planning core is pure: plain dataclasses in and out, OR-Tools for the search."""
+    for path in python_files("server/services/planning"):
+        for name in imported_names(path):
+            top = name.split(".")[0]
+            assert top in STDLIB | {"ortools", "server"}, f"{path.relative_to(ROOT)} imports {name}"
+            assert top != "server" or name.startswith(("server.services.planning", "server.services.rules")), \
                 f"{path.relative_to(ROOT)} imports {name}"
 
 
