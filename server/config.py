@@ -46,6 +46,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "LANGUAGE": os.environ.get("TOURNEE_LANGUAGE", "fr"),
         "BUSINESS_CALENDAR": os.environ.get("TOURNEE_BUSINESS_CALENDAR", "fr-working-days"),
         "TICK_INTERVAL_SECONDS": int(os.environ.get("TOURNEE_TICK_INTERVAL", 300)),  # embedded timers (serve)
+        # The day's planner (issue 17): solver time limit, straight line × detour factor at an average
+        # speed, or a road-time matrix (CSV `from,to,minutes`, places by point ref or tech:<login>).
+        "PLANNING_TIME_LIMIT_SECONDS": float(os.environ.get("TOURNEE_PLANNING_TIME_LIMIT", 5)),
+        "PLANNING_DETOUR_FACTOR": float(os.environ.get("TOURNEE_PLANNING_DETOUR", 1.3)),
+        "PLANNING_SPEED_KMH": float(os.environ.get("TOURNEE_PLANNING_SPEED_KMH", 30)),
+        "PLANNING_ROAD_MATRIX": os.environ.get("TOURNEE_PLANNING_ROAD_MATRIX") or None,
+        "PLANNING_DEFAULT_CAP": int(os.environ.get("TOURNEE_PLANNING_CAP", 40)),
         "LOGIN_MAX_ATTEMPTS": int(os.environ.get("TOURNEE_LOGIN_MAX_ATTEMPTS", 5)),
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("TOURNEE_LOGIN_WINDOW", 300)),
         "SESSION_COOKIE_HTTPONLY": True,

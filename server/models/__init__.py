@@ -8,6 +8,7 @@ from .dossiers import Dossier, DossierEvent, Task
 from .network import Commune, DeliveryPoint, Meter, PointContact, Reading, Tariff
 from .orders import Order
 from .people import Customer, LoginAttempt, User
+from .planning import RoundProposal
 from .prepayments import Prepayment
 from .reports import Countersignature, QuarantinedReport, Report, ReportVersion
 
@@ -15,5 +16,5 @@ __all__ = [
     "AuditEntry", "Counter", "Invoice", "Payment", "Communication", "Letter", "Contract", "Device",
     "Dossier", "DossierEvent", "Task", "Commune", "DeliveryPoint", "Meter", "PointContact", "Reading",
     "Tariff", "Order", "Customer", "LoginAttempt", "User", "QuarantinedReport", "Report",
-    "Countersignature", "ReportVersion", "Prepayment",
+    "Countersignature", "ReportVersion", "Prepayment", "RoundProposal",
 ]

@@ -1,7 +1,7 @@
 """People: office and field users, customers and prospects."""
-from datetime import datetime
+from datetime import datetime, time
 
-from sqlalchemy import DateTime, Integer, String, Boolean
+from sqlalchemy import DateTime, Float, Integer, String, Boolean, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -35,6 +35,14 @@ class User(db.Model):
     countersign_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     countersign_failures: Mapped[int] = mapped_column(Integer, default=0)
     countersign_locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A technician's day for the planner (issue 17): hours in the utility's local time, where the round
+    # starts, skills beyond the utility (comma-separated, e.g. "ARPNT" for meter removals), a cap of visits.
+    work_start: Mapped[time | None] = mapped_column(Time)
+    work_end: Mapped[time | None] = mapped_column(Time)
+    start_lat: Mapped[float | None] = mapped_column(Float)
+    start_lon: Mapped[float | None] = mapped_column(Float)
+    skills: Mapped[str | None] = mapped_column(String(64))
+    round_cap: Mapped[int | None] = mapped_column(Integer)
 
     # Flask-Login protocol
     @property

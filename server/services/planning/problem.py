@@ -95,13 +95,25 @@ def round_km(travel: Travel, technician: int, stop_keys: list[int]) -> float:
     return sum(travel.km(a, b) for a, b in zip(places, places[1:]))
 
 
-def road_minutes_from_csv(text: str) -> dict:
-    """A road-time matrix from CSV lines `from,to,minutes` where places are `stop:<key>` or `tech:<key>`."""
+def place_key(name: str) -> tuple | None:
+    """`stop:<key>` or `tech:<key>` as a place of the problem."""
+    kind, _, key = name.partition(":")
+    return (kind, int(key)) if kind in ("stop", "tech") and key.isdigit() else None
+
+
+def road_minutes_from_csv(text: str, place_of=place_key) -> dict:
+    """A road-time matrix from CSV lines `from,to,minutes`; `place_of` turns a name into a place
+    (None: a place not in this problem, skipped). A header line or `#` comments are skipped."""
     matrix = {}
     for line in text.splitlines():
         parts = [p.strip() for p in line.split(",")]
-        if len(parts) != 3 or parts[0].startswith("#") or parts[0] == "from":
+        if len(parts) != 3 or parts[0].startswith("#"):
             continue
-        (ka, va), (kb, vb) = (p.split(":", 1) for p in parts[:2])
-        matrix[((ka, int(va)), (kb, int(vb)))] = float(parts[2])
+        try:
+            minutes = float(parts[2])
+        except ValueError:
+            continue
+        a, b = place_of(parts[0]), place_of(parts[1])
+        if a is not None and b is not None:
+            matrix[(a, b)] = minutes
     return matrix
