@@ -1,6 +1,6 @@
 """The office web blueprint; each area's views live in their own module."""
 from .blueprint import web_bp  # noqa: F401  (create_app registers it)
 from . import account, admin, auth, customers, devices, health, home  # noqa: F401  (views register on web_bp)
-from . import dispatch, reports  # noqa: F401  (chief's board, report review)
+from . import dispatch, planning, reports  # noqa: F401  (chief's board and its planner, report review)
 from . import cashier, documents, indicators, invoices, transfers  # noqa: F401  (billing, counter, KPIs, PDFs)
 from . import departures, dossiers, orders, tasks  # noqa: F401  (departure procedures, orders, tasks)

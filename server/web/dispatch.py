@@ -4,9 +4,10 @@ from datetime import date, datetime, timezone
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..services.field import dispatch
+from ..services.field import dispatch, planning
 from .blueprint import web_bp
 from .access import roles_required
+from .planning_forms import AcceptForm, DismissForm, ProposeForm
 from .review_forms import AssignForm, DayForm, MoveForm, ReasonForm, WindowForm
 
 PLANNERS = ("chief", "admin")
@@ -33,7 +34,10 @@ def dispatch_board():
     day = form.day.data if form.validate() and form.day.data else _now().date()
     board = dispatch.day_board(current_user, day, now=_now())
     return render_template("dispatch/board.html", board=board, labels=dispatch.COLUMN_LABELS, window_of=dispatch.window_label,
-                           assign_form=AssignForm(), move_form=MoveForm(), window_form=WindowForm(), cancel_form=ReasonForm())
+                           assign_form=AssignForm(), move_form=MoveForm(), window_form=WindowForm(), cancel_form=ReasonForm(),
+                           # The planner's section (issue 17): dispatch/_planning.html
+                           planning=planning.planning_section(current_user, board, now=_now()),
+                           propose_form=ProposeForm(), accept_form=AcceptForm(), dismiss_form=DismissForm())
 
 
 @web_bp.route("/dispatch/orders/<int:order_id>/assign", methods=["POST"])

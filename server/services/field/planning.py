@@ -326,3 +326,16 @@ def plan_map(orders: list[Order], technicians: list[User]) -> DayMap:
 def board_map(board: DayBoard) -> DayMap:
     orders = board.unassigned + [o for r in board.rounds for c in r.orders.values() for o in c]
     return plan_map(orders, board.technicians)
+
+
+@dataclass
+class PlanningSection:
+    """What the board's planning section shows: the day as planned now, and a pending proposal."""
+    current_map: DayMap
+    proposal: ProposalView | None
+    can_replan: bool
+
+
+def planning_section(chief: User, board: DayBoard, *, now: datetime) -> PlanningSection:
+    local_today = now.astimezone(utility_zone(utility_of_user(chief))).date()
+    return PlanningSection(board_map(board), latest_proposal(chief, board.day), board.day == local_today)

@@ -1,0 +1,43 @@
+"""The board's planner through the test client: propose, see the proposal and its map, accept (issue 17)."""
+import re
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Order
+from tests.conftest import csrf_token_from
+from tests.review_reports import demo_order, user
+
+
+def test_chief_proposes_sees_the_rounds_on_a_map_then_accepts_one_round(office, sqlite_demo_app):
+    sqlite_demo_app.config["PLANNING_TIME_LIMIT_SECONDS"] = 0.5
+    chief = office("chef.eau")
+    page = chief.get("/dispatch").get_data(as_text=True)
+    assert "Proposer les tournées" in page and "Carte du plan actuel" in page and "<svg" in page
+    assert "style=" not in page.split('id="planning"')[1].split("</section>")[0]  # the CSP forbids inline styles
+    day = re.search(r'name="day" value="([\d-]+)"', page).group(1)
+    response = chief.post("/dispatch/plan", data={"csrf_token": csrf_token_from(page), "day": day})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#planning")
+    page = chief.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Carte de la proposition" in page and "Tout accepter" in page and "gain" in page or "plan actuel" in page
+    proposal = re.search(r'data-proposal="(\d+)"', page).group(1)
+    with sqlite_demo_app.app_context():
+        julien = user("tech.eau1").id
+        unassigned = demo_order("P00000030")
+        assert unassigned.assignee_id is None
+    assert page.count('class="map-stop"') >= 11 and "nouveau" in page
+    response = chief.post(f"/dispatch/plan/{proposal}/accept",
+                          data={"csrf_token": csrf_token_from(page), "technician_id": julien, "day": day})
+    assert response.status_code == 302
+    page = chief.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Acceptée" in page
+    with sqlite_demo_app.app_context():
+        mine = db.session.scalars(select(Order).where(Order.assignee_id == julien, Order.state == "assigned")).all()
+        assert len(mine) >= 4 and sorted(o.round_position for o in mine) == list(range(1, len(mine) + 1))
+
+
+def test_other_roles_cannot_propose_and_posts_need_csrf(office):
+    agent = office("agent.eau")
+    token = csrf_token_from(agent.get("/").get_data(as_text=True))
+    assert agent.post("/dispatch/plan", data={"csrf_token": token, "day": "2026-12-05"}).status_code == 403
+    assert office("chef.eau").post("/dispatch/plan", data={"day": "2026-12-05"}).status_code == 400
