@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from .day_map import draw_day_map_page
 from .formats import day
 from .letterhead import INK, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
 from .qr import qr_image
@@ -48,10 +49,14 @@ def render_order_pdf(order: OrderDocument) -> bytes:
     return render_orders_pdf([order], title=f"Ordre d'intervention {order.ref}")
 
 
-def render_orders_pdf(orders: list[OrderDocument], title: str = "Ordres d'intervention") -> bytes:
-    """One page per order, in the given order (a day's batch print)."""
+def render_orders_pdf(orders: list[OrderDocument], title: str = "Ordres d'intervention", day_map=None) -> bytes:
+    """One page per order, in the given order (a day's batch print), after the map of the day if given
+    (a services.planning.day_map.DayMap)."""
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, title)
+    if day_map is not None and orders and not day_map.empty:
+        draw_day_map_page(canvas, day_map, title=title, utility=orders[0].utility)
+        canvas.showPage()
     for order in orders:
         draw_order(canvas, order)
         canvas.showPage()

@@ -1,5 +1,8 @@
 """The board's planner through the test client: propose, see the proposal and its map, accept (issue 17)."""
+import io
 import re
+
+from pypdf import PdfReader
 
 from sqlalchemy import select
 
@@ -41,3 +44,14 @@ def test_other_roles_cannot_propose_and_posts_need_csrf(office):
     token = csrf_token_from(agent.get("/").get_data(as_text=True))
     assert agent.post("/dispatch/plan", data={"csrf_token": token, "day": "2026-12-05"}).status_code == 403
     assert office("chef.eau").post("/dispatch/plan", data={"day": "2026-12-05"}).status_code == 400
+
+
+def test_the_batch_print_opens_with_the_map_of_the_day(office, sqlite_demo_app):
+    chief = office("chef.eau")
+    page = chief.get("/dispatch").get_data(as_text=True)
+    day = re.search(r'name="day" value="([\d-]+)"', page).group(1)
+    reader = PdfReader(io.BytesIO(chief.get(f"/orders/print?date={day}").data))
+    first = reader.pages[0].extract_text()
+    assert "Plan de la journée" in first and "Julien Roux : 4 visite(s)" in first and "Léa Girard : 1 visite(s)" in first
+    assert "Non affectés : 6" in first
+    assert "AT" in reader.pages[1].extract_text()

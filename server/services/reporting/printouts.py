@@ -15,6 +15,7 @@ from ...local_time import in_utility_zone
 from ...models import (Commune, Contract, Customer, DeliveryPoint, Dossier, Invoice, Letter, Order, Reading, User)
 from ..base.accounts import serves_utility
 from ..closing.invoices import tariff_in_force
+from ..field.planning import plan_map
 from ..review.reports import report_review
 from ..rules.seals import signatures_of
 
@@ -90,9 +91,11 @@ def orders_of_day(day: date, user: User) -> list[Order]:
 
 
 def day_orders_pdf(day: date, *, base_url: str, user: User) -> tuple[str, bytes]:
-    """The batch print of a day's orders: one PDF, one page per order."""
-    documents = order_documents(orders_of_day(day, user), base_url)
-    return f"ordres-{day.isoformat()}.pdf", render_orders_pdf(documents, title=f"Ordres du {day:%d/%m/%Y}")
+    """The batch print of a day's orders: the map of the day's rounds, then one page per order."""
+    orders = orders_of_day(day, user)
+    documents = order_documents(orders, base_url)
+    drawn = plan_map(orders, sorted(by_id(User, {o.assignee_id for o in orders if o.assignee_id}).values(), key=lambda u: u.name))
+    return f"ordres-{day.isoformat()}.pdf", render_orders_pdf(documents, title=f"Ordres du {day:%d/%m/%Y}", day_map=drawn)
 
 
 def invoice_document(invoice: Invoice) -> InvoiceDocument:
