@@ -1,7 +1,7 @@
 """The rounds of the day with OR-Tools' routing solver: vehicle routing with time windows.
 
 One vehicle per technician, starting at their start point within their hours; one node per stop.
-Travel is the cost; time (travel + service on site) is a dimension bounded by each appointment
+Travel is the cost (with a little of the idle time); time (travel + service on site) is a dimension bounded by each appointment
 window and each technician's shift; a second dimension counts stops against each technician's cap.
 Skills and kept stops restrict the vehicles allowed for a node; every stop is a disjunction with a
 large penalty, so a stop that fits nowhere is reported unplanned instead of making the search fail."""
@@ -12,9 +12,13 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from .problem import Problem, Travel, can_do, round_km
 
 DAY_SECONDS = 24 * 3600
-DROP_PENALTY = 10_000_000        # seconds of travel a dropped stop costs
-DROP_KEPT_PENALTY = 100_000_000  # dropping a stop already on a tablet costs more still
+DROP_PENALTY = 100_000_000       # a dropped stop costs far more than any round's travel
+DROP_KEPT_PENALTY = 1_000_000_000  # dropping a stop already on a tablet costs more still
 RISK_MARGIN_MINUTES = 15         # an arrival this close to the window's end is "at risk"
+# Travel is the cost; a technician's idle time (waiting for a window to open) costs a tenth of it, so
+# a round does not start with two hours of waiting to save a few hundred metres.
+TRAVEL_WEIGHT = 10
+IDLE_WEIGHT = 1
 
 
 @dataclass
@@ -76,7 +80,7 @@ def _matrices(problem: Problem, nodes: _Nodes, travel: Travel) -> tuple[list, li
         row_cost, row_time = [], []
         for b in places:
             seconds = 0 if a is None or b is None else travel.seconds(a, b)
-            row_cost.append(seconds)
+            row_cost.append(seconds * TRAVEL_WEIGHT)
             row_time.append(seconds + service[i])
         cost.append(row_cost)
         time.append(row_time)
@@ -116,8 +120,9 @@ def solve(problem: Problem) -> Proposal:
                                             [t.cap for t in problem.technicians], True, "count")
     for vehicle, technician in enumerate(problem.technicians):
         begin, end = technician.shift[0] * 60, technician.shift[1] * 60
-        clock.CumulVar(routing.Start(vehicle)).SetRange(begin, end)
+        clock.CumulVar(routing.Start(vehicle)).SetRange(begin, begin)  # the round starts with the shift
         clock.CumulVar(routing.End(vehicle)).SetRange(begin, end)
+    clock.SetSlackCostCoefficientForAllVehicles(IDLE_WEIGHT)
     for offset, stop in enumerate(stops):
         index = manager.NodeToIndex(2 * v + offset)
         if stop.window is not None:
@@ -136,10 +141,14 @@ def solve(problem: Problem) -> Proposal:
     placed = set()
     for vehicle, technician in enumerate(problem.technicians):
         index = solution.Value(routing.NextVar(routing.Start(vehicle)))
+        clock_at, place = technician.shift[0] * 60, ("tech", technician.key)
         while not routing.IsEnd(index):
             stop = nodes.stop(manager.IndexToNode(index))
-            arrival = solution.Min(clock.CumulVar(index)) // 60
-            rounds[technician.key].visits.append(Visit(stop.key, arrival, stop.window))
+            # Shown arrivals: as early as the round allows (the solver's cumuls may park idle time anywhere).
+            clock_at = max(clock_at + travel.seconds(place, ("stop", stop.key)), stop.window[0] * 60 if stop.window else 0)
+            rounds[technician.key].visits.append(Visit(stop.key, clock_at // 60, stop.window))
+            clock_at += stop.service_minutes * 60
+            place = ("stop", stop.key)
             placed.add(stop.key)
             index = solution.Value(routing.NextVar(index))
         rounds[technician.key].km = round_km(travel, technician.key, rounds[technician.key].keys)
