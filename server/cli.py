@@ -10,7 +10,8 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (load_demo_command, generate_command, create_user_command, serve_command, tick_command):
+    for command in (load_demo_command, generate_command, generate_day_command, create_user_command, serve_command,
+                    tick_command):
         app.cli.add_command(command)
 
 
@@ -54,6 +55,22 @@ def generate_command(points: int, seed: int, batch: int):
             state["done"] = done
         generate_points(points, date.today(), seed=seed, batch=batch, progress=progress)
     click.echo(f"{points} points de livraison générés.")
+
+
+@click.command("generate-day")
+@click.option("--orders", type=click.IntRange(1, 100_000), default=400, help="Ordres non affectés à créer.")
+@click.option("--technicians", type=click.IntRange(1, 1000), default=10, help="Techniciens au moins, créés au besoin.")
+@click.option("--utility", type=click.Choice(["water", "electricity"]), default="water")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="Jour planifié (aujourd'hui par défaut).")
+@click.option("--seed", type=int, default=17)
+@with_appcontext
+def generate_day_command(orders: int, technicians: int, utility: str, day: datetime | None, seed: int):
+    """A day of unassigned orders for the planner ("Proposer les tournées"), windows on a third."""
+    from .services.base.planning_day import generate_day
+    summary = generate_day(day.date() if day else date.today(), utility=utility, orders=orders,
+                           technicians=technicians, seed=seed)
+    click.echo(f"{summary['orders']} ordres à planifier sur {summary['points']} points, "
+               f"{summary['technicians']} techniciens (mot de passe tournee2026 pour les nouveaux).")
 
 
 @click.command("create-user")

@@ -11,7 +11,6 @@ from sqlalchemy import func, select, text
 from ...config import PROJECT_ROOT
 from ...extensions import db
 from ...generator import CommuneSpec, IdStart, Rows, generate
-from ...local_time import utility_zone
 from ...models import (Commune, Contract, Customer, DeliveryPoint, Dossier, Meter, Order, PointContact,
                       Reading, Tariff, User)
 from .accounts import hash_password
@@ -99,7 +98,7 @@ def load_demo(today: date, demo_dir: Path = DEMO_DIR) -> dict:
     users = {}
     for u in reference["users"]:
         chief = users.get(u.pop("chief", None))
-        u.update({k: time.fromisoformat(u[k]) for k in ("work_start", "work_end") if k in u})
+        u.update({k: time.fromisoformat(u[k]) for k in ("work_start", "work_end") if k in u})  # planner's hours
         user = User(password_hash=hash_password(DEMO_PASSWORD), chief_id=chief.id if chief else None, **u)
         if user.role == "chief":
             install_countersign_code(user, DEMO_COUNTERSIGN_CODE, now=datetime.combine(today, time(7), timezone.utc))
@@ -118,17 +117,11 @@ def _load_scenarios(scenarios: dict, users: dict, today: date) -> None:
     """Open dossiers and the day's orders, so every screen has something to show."""
     for o in scenarios["orders"]:
         point = db.session.scalar(select(DeliveryPoint).where(DeliveryPoint.ref == o["point"]))
-        planned = today + timedelta(days=o.get("day", 0))
-        zone = utility_zone(point.commune.utility)
-        window = [datetime.combine(planned, time.fromisoformat(t), tzinfo=zone).astimezone(timezone.utc)
-                  for t in o.get("window", (None, None)) if t]
-        assignee = users[o["assignee"]] if "assignee" in o else None  # none: left for the chief to plan
         db.session.add(Order(
-            ref=next_ref("AT"), type=o["type"], code=o.get("code"), state="assigned" if assignee else "issued",
+            ref=next_ref("AT"), type=o["type"], code=o.get("code"), state="assigned",
             delivery_point_id=point.id, meter_id=point.meters[0].id if point.meters else None,
-            assignee_id=assignee.id if assignee else None, planned_date=planned,
-            window_start=window[0] if window else None, window_end=window[1] if window else None,
-            round_position=o.get("position", 0), travel_fee=o.get("travel_fee", False),
+            assignee_id=users[o["assignee"]].id, planned_date=today + timedelta(days=o.get("day", 0)),
+            round_position=o["position"], travel_fee=o.get("travel_fee", False),
             requester_name=o.get("requester"), instructions=o.get("instructions"),
             change_seq=next_value("orders")))
     for d in scenarios["dossiers"]:
