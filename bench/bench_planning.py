@@ -57,7 +57,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=400)
     parser.add_argument("--technicians", type=int, default=10)
-    parser.add_argument("--limit", type=float, default=7.0, help="solver time limit of the proposal (s)")
+    parser.add_argument("--limit", type=float, default=8.0,
+                        help="time budget of the proposal (s), as TOURNEE_PLANNING_TIME_LIMIT's default")
     parser.add_argument("--reference", type=float, default=60.0, help="time limit of the reference search (s)")
     args = parser.parse_args()
     problem = generated_day(args.orders, args.technicians)

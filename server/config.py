@@ -48,7 +48,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "TICK_INTERVAL_SECONDS": int(os.environ.get("TOURNEE_TICK_INTERVAL", 300)),  # embedded timers (serve)
         # The day's planner (issue 17): solver time limit, straight line × detour factor at an average
         # speed, or a road-time matrix (CSV `from,to,minutes`, places by point ref or tech:<login>).
-        "PLANNING_TIME_LIMIT_SECONDS": float(os.environ.get("TOURNEE_PLANNING_TIME_LIMIT", 5)),
+        "PLANNING_TIME_LIMIT_SECONDS": float(os.environ.get("TOURNEE_PLANNING_TIME_LIMIT", 8)),
         "PLANNING_DETOUR_FACTOR": float(os.environ.get("TOURNEE_PLANNING_DETOUR", 1.3)),
         "PLANNING_SPEED_KMH": float(os.environ.get("TOURNEE_PLANNING_SPEED_KMH", 30)),
         "PLANNING_ROAD_MATRIX": os.environ.get("TOURNEE_PLANNING_ROAD_MATRIX") or None,
