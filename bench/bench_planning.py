@@ -7,6 +7,7 @@ independent checker (not the solver's own report). Exits non-zero when a target 
     .venv/bin/python bench/bench_planning.py [--orders 400] [--technicians 10] [--limit 8] [--reference 60]
 """
 import argparse
+import os
 import random
 import sys
 import time
@@ -48,9 +49,9 @@ def generated_day(orders: int, technicians: int, seed: int = 17) -> Problem:
 
 def run(problem: Problem, seconds: float):
     problem.time_limit_seconds = seconds
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     proposal = solve(problem)
-    return proposal, time.perf_counter() - started
+    return proposal, time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> int:
@@ -69,10 +70,10 @@ def main() -> int:
     failures = []
     results = {}
     for name, seconds in (("proposal", args.limit), ("reference", args.reference)):
-        proposal, wall = run(problem, seconds)
+        proposal, wall, cpu = run(problem, seconds)
         broken = violations(problem, {t: r.keys for t, r in proposal.rounds.items()})
         results[name] = proposal
-        print(f"{name:9}: limit {seconds:5.1f} s, wall {wall:5.1f} s, travel {proposal.km:7.1f} km, "
+        print(f"{name:9}: limit {seconds:5.1f} s, wall {wall:5.1f} s (CPU {cpu:4.1f} s), travel {proposal.km:7.1f} km, "
               f"unplanned {len(proposal.unplanned)}, checker violations {len(broken)}")
         for v in broken[:5]:
             print("   ", v)
@@ -87,6 +88,7 @@ def main() -> int:
     print(f"gap to the 60 s reference: {gap * 100:+.1f} % (target <= +10 %)")
     if gap > 0.10:
         failures.append(f"travel {gap * 100:.1f} % above the reference")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for failure in failures:
         print("MISSED:", failure)
     return 1 if failures else 0
