@@ -9,11 +9,14 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Order
 from tests.conftest import csrf_token_from
+from tests.planning_world import issue_day_to_plan
 from tests.review_reports import demo_order, user
 
 
 def test_chief_proposes_sees_the_rounds_on_a_map_then_accepts_one_round(office, sqlite_demo_app):
-    sqlite_demo_app.config["PLANNING_TIME_LIMIT_SECONDS"] = 0.5
+    sqlite_demo_app.config["PLANNING_TIME_LIMIT_SECONDS"] = 1
+    with sqlite_demo_app.app_context():
+        issue_day_to_plan()
     chief = office("chef.eau")
     page = chief.get("/dispatch").get_data(as_text=True)
     assert "Proposer les tournées" in page and "Carte du plan actuel" in page and "<svg" in page
@@ -47,6 +50,8 @@ def test_other_roles_cannot_propose_and_posts_need_csrf(office):
 
 
 def test_the_batch_print_opens_with_the_map_of_the_day(office, sqlite_demo_app):
+    with sqlite_demo_app.app_context():
+        issue_day_to_plan()
     chief = office("chef.eau")
     page = chief.get("/dispatch").get_data(as_text=True)
     day = re.search(r'name="day" value="([\d-]+)"', page).group(1)

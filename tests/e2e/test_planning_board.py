@@ -1,17 +1,25 @@
 """The chief's morning in a real browser (issue 17): "Proposer les tournées", the proposal and its map,
 "Tout accepter", then a tablet pulls its new round over real HTTP, in the proposed order."""
+import os
+import subprocess
+
 import pytest
 
 from tests.e2e.office_steps import signed_in
 from tests.e2e.tablet_client import Tablet
-from tests.live_server import LiveServer, prepare_database
+from tests.live_server import VENV_BIN, LiveServer, prepare_database
 
 
 @pytest.fixture
 def planning_server(tmp_path):
     instance = tmp_path / "instance"
     instance.mkdir()
-    server = LiveServer(instance, prepare_database(instance), env={"TOURNEE_PLANNING_TIME_LIMIT": "1"}).start()
+    database = prepare_database(instance)
+    # The day to plan: six unassigned water orders, two with an appointment window.
+    subprocess.run([str(VENV_BIN / "tournee"), "generate-day", "--orders", "6", "--technicians", "2"], check=True,
+                   env=dict(os.environ, TOURNEE_INSTANCE=str(instance), DATABASE_URL=database, SECRET_KEY="x"),
+                   capture_output=True, timeout=120)
+    server = LiveServer(instance, database, env={"TOURNEE_PLANNING_TIME_LIMIT": "1.5"}).start()
     yield server
     server.stop()
 

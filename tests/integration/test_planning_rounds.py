@@ -13,15 +13,16 @@ from server.services.dossiers.orders import issue_order
 from server.services.field import dispatch, planning
 from server.services.planning.checker import violations
 from server.models import DeliveryPoint
+from tests.planning_world import UNASSIGNED_WATER, issue_day_to_plan
 from tests.review_reports import NOW, demo_order, store_report, user
 
 DAY = NOW.date()
-UNASSIGNED_WATER = ("P00000030", "P00000031", "P00000033", "P00000034", "P00000037", "P00000038")
 
 
 @pytest.fixture
 def quick(demo_ctx):
-    demo_ctx.config["PLANNING_TIME_LIMIT_SECONDS"] = 0.5
+    demo_ctx.config["PLANNING_TIME_LIMIT_SECONDS"] = 1
+    issue_day_to_plan()
     return demo_ctx
 
 
