@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..services.field import dispatch, planning
 from .blueprint import web_bp
 from .access import roles_required
-from .planning_forms import AcceptForm, DismissForm, ProposeForm
+from .planning_forms import AcceptForm, DismissForm, ProposeForm, TechnicianDayForm
 from .review_forms import AssignForm, DayForm, MoveForm, ReasonForm, WindowForm
 
 PLANNERS = ("chief", "admin")
@@ -37,7 +37,8 @@ def dispatch_board():
                            assign_form=AssignForm(), move_form=MoveForm(), window_form=WindowForm(), cancel_form=ReasonForm(),
                            # The planner's section (issue 17): dispatch/_planning.html
                            planning=planning.planning_section(current_user, board, now=_now()),
-                           propose_form=ProposeForm(), accept_form=AcceptForm(), dismiss_form=DismissForm())
+                           propose_form=ProposeForm(), accept_form=AcceptForm(), dismiss_form=DismissForm(),
+                           technician_day_form=TechnicianDayForm())
 
 
 @web_bp.route("/dispatch/orders/<int:order_id>/assign", methods=["POST"])

@@ -1,4 +1,6 @@
 """The board's planner: propose the day's rounds, accept them (all or per technician), dismiss."""
+from datetime import time
+
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
@@ -6,7 +8,7 @@ from ..services.field import planning
 from .access import roles_required
 from .blueprint import web_bp
 from .dispatch import PLANNERS, _now, _refused
-from .planning_forms import AcceptForm, DismissForm, ProposeForm
+from .planning_forms import AcceptForm, DismissForm, ProposeForm, TechnicianDayForm
 
 
 def _to_planning(day):
@@ -49,4 +51,23 @@ def dispatch_dismiss(proposal_id: int):
         flash("Proposition écartée ; rien n'a changé.", "info")
     else:
         _refused(form)
+    return _to_planning(form.day.data)
+
+
+@web_bp.route("/dispatch/technicians/<int:technician_id>/day", methods=["POST"])
+@roles_required(*PLANNERS)
+def dispatch_technician_day(technician_id: int):
+    form = TechnicianDayForm()
+    if not form.validate_on_submit():
+        _refused(form)
+        return _to_planning(form.day.data)
+    if (form.start_lat.data is None) != (form.start_lon.data is None):
+        flash("Le point de départ demande une latitude et une longitude.", "error")
+        return _to_planning(form.day.data)
+    start = (form.start_lat.data, form.start_lon.data) if form.start_lat.data is not None else None
+    technician = planning.set_technician_day(
+        technician_id, work_start=time.fromisoformat(form.work_start.data) if form.work_start.data else None,
+        work_end=time.fromisoformat(form.work_end.data) if form.work_end.data else None, start=start,
+        arpnt=form.arpnt.data, cap=form.round_cap.data, chief=current_user, now=_now())
+    flash(f"Journée de {technician.name} enregistrée pour la planification.", "info")
     return _to_planning(form.day.data)

@@ -1,7 +1,9 @@
 """flask-wtf forms of the board's planner (issue 17)."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField
-from wtforms.validators import DataRequired, Optional
+from wtforms import BooleanField, DateField, FloatField, IntegerField, StringField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from .review_forms import TIME
 
 
 class ProposeForm(FlaskForm):
@@ -16,4 +18,14 @@ class AcceptForm(FlaskForm):
 
 
 class DismissForm(FlaskForm):
+    day = DateField("Jour", validators=[Optional()])
+
+
+class TechnicianDayForm(FlaskForm):
+    work_start = StringField("Début de journée", validators=[Optional(), TIME])
+    work_end = StringField("Fin de journée", validators=[Optional(), TIME])
+    start_lat = FloatField("Latitude du départ", validators=[Optional(), NumberRange(-90, 90)])
+    start_lon = FloatField("Longitude du départ", validators=[Optional(), NumberRange(-180, 180)])
+    arpnt = BooleanField("Habilité ARPNT (déposes de compteur)")
+    round_cap = IntegerField("Visites au plus par jour", validators=[Optional(), NumberRange(1, 500)])
     day = DateField("Jour", validators=[Optional()])

@@ -60,3 +60,24 @@ def test_the_batch_print_opens_with_the_map_of_the_day(office, sqlite_demo_app):
     assert "Plan de la journée" in first and "Julien Roux : 4 visite(s)" in first and "Léa Girard : 1 visite(s)" in first
     assert "Non affectés : 6" in first
     assert "AT" in reader.pages[1].extract_text()
+
+
+def test_chief_sets_a_technicians_day_for_the_planner_and_only_for_their_team(office, sqlite_demo_app):
+    chief = office("chef.eau")
+    page = chief.get("/dispatch").get_data(as_text=True)
+    assert 'data-team-member="tech.eau1"' in page and 'data-team-member="tech.elec1"' not in page
+    with sqlite_demo_app.app_context():
+        julien, mawule = user("tech.eau1").id, user("tech.elec1").id
+    token = csrf_token_from(page)
+    answer = chief.post(f"/dispatch/technicians/{julien}/day", data={
+        "csrf_token": token, "work_start": "07:45", "work_end": "16:15", "start_lat": "44.85", "start_lon": "-0.57",
+        "arpnt": "y", "round_cap": "18"})
+    assert answer.status_code == 302
+    with sqlite_demo_app.app_context():
+        technician = user("tech.eau1")
+        assert (technician.work_start.isoformat(), technician.work_end.isoformat()) == ("07:45:00", "16:15:00")
+        assert (technician.start_lat, technician.start_lon, technician.skills, technician.round_cap) == (44.85, -0.57, "ARPNT", 18)
+    assert chief.post(f"/dispatch/technicians/{mawule}/day", data={"csrf_token": token, "round_cap": "5"}).status_code == 403
+    chief.post(f"/dispatch/technicians/{julien}/day", data={"csrf_token": token, "work_start": "17:00", "work_end": "08:00"})
+    with sqlite_demo_app.app_context():
+        assert user("tech.eau1").work_start.isoformat() == "07:45:00"  # refused: the end before the start

@@ -19,7 +19,7 @@ from ..planning.checker import violations
 from ..planning.day_map import DayMap, Place, RoundPlaces, day_map
 from ..planning.problem import Problem, Technician, Travel, road_minutes_from_csv, round_km, stop_for
 from ..planning.solver import RISK_MARGIN_MINUTES, solve
-from .dispatch import DayBoard, assign, day_board, reorder_round, utility_of_user, window_label
+from .dispatch import DayBoard, assign, day_board, reorder_round, team_of, utility_of_user, window_label
 
 DEFAULT_SHIFT = (time(8), time(17))
 OPEN_STATES = ("issued", "assigned")
@@ -205,6 +205,28 @@ def dismiss(proposal_id: int, *, chief: User, now: datetime) -> None:
         proposal.state = "dismissed"
         record("dismiss_rounds", "round_proposal", proposal.id, user=chief, at=now)
         db.session.commit()
+
+
+def set_technician_day(technician_id: int, *, work_start: time | None, work_end: time | None,
+                       start: tuple[float, float] | None, arpnt: bool, cap: int | None, chief: User,
+                       now: datetime) -> User:
+    """What the planner knows of a technician's day: hours (local time), start point, the ARPNT skill
+    (meter removals, E10), the most visits in a day. Only for the chief's own team."""
+    technician = next((t for t in team_of(chief) if t.id == technician_id), None)
+    if technician is None:
+        raise Forbidden("Ce technicien n'est pas dans votre équipe.")
+    if work_start and work_end and work_end <= work_start:
+        raise DomainError("La fin de journée doit suivre son début.", {"work_end": ["Horaires invalides."]})
+    skills = skills_of(technician) - {"ARPNT"} | ({"ARPNT"} if arpnt else set())
+    technician.work_start, technician.work_end = work_start, work_end
+    technician.start_lat, technician.start_lon = start if start else (None, None)
+    technician.skills = ",".join(sorted(skills)) or None
+    technician.round_cap = cap
+    record("set_technician_day", "user", technician.id, user=chief, at=now,
+           work_start=work_start.isoformat() if work_start else None, work_end=work_end.isoformat() if work_end else None,
+           start=list(start) if start else None, skills=technician.skills, cap=cap)
+    db.session.commit()
+    return technician
 
 
 # --- what the board shows -------------------------------------------------------------------------
