@@ -59,6 +59,10 @@ def test_proposal_plans_every_order_within_its_window_and_changes_nothing_before
                 assert start <= v.arrival <= end, (v.order.ref, v.arrival, v.window)
     assert sum(1 for r in view.rounds for v in r.visits if v.change == "nouveau") == len(UNASSIGNED_WATER)
     assert view.km > 0 and view.current_km > 0 and view.map.rounds and not view.map.empty
+    for r in view.rounds:  # what leaves a round is counted on that round
+        now_mine = {o.id for o in db.session.scalars(select(Order).where(Order.assignee_id == r.technician.id,
+                                                                         Order.state == "assigned"))}
+        assert r.leaving == len(now_mine - {v.order.id for v in r.visits})
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "propose_rounds")) is not None
 
 

@@ -247,6 +247,7 @@ class ProposedRound:
     km: float
     current_km: float
     accepted: bool
+    leaving: int = 0             # orders of their current round that the proposal gives to someone else
 
     @property
     def saved_km(self) -> float:
@@ -325,7 +326,9 @@ def proposal_view(proposal: RoundProposal) -> ProposalView:
             elif order.round_position != position:
                 change = f"position {order.round_position} → {position}"
             visits.append(ProposedVisit(order, _clock(entry["arrival"]), window_label(order), entry["at_risk"], change))
-        rounds.append(ProposedRound(technician, visits, r["km"], r["current_km"], technician.id in proposal.accepted))
+        mine = {e["order"] for e in r["orders"]}
+        leaving = sum(1 for o in orders.values() if o.assignee_id == technician.id and o.state == "assigned" and o.id not in mine)
+        rounds.append(ProposedRound(technician, visits, r["km"], r["current_km"], technician.id in proposal.accepted, leaving))
     unplanned = [(orders[u["order"]], u["reason"]) for u in content["unplanned"] if u["order"] in orders]
     drawn = day_map([RoundPlaces(r.technician.name, _start_place(r.technician),
                                  [p for p in (_place(v.order) for v in r.visits) if p]) for r in rounds],
