@@ -152,3 +152,13 @@ def test_the_independent_checker_agrees_with_the_stored_proposal(quick):
     rounds = {r["technician"]: [e["order"] for e in r["orders"]] for r in proposal.content["rounds"]}
     assert violations(given.problem, rounds) == []
     assert sum(map(len, rounds.values())) == len(given.problem.stops)
+
+
+def test_a_configured_road_time_matrix_reaches_the_problem_by_point_ref_and_login(quick, tmp_path):
+    matrix = tmp_path / "roads.csv"
+    matrix.write_text("from,to,minutes\ntech:tech.eau1,P00000001,42\nP00000001,P00000002,7.5\nP99999999,P00000001,1\n")
+    quick.config["PLANNING_ROAD_MATRIX"] = str(matrix)
+    given = planning.planning_input(user("chef.eau"), DAY, now=NOW)
+    first, second = demo_order("P00000001").id, demo_order("P00000002").id
+    assert given.problem.road_minutes == {(("tech", user("tech.eau1").id), ("stop", first)): 42.0,
+                                          (("stop", first), ("stop", second)): 7.5}
