@@ -94,7 +94,10 @@ def day_orders_pdf(day: date, *, base_url: str, user: User) -> tuple[str, bytes]
     """The batch print of a day's orders: the map of the day's rounds, then one page per order."""
     orders = orders_of_day(day, user)
     documents = order_documents(orders, base_url)
-    drawn = plan_map(orders, sorted(by_id(User, {o.assignee_id for o in orders if o.assignee_id}).values(), key=lambda u: u.name))
+    drawn = None
+    if len({o.point.commune.utility for o in orders}) == 1:  # one map per utility: an admin's mixed batch has none
+        drawn = plan_map(orders, sorted(by_id(User, {o.assignee_id for o in orders if o.assignee_id}).values(),
+                                        key=lambda u: u.name))
     return f"ordres-{day.isoformat()}.pdf", render_orders_pdf(documents, title=f"Ordres du {day:%d/%m/%Y}", day_map=drawn)
 
 
