@@ -1,7 +1,7 @@
 """planning: technicians' hours, start point, skills, cap; round proposals (issue 17)
 
 Revision ID: planning_01
-Revises: 0001
+Revises: edges_flow_0002
 
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'planning_01'
-down_revision = '0001'
+down_revision = 'edges_flow_0002'
 branch_labels = None
 depends_on = None
 
