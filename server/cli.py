@@ -11,7 +11,7 @@ from .extensions import db
 
 def register_commands(app: Flask) -> None:
     for command in (load_demo_command, generate_command, generate_day_command, create_user_command, serve_command,
-                    tick_command):
+                    tick_command, backup_command, restore_command, verify_command):
         app.cli.add_command(command)
 
 
@@ -145,3 +145,66 @@ def _start_periodic_tick(app: Flask):
                     db.session.remove()
     threading.Thread(target=loop, name="tournee-tick", daemon=True).start()
     return stop
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False))
+@with_appcontext
+def backup_command(dest: str):
+    """Consistent copy of the database and the blobs into DEST, with a manifest (server may be running)."""
+    from datetime import timezone
+    from flask import current_app
+    from .services.operations.backups import BackupError, backup_instance
+    try:
+        manifest = backup_instance(dest, current_app.config["BLOB_DIR"], datetime.now(timezone.utc))
+    except BackupError as err:
+        raise click.ClickException(str(err))
+    reports = manifest["tables"].get("reports")
+    click.echo(f"Sauvegarde {manifest['backend']} dans {dest} : {reports} comptes-rendus, "
+               f"{len(manifest['blobs'])} fichiers, révision {manifest['schema_revision']}.")
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def restore_command(src: str):
+    """Bring the backup SRC back onto this empty instance (database and blobs), then verify it."""
+    from flask import current_app
+    from .services.operations.backups import BackupError, restore_instance
+    try:
+        restored = restore_instance(src, current_app.config["BLOB_DIR"])
+    except BackupError as err:
+        raise click.ClickException(str(err))
+    click.echo(f"Restauré ({restored.backend}) : {restored.tables.get('reports')} comptes-rendus, "
+               f"{restored.blobs} fichiers.")
+    verify_command.callback(against=src)
+
+
+@click.command("verify")
+@click.option("--against", type=click.Path(exists=True, file_okay=False),
+              help="Dossier de sauvegarde : vérifier aussi qu'aucune table n'a moins de lignes que dans la copie.")
+@with_appcontext
+def verify_command(against: str | None):
+    """Check every report's seal, every blob a report names (present, right hash) and count every table."""
+    from flask import current_app
+    from .services.operations.backups import BackupError, read_manifest
+    from .services.operations.integrity import verify_instance
+    try:
+        expected = read_manifest(against)["tables"] if against else None
+    except BackupError as err:
+        raise click.ClickException(str(err))
+    result = verify_instance(current_app.config["BLOB_DIR"], expected)
+    for name, count in sorted(result.tables.items()):
+        click.echo(f"  {name:<28} {'absente' if count is None else count}")
+    click.echo(f"Sceaux vérifiés : {result.seals}, rompus : {len(result.broken_seals)}")
+    click.echo(f"Fichiers cités : {result.blobs_named}, attendus de la tablette : {result.blobs_awaited}, "
+               f"absents : {len(result.missing_blobs)}, abîmés : {len(result.damaged_blobs)}")
+    for uuid in result.broken_seals[:20]:
+        click.echo(f"  sceau rompu : compte-rendu {uuid}")
+    for sha in (result.missing_blobs + result.damaged_blobs)[:20]:
+        click.echo(f"  fichier en défaut : {sha}")
+    for name, (expected_count, found) in sorted(result.count_differences.items()):
+        click.echo(f"  table {name} : {found} lignes, {expected_count} dans la sauvegarde")
+    if not result.ok:
+        raise click.ClickException("Vérification en échec.")
+    click.echo("Vérification réussie.")
