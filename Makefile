@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test chromium bench mutate
+.PHONY: run test chromium pg-client bench mutate
 
 run: $(BIN)/tournee
 	$(BIN)/tournee serve
 
-test: $(BIN)/tournee chromium
+test: $(BIN)/tournee chromium pg-client
 	$(BIN)/pytest
 
 bench: $(BIN)/tournee chromium
@@ -29,3 +29,7 @@ $(BIN)/tournee: pyproject.toml
 
 chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# pg_dump / pg_restore for `tournee backup` and `restore` on PostgreSQL (and their tests).
+pg-client:
+	@command -v pg_dump >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; }
