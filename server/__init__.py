@@ -18,10 +18,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import error_pages, security
+    from . import error_pages, outages, security
     from .web.display import register_filters
     from .web.navigation import menu_for
     error_pages.register(app)
+    outages.register(app)  # database out of reach: 503 + Retry-After, never a 500
     register_filters(app)
     app.jinja_env.globals["menu_for"] = menu_for
     security.register(app)

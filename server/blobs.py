@@ -5,6 +5,7 @@ upload is streamed to a temporary file, hashed, checked (size, hash, real JPEG/P
 limit), stripped of GPS tags (JPEG), fsync'ed and renamed into place: a cut upload leaves
 nothing visible, and the retry simply succeeds.
 """
+import errno
 import hashlib
 import io
 import os
@@ -50,6 +51,16 @@ class BlobNotImage(BlobRefused):
     message = "Seules les images JPEG, PNG ou WebP sont acceptées (contenu vérifié)."
 
 
+class BlobStorageFull(BlobRefused):
+    """The disk holding the blobs is full: nothing was kept, the same upload succeeds once space returns."""
+    http_status, code = 507, "insufficient_storage"
+    message = ("Espace de stockage du serveur saturé : le fichier n'a pas été enregistré. "
+               "La tablette le renverra automatiquement plus tard.")
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
 class BlobStore(Protocol):
     def has(self, sha256: str) -> bool: ...
     def size(self, sha256: str) -> int: ...
@@ -78,6 +89,14 @@ class DiskBlobStore:
 
     def save(self, sha256: str, stream: BinaryIO, keep_location: bool = False) -> tuple[bool, int]:
         """Store the body named `sha256`: (created, size received). Raises BlobRefused."""
+        try:
+            return self._save(sha256, stream, keep_location)
+        except OSError as err:
+            if err.errno in DISK_FULL:
+                raise BlobStorageFull() from None
+            raise
+
+    def _save(self, sha256: str, stream: BinaryIO, keep_location: bool) -> tuple[bool, int]:
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         self.sweep_temporary(tmp_dir)
