@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from server.services.operations.upgrades import guarded_upgrade
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -91,15 +93,17 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+    # SQLite: copied before and put back if a migration fails (PostgreSQL: transactional DDL).
+    with guarded_upgrade(connectable, tuple(context.script.get_heads())):
+        with connectable.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
 
 
 if context.is_offline_mode():
