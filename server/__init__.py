@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import error_pages, outages, security
+    from . import access_log, error_pages, metrics, outages, security
     from .web.display import register_filters
     from .web.navigation import menu_for
     error_pages.register(app)
@@ -26,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_filters(app)
     app.jinja_env.globals["menu_for"] = menu_for
     security.register(app)
+    metrics.register(app)  # /metrics (Prometheus)
+    access_log.register(app)  # one JSON line per request
 
     from .cli import register_commands
     register_commands(app)

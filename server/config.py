@@ -61,6 +61,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
+        # Operations (issue 16): /metrics is answered only to the bearer of METRICS_TOKEN or to a client of
+        # METRICS_NETWORKS (comma-separated CIDRs); neither set, it answers 404.
+        "METRICS_TOKEN": os.environ.get("TOURNEE_METRICS_TOKEN") or None,
+        "METRICS_NETWORKS": [n.strip() for n in os.environ.get("TOURNEE_METRICS_NETWORKS", "").split(",") if n.strip()],
+        "METRICS_MULTIPROCESS_DIR": os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None,
+        "ACCESS_LOG": os.environ.get("TOURNEE_ACCESS_LOG", "1") == "1",  # one JSON line per request on stderr
+        "SILENT_TABLET_HOURS": int(os.environ.get("TOURNEE_SILENT_TABLET_HOURS", 24)),
     }
     if overrides:
         config.update(overrides)

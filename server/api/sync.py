@@ -6,6 +6,7 @@ from flask import current_app, g, jsonify, request
 from sync.errors import SyncError
 
 from ..blobs import DiskBlobStore
+from ..metrics import reports_pushed
 from ..services.field import sync
 from .blueprint import api_bp, json_body
 from .auth import device_required
@@ -34,4 +35,5 @@ def push():
         raise SyncError("Le corps de la requête doit être du JSON valide (UTF-8).")
     answer = sync.push(body, device=g.device, user=g.api_user, headers=request.headers,
                        now=datetime.now(timezone.utc), blobs=blob_store())
+    reports_pushed(answer.get("results") or [])
     return jsonify(answer)

@@ -1,10 +1,11 @@
 """The office's list of enrolled tablets, with revocation of a lost one."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..services.field.devices import field_devices, revoke_device
+from ..services.operations.fleet import silent_tablets
 from .blueprint import web_bp
 from .access import roles_required
 from .webforms import ConfirmForm
@@ -23,3 +24,14 @@ def device_revoke(device_id: int):
         device = revoke_device(device_id, by=current_user, now=datetime.now(timezone.utc))
         flash(f"La tablette « {device.name} » est révoquée : elle sera refusée à sa prochaine connexion.", "info")
     return redirect(url_for("web.device_list"))
+
+
+@web_bp.route("/devices/silent")
+@roles_required("chief", "admin")
+def silent_device_list():
+    """Tablets not synced for more than a set time (hours, the setting by default), oldest first, paged."""
+    hours = request.args.get("hours", type=int) or current_app.config["SILENT_TABLET_HOURS"]
+    hours = min(max(hours, 1), 24 * 365)
+    listing = silent_tablets(current_user, now=datetime.now(timezone.utc), older_than=timedelta(hours=hours),
+                             page=request.args.get("page", 1, type=int))
+    return render_template("devices/silent.html", listing=listing, hours=hours)

@@ -8,7 +8,8 @@ from server import create_app
 ROLE_LOGINS = {"agent": "agent.eau", "chief": "chef.eau", "technician": "tech.eau1",
                "controller": "controle", "cashier": "caisse", "admin": "admin"}
 # Routes anyone may reach without a role check of their own.
-PUBLIC = {"web.login", "web.logout", "web.healthz", "web.favicon", "web.home", "static"}
+PUBLIC = {"web.login", "web.logout", "web.healthz", "web.favicon", "web.home", "static",
+          "metrics"}  # /metrics: its own token or admin network (server/metrics.py), no session
 
 
 def office_rules():
