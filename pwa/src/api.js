@@ -1,5 +1,6 @@
 /** The tablet's HTTP client of /api/v1 (sync/PROTOCOL.md): bearer token, JSON, typed errors. */
 import { t } from './i18n.js';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION } from './sync/protocol.js';
 
 export class NetworkError extends Error {
   constructor(cause) { super(t('Réseau indisponible')); this.cause = cause; }
@@ -13,16 +14,17 @@ export class ApiError extends Error {
   }
 }
 
-/** Worth retrying later: network down, server error, timeout, too many requests. */
+/** Worth retrying later: network down, server error (503 database away, 507 disk full), timeout, too
+ *  many requests, or a protocol version the server refuses (426: retried once an update came). */
 export function isRetryable(err) {
   return err instanceof NetworkError || (err instanceof ApiError
-    && (err.status >= 500 || err.status === 408 || err.status === 429));
+    && (err.status >= 500 || err.status === 408 || err.status === 429 || err.status === 426));
 }
 
 /** `headers()` gives the extra headers of each call (app version, queue depth, storage…). */
 export function createApi({ base = '/api/v1', fetchFn = (...a) => fetch(...a), headers = () => ({}) } = {}) {
   async function call(method, path, { token, json, body, contentType, accept = 'json' } = {}) {
-    const h = { ...(await headers()) };
+    const h = { ...(await headers()), [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
     if (token) h.Authorization = `Bearer ${token}`;
     if (json !== undefined) h['Content-Type'] = 'application/json';
     if (contentType) h['Content-Type'] = contentType;

@@ -67,6 +67,14 @@ function showUpdate() {
   }
 }
 
+/** The server refused our protocol version (426): say which side must be updated, in its words. */
+function showProtocol(result) {
+  const banner = document.getElementById('protocol');
+  if (!banner) return;
+  banner.hidden = !result.protocol;
+  banner.textContent = result.protocol || '';
+}
+
 function isUnlocked() {
   return app.technician && sessionStorage.getItem(UNLOCKED) === String(app.technician.id);
 }
@@ -203,6 +211,7 @@ Object.assign(app, {
       const due = await nextDueAt(app.db);
       if (due != null) app.timer = setTimeout(() => app.sync({ retry: true }), Math.max(1000, due - Date.now()));
       app.lastResult = result;
+      showProtocol(result);
       app.bridge?.check();
       const typing = document.activeElement && view.contains(document.activeElement) && document.activeElement.matches('input, select, textarea');
       if (!app.formOpen && !typing) await route();

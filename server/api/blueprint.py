@@ -3,6 +3,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from sync.errors import SyncError
+from sync.protocol import ANSWER_HEADERS, REQUEST_HEADER, check_protocol
 
 from ..blobs import BlobRefused
 from ..errors import HTTP_MESSAGES
@@ -14,6 +15,18 @@ api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def _exempt_from_csrf(state):
     """Bearer tokens, not cookies: no ambient authority to forge (PITFALLS 18)."""
     state.app.extensions["csrf"].exempt(api_bp)
+
+@api_bp.before_request
+def _speaks_our_protocol():
+    """426 for a tablet too old or too new for this server (sync/protocol.py), before anything else."""
+    check_protocol(request.headers.get(REQUEST_HEADER))
+
+
+@api_bp.after_request
+def _say_our_protocol(response):
+    response.headers.update(ANSWER_HEADERS)
+    return response
+
 
 HTTP_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",

@@ -8,6 +8,7 @@ import { dueEntries, listOutbox, reschedule, techniciansWithQueue } from '../db/
 import { currentTechnician, getTechnician, updateTechnician } from '../db/technicians.js';
 import { t } from '../i18n.js';
 import { backoffDelay } from './backoff.js';
+import { protocolRefusal } from './protocol.js';
 import { pullAll } from './pull.js';
 import { pushEntries } from './push.js';
 
@@ -74,6 +75,7 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
 
   async function handleError(err, techId, summary) {
     summary.error = err.message;
+    if (protocolRefusal(err)) summary.protocol = protocolRefusal(err);   // one side must be updated
     if (err instanceof ApiError && err.status === 401) {
       await updateTechnician(db, techId, { needs_enrol: true });
       summary.unauthorized = true;
