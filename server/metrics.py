@@ -115,15 +115,25 @@ class FleetCollector:
 
     def collect(self):
         from datetime import timedelta
+        from sqlalchemy.exc import SQLAlchemyError
+        from .extensions import db
         from .services.operations.fleet import oldest_sync_age_seconds, reports_per_state, silent_count
         from .models.reports import REPORT_STATES
         now = datetime.now(timezone.utc)
+        try:
+            counts = reports_per_state()
+            oldest = oldest_sync_age_seconds(now)
+            silent = silent_count(now, timedelta(hours=self.silent_hours))
+        except SQLAlchemyError:  # the database is away: the process counters still tell the story
+            db.session.rollback()
+            yield GaugeMetricFamily("tournee_database_up", "Whether the database answered this scrape", value=0)
+            return
+        yield GaugeMetricFamily("tournee_database_up", "Whether the database answered this scrape", value=1)
         waiting = GaugeMetricFamily("tournee_reports", "Reports by state", labels=["state"])
-        counts = reports_per_state()
         for state in REPORT_STATES:
             waiting.add_metric([state], counts.get(state, 0))
         yield waiting
         yield GaugeMetricFamily("tournee_tablet_oldest_sync_age_seconds",
-                                "Seconds since the least recent sync of a live tablet", value=oldest_sync_age_seconds(now))
+                                "Seconds since the least recent sync of a live tablet", value=oldest)
         yield GaugeMetricFamily("tournee_tablets_silent", f"Live tablets not synced for {self.silent_hours} h or never",
-                                value=silent_count(now, timedelta(hours=self.silent_hours)))
+                                value=silent)

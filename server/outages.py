@@ -17,6 +17,8 @@ log = logging.getLogger("tournee.outage")
 
 
 def register(app: Flask) -> None:
+    app.teardown_appcontext(_release_session)  # runs before Flask-SQLAlchemy's own (registered earlier)
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     @app.errorhandler(PoolTimeout)
@@ -33,3 +35,17 @@ def register(app: Flask) -> None:
         # Rendered without the context processors: Flask-Login's would load the signed-in user from the database.
         page = current_app.jinja_env.get_template("unavailable.html")
         return page.render(message=MESSAGE, retry_after=RETRY_AFTER_SECONDS), 503, headers
+
+
+def _release_session(_error) -> None:
+    """Close the request's session; when its connection died meanwhile (the answer may be ready and true:
+    a blob stored, a push committed), drop the connection instead of failing the answer with a 500."""
+    try:
+        db.session.remove()
+    except (OperationalError, InterfaceError):
+        log.warning("database connection lost while closing the request's session")
+        try:
+            db.session.invalidate()
+        except Exception:  # already unusable: the pool discards it either way
+            pass
+        db.session.registry.clear()

@@ -99,6 +99,12 @@ def office_get(opener, url: str) -> tuple[int, str, dict]:
         return err.code, err.read().decode(), dict(err.headers)
 
 
+def metrics_during_cut(base: str) -> str:
+    request = urllib.request.Request(base + "/metrics", headers={"Authorization": "Bearer scrape-token"})
+    with urllib.request.urlopen(request, timeout=20) as answer:
+        return answer.read().decode()
+
+
 @pytest.fixture
 def behind_switch(tmp_path, pg_databases):
     name, url = pg_databases.create()
@@ -112,7 +118,7 @@ def behind_switch(tmp_path, pg_databases):
     parsed = sa.engine.make_url(url)
     switch = TcpSwitch(parsed.port or 5432, parsed.host)
     server = LiveServer(instance, parsed.set(port=switch.port).render_as_string(hide_password=False),
-                        env={"TOURNEE_TICK_INTERVAL": "0"}).start(timeout=90)
+                        env={"TOURNEE_TICK_INTERVAL": "0", "TOURNEE_METRICS_TOKEN": "scrape-token"}).start(timeout=90)
     yield server, switch, app
     server.stop()
     switch.close()
@@ -123,7 +129,7 @@ def test_database_cut_during_pushes_and_office_work_gives_503_then_everything_ar
     server, switch, app = behind_switch
     office = office_opener(server.url)
     assert office_get(office, server.url + "/")[0] == 200
-    tablet, acknowledged, pages = Tablet(server.port), [], []
+    tablet, acknowledged, pages, scrapes = Tablet(server.port), [], [], []
     deadline = time.monotonic() + DEADLINE_SECONDS
     pusher = threading.Thread(target=tablet.push_all, args=(acknowledged, deadline), daemon=True)
     pusher.start()
@@ -134,6 +140,7 @@ def test_database_cut_during_pushes_and_office_work_gives_503_then_everything_ar
         switch.cut()
         time.sleep(0.5)
         pages.append(office_get(office, server.url + "/"))
+        scrapes.append(metrics_during_cut(server.url))
         time.sleep(1.5)
         switch.restore()
     pusher.join(DEADLINE_SECONDS)
@@ -145,6 +152,9 @@ def test_database_cut_during_pushes_and_office_work_gives_503_then_everything_ar
         assert status == 503 and headers.get("Retry-After") == "10"
         assert "Service momentanément indisponible" in body
     assert office_get(office, server.url + "/")[0] == 200  # reconnected by itself
+    for scrape in scrapes:  # metrics read during the outage: served, the database said down
+        assert "tournee_database_up 0.0" in scrape and "tournee_http_responses_total" in scrape
+    assert any('status="503"' in scrape for scrape in scrapes)
     assert "Traceback" not in server.log.read_text()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Report)) == REPORTS
