@@ -2,9 +2,18 @@
 without touching the machine's PostgreSQL. Cut: every open connection is reset and new ones are closed
 at once; restored: connections go through again."""
 import socket
+import struct
 import threading
 
-from tests.fault.proxy import reset
+
+def reset(sock: socket.socket) -> None:
+    """RST the connection now, and wake a thread blocked reading it (close alone would not)."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
 
 
 class TcpSwitch:
@@ -51,13 +60,17 @@ class TcpSwitch:
                 continue
             upstream.settimeout(None)
             with self.lock:
+                if not self.up:  # cut while connecting upstream
+                    reset(client)
+                    reset(upstream)
+                    continue
                 self.open |= {client, upstream}
             for source, target in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, target), daemon=True).start()
 
     def _pipe(self, source: socket.socket, target: socket.socket) -> None:
         try:
-            while chunk := source.recv(65536):
+            while (chunk := source.recv(65536)) and self.up:
                 target.sendall(chunk)
         except OSError:
             pass

@@ -155,7 +155,13 @@ def test_database_cut_during_pushes_and_office_work_gives_503_then_everything_ar
     for scrape in scrapes:  # metrics read during the outage: served, the database said down
         assert "tournee_database_up 0.0" in scrape and "tournee_http_responses_total" in scrape
     assert any('status="503"' in scrape for scrape in scrapes)
-    assert "Traceback" not in server.log.read_text()
+    log = server.log.read_text()
+    assert "Traceback" not in log
+    access = "\n".join(line for line in log.splitlines() if line.startswith("{"))
+    pushes = [json.loads(line) for line in access.splitlines() if '"/api/v1/sync/push"' in line]
+    assert len(pushes) >= REPORTS and all(p["request_id"] for p in pushes)  # JSON access log
+    assert all(p.get("device_id") == 70 for p in pushes if p["status"] == 200)
+    assert {p["status"] for p in pushes} <= {200, 503} and "golden-token" not in access
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Report)) == REPORTS
         assert db.session.scalar(select(func.count(func.distinct(Report.uuid)))) == REPORTS
