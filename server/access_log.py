@@ -8,6 +8,7 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
+from sqlalchemy import inspect
 from pythonjsonlogger.json import JsonFormatter
 
 LOGGER = "tournee.access"
@@ -60,12 +61,18 @@ def _log(response: Response) -> Response:
               "status": response.status_code,
               "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
               "remote_addr": request.remote_addr}
-    device = g.get("device")
+    record["device_id"] = _identity(g.get("device"))
     user = g.get("api_user") or g.get("_login_user")
-    if device is not None:
-        record["device_id"] = device.id
-    if user is not None and getattr(user, "is_authenticated", False):
-        record["user_id"] = user.id
-        record["role"] = user.role
+    record["user_id"] = _identity(user)
+    if record["user_id"] is not None:
+        record["role"] = inspect(user).dict.get("role")
+    record = {key: value for key, value in record.items() if value is not None}
     logging.getLogger(LOGGER).info("request", extra=record)
     return response
+
+
+def _identity(row) -> int | None:
+    """The primary key of a loaded row without touching the database (its attributes may be expired
+    after a commit, and the database may be gone); None for no row or an anonymous user."""
+    state = inspect(row, raiseerr=False) if row is not None else None
+    return state.identity[0] if state is not None and state.identity else None
