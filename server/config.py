@@ -73,4 +73,11 @@ def load_config(overrides: dict | None = None) -> dict:
         config.update(overrides)
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(Path(config["INSTANCE_PATH"]))
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        # A database that vanishes without a word (network cut) must not hold requests forever: give up
+        # connecting after 10 s, and let TCP keepalives find a dead connection within about a minute.
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 30,
+                                            "keepalives_interval": 10, "keepalives_count": 3})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config
