@@ -14,7 +14,8 @@ REQUESTS = 20
 
 def get(url: str, token: str | None = None) -> str:
     headers = {"Connection": "close", **({"Authorization": f"Bearer {token}"} if token else {})}
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as answer:
+    # Generous: on a busy machine a recycled worker takes seconds to boot.
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=90) as answer:
         return answer.read().decode()
 
 
@@ -36,7 +37,7 @@ def test_metrics_add_up_the_counters_of_every_worker(tmp_path):
                TOURNEE_METRICS_TOKEN="scrape-token", PROMETHEUS_MULTIPROC_DIR=str(multiproc), TOURNEE_ACCESS_LOG="0")
     log = open(tmp_path / "gunicorn.log", "wb")
     server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                               "--max-requests", "5",
+                               "--max-requests", "5", "--no-control-socket",
                                "server:create_app()"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
