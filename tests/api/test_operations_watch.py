@@ -161,3 +161,14 @@ def test_silent_tablets_are_paged(sqlite_demo_app):
         last = silent_tablets(admin, now=now, older_than=timedelta(days=1), page=3, per_page=3)
         assert (first.total, first.pages) == (7, 3)
         assert [t.device.name for t in first.items] == ["T0", "T1", "T2"] and [t.device.name for t in last.items] == ["T6"]
+
+
+def test_tick_runs_are_counted_and_timed(sqlite_demo_app):
+    sqlite_demo_app.config.update(METRICS_TOKEN=TOKEN)
+    client = sqlite_demo_app.test_client()
+    before = scrape(client)
+    result = sqlite_demo_app.test_cli_runner().invoke(args=["tick", "--now", "2026-12-05T08:00"])
+    assert result.exit_code == 0, result.output
+    after = scrape(client)
+    assert value(after, "tournee_tick_runs_total", outcome="done") - value(before, "tournee_tick_runs_total", outcome="done") == 1
+    assert value(after, "tournee_tick_duration_seconds_count") - value(before, "tournee_tick_duration_seconds_count") == 1
