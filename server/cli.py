@@ -200,9 +200,12 @@ def verify_command(against: str | None):
     result = verify_instance(current_app.config["BLOB_DIR"], expected)
     for name, count in sorted(result.tables.items()):
         click.echo(f"  {name:<28} {'absente' if count is None else count}")
+    click.echo(f"Comptes-rendus vérifiés : {result.reports}, contenu altéré : {len(result.altered_reports)}")
     click.echo(f"Sceaux vérifiés : {result.seals}, rompus : {len(result.broken_seals)}")
     click.echo(f"Fichiers cités : {result.blobs_named}, attendus de la tablette : {result.blobs_awaited}, "
                f"absents : {len(result.missing_blobs)}, abîmés : {len(result.damaged_blobs)}")
+    for uuid in result.altered_reports[:20]:
+        click.echo(f"  contenu altéré : compte-rendu {uuid}")
     for uuid in result.broken_seals[:20]:
         click.echo(f"  sceau rompu : compte-rendu {uuid}")
     for sha in (result.missing_blobs + result.damaged_blobs)[:20]:

@@ -1,5 +1,6 @@
-"""`tournee verify`: does a live or restored instance hold what it should? Every countersigned report's
-seal recomputed, every blob a report names present with its hash, the rows of every table counted."""
+"""`tournee verify`: does a live or restored instance hold what it should? Every report's content hash
+(and every correction's), every countersignature's seal recomputed, every blob a report names present
+with its hash, the rows of every table counted."""
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from ...blobs import strip_jpeg_location
 from ...extensions import db
 from ...models import Countersignature, Report, ReportVersion
 from ..review.reports import seal_facts_of
-from ..rules.seals import seal_verifies
+from ..rules.seals import content_sha256, seal_verifies
 from .backups import table_names
 from .blob_files import blob_path, file_sha256
 
@@ -20,6 +21,8 @@ BATCH = 500
 @dataclass
 class Verification:
     tables: dict = field(default_factory=dict)
+    reports: int = 0
+    altered_reports: list = field(default_factory=list)  # uuids whose content no longer gives its hash
     seals: int = 0
     broken_seals: list = field(default_factory=list)  # report uuids
     blobs_named: int = 0
@@ -30,12 +33,13 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return not (self.broken_seals or self.missing_blobs or self.damaged_blobs or self.count_differences)
+        return not (self.altered_reports or self.broken_seals or self.missing_blobs or self.damaged_blobs or self.count_differences)
 
 
 def verify_instance(blob_dir: str | Path, expected_tables: dict | None = None) -> Verification:
     """Check the instance; `expected_tables` (a backup manifest's counts) must be matched or exceeded."""
     result = Verification(tables=table_counts())
+    _verify_contents(result)
     _verify_seals(result)
     _verify_blobs(result, blob_dir)
     for name, expected in (expected_tables or {}).items():
@@ -49,6 +53,22 @@ def table_counts() -> dict:
     existing = set(sa.inspect(db.engine).get_table_names())
     return {name: db.session.scalar(sa.text(f'SELECT count(*) FROM "{name}"')) if name in existing else None
             for name in table_names()}
+
+
+def _verify_contents(result: Verification) -> None:
+    last = 0
+    while rows := db.session.execute(select(Report.id, Report.uuid, Report.content, Report.content_sha256)
+                                     .where(Report.id > last).order_by(Report.id).limit(BATCH)).all():
+        for _, uuid, content, stored in rows:
+            result.reports += 1
+            if content_sha256(content) != stored:
+                result.altered_reports.append(uuid)
+        last = rows[-1][0]
+    for uuid, content, stored in db.session.execute(
+            select(Report.uuid, ReportVersion.content, ReportVersion.content_sha256)
+            .join(Report, Report.id == ReportVersion.report_id)).yield_per(BATCH):
+        if content_sha256(content) != stored and uuid not in result.altered_reports:
+            result.altered_reports.append(uuid)
 
 
 def _verify_seals(result: Verification) -> None:
