@@ -11,7 +11,7 @@ from .extensions import db
 
 def register_commands(app: Flask) -> None:
     for command in (load_demo_command, generate_command, generate_day_command, create_user_command, serve_command,
-                    tick_command, backup_command, restore_command, verify_command):
+                    tick_command, backup_command, restore_command, verify_command, import_command):
         app.cli.add_command(command)
 
 
@@ -215,3 +215,51 @@ def verify_command(against: str | None):
     if not result.ok:
         raise click.ClickException("Vérification en échec.")
     click.echo("Vérification réussie.")
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(["communes", "customers", "points", "meters", "readings", "contracts"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien importer.")
+@click.option("--batch", type=click.IntRange(100, 50_000), default=2000, help="Lignes par lot.")
+@with_appcontext
+def import_command(kind: str, path: str, dry_run: bool, batch: int):
+    """Import a file (CSV or XLSX) of the utility's own data: all or nothing, idempotent."""
+    from datetime import timezone
+    from .errors import DomainError
+    from .services.own_data.importer import run_import
+    with click.progressbar(length=1000, label=f"Import {kind}", show_percent=True) as bar:
+        state = {"done": 0}
+
+        def progress(fraction: float):
+            reached = int(fraction * 1000)
+            bar.update(reached - state["done"])
+            state["done"] = reached
+        try:
+            result = run_import(kind, path, user=None, now=datetime.now(timezone.utc), dry_run=dry_run,
+                                progress=progress, batch=batch)
+        except DomainError as err:
+            raise click.ClickException(err.message)
+    _echo_import_result(result)
+    if not result.ok:
+        raise SystemExit(1)
+
+
+def _echo_import_result(result) -> None:
+    click.echo(f"Fichier : {result.file_description}")
+    if result.ignored_columns:
+        click.echo("Colonnes ignorées : " + ", ".join(result.ignored_columns))
+    click.echo(f"Lignes : {result.rows} — créées : {result.created}, mises à jour : {result.updated}, "
+               f"inchangées : {result.unchanged}, refusées : {result.refused}")
+    for problem in result.problems:
+        column = f", colonne {problem.column}" if problem.column else ""
+        click.echo(f"  ligne {problem.line}{column} : {problem.reason}", err=True)
+    if result.problems_total > len(result.problems):
+        click.echo(f"  … et {result.problems_total - len(result.problems)} autres problèmes", err=True)
+    if result.dry_run:
+        click.echo("Essai à blanc : rien n'a été importé." if result.ok else
+                   "Essai à blanc : le fichier serait refusé en entier.")
+    elif result.committed:
+        click.echo("Import terminé.")
+    else:
+        click.echo("Fichier refusé : rien n'a été importé (tout ou rien).", err=True)

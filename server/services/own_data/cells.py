@@ -1,0 +1,173 @@
+"""Cell parsers of the import files: each turns a cell into a stored value or raises CellError with the
+French reason shown on the line-by-line report. Pure Python."""
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from ..rules.iban import iban_problem, normalize_iban
+from .sources import slug
+
+TRUE = {"oui", "o", "1", "vrai", "true", "yes", "y", "x"}
+FALSE = {"non", "n", "0", "faux", "false", "no", ""}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class CellError(ValueError):
+    """The French reason a cell is refused."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import kind: the stored field, the header names accepted (compared as slugs), the
+    parser, whether a value is required, the value of a new row when the column is absent or blank."""
+    field: str
+    names: tuple[str, ...]
+    parse: object
+    required: bool = False
+    default: object = None
+
+    @property
+    def label(self) -> str:
+        return self.names[0]
+
+
+def text(max_length: int):
+    def parse(value):
+        value = "" if value is None else str(value).strip()
+        if len(value) > max_length:
+            raise CellError(f"texte trop long ({len(value)} caractères, {max_length} au plus)")
+        return value or None
+    return parse
+
+
+def code(max_length: int):
+    """A reference: no spaces inside, kept as written (upper and lower case differ)."""
+    parse_text = text(max_length)
+
+    def parse(value):
+        value = parse_text(value)
+        if value and any(ch.isspace() for ch in value):
+            raise CellError(f"référence « {value} » avec des espaces")
+        return value
+    return parse
+
+
+def day(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    value = str(value or "").strip()
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(f"date invalide « {value} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+
+
+def whole(minimum: int | None = 0, maximum: int | None = None):
+    def parse(value):
+        value = str(value or "").strip().replace(" ", "").replace("\u00a0", "")
+        if not value:
+            return None
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise CellError(f"nombre entier attendu, « {value} » lu")
+        number = int(value)
+        if minimum is not None and number < minimum:
+            raise CellError(f"{number} est inférieur au minimum {minimum}")
+        if maximum is not None and number > maximum:
+            raise CellError(f"{number} est supérieur au maximum {maximum}")
+        return number
+    return parse
+
+
+def amount(value):
+    """A non-negative amount: "1 234,50", "1234.5"."""
+    text_value = str(value or "").strip().replace(" ", "").replace("\u00a0", "")
+    if not text_value:
+        return None
+    if "," in text_value and "." in text_value:
+        text_value = text_value.replace(".", "")
+    try:
+        number = Decimal(text_value.replace(",", "."))
+    except InvalidOperation:
+        raise CellError(f"montant invalide « {value} »") from None
+    if not number.is_finite() or number < 0:
+        raise CellError(f"montant invalide « {value} »")
+    if number >= Decimal("100000000") or number != number.quantize(Decimal("0.01")):
+        raise CellError(f"montant invalide « {value} » (deux décimales au plus)")
+    return number.quantize(Decimal("0.01"))
+
+
+def coordinate(limit: float):
+    def parse(value):
+        text_value = str(value or "").strip().replace(",", ".")
+        if not text_value:
+            return None
+        try:
+            number = float(text_value)
+        except ValueError:
+            raise CellError(f"coordonnée invalide « {value} »") from None
+        if not -limit <= number <= limit:
+            raise CellError(f"coordonnée hors limites « {value} »")
+        return number
+    return parse
+
+
+def yes_no(value):
+    key = slug(value)
+    if key in TRUE:
+        return True
+    if key in FALSE:
+        return False
+    raise CellError(f"« {value} » : oui ou non attendu")
+
+
+def choice(mapping: dict[str, str], label: str):
+    """A coded value written in French or as the stored code; `mapping` is slug → code."""
+    def parse(value):
+        key = slug(value)
+        if not key:
+            return None
+        if key not in mapping:
+            allowed = ", ".join(sorted({k for k in mapping if "_" not in k or k.startswith("elec")}))
+            raise CellError(f"{label} inconnu(e) « {value} » (valeurs : {allowed})")
+        return mapping[key]
+    return parse
+
+
+def email(value):
+    value = text(254)(value)
+    if value and not EMAIL.match(value):
+        raise CellError(f"adresse e-mail invalide « {value} »")
+    return value
+
+
+def phone(value):
+    value = text(32)(value)
+    if value and not re.fullmatch(r"\+?[0-9 .()-]{6,}", value):
+        raise CellError(f"numéro de téléphone invalide « {value} »")
+    return value
+
+
+def iban(value):
+    value = str(value or "").strip()
+    if not value:
+        return None
+    problem = iban_problem(value)
+    if problem:
+        raise CellError(problem.rstrip(".") if problem.startswith("IBAN") else f"IBAN invalide : {problem}")
+    return normalize_iban(value)
+
+
+def currency(value):
+    value = str(value or "").strip().upper()
+    if not value:
+        return None
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise CellError(f"code de devise invalide « {value} » (3 lettres, ex. EUR, XOF)")
+    return value

@@ -1,0 +1,415 @@
+"""The kinds of import file: their columns (French headers, documented in fixtures/import/README.md), the
+key that matches a row to what is stored (the utility's own reference), how references to other objects
+are resolved batch by batch, and the checks across rows and against the database."""
+from bisect import bisect_left
+from datetime import date
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Commune, Contract, Customer, DeliveryPoint, Meter, Reading
+from . import cells
+from .cells import Column
+
+CUSTOMER_KINDS = {"particulier": "person", "personne": "person", "person": "person",
+                  "organisation": "organisation", "entreprise": "organisation", "societe": "organisation",
+                  "professionnel": "organisation", "collectivite": "organisation"}
+CUSTOMER_STATUSES = {"client": "customer", "customer": "customer", "prospect": "prospect"}
+POINT_KINDS = {"eau": "water", "water": "water", "assainissement": "sewage", "sewage": "sewage",
+               "bt": "elec_bt", "elec_bt": "elec_bt", "electricite_bt": "elec_bt",
+               "mt": "elec_mt", "elec_mt": "elec_mt", "electricite_mt": "elec_mt"}
+POINT_STATES = {"ouvert": "open", "open": "open", "ferme": "closed", "closed": "closed",
+                "depose": "removed", "removed": "removed"}
+READING_MODES = {"manuel": "manual", "manual": "manual", "radio": "radio", "radioreleve": "radio",
+                 "telereleve": "remote", "remote": "remote", "teleleve": "remote"}
+READING_SOURCES = {"client": "customer", "customer": "customer", "agent": "agent", "releveur": "agent",
+                   "radio": "radio", "telereleve": "remote", "remote": "remote", "estime": "estimated",
+                   "estimation": "estimated", "estimated": "estimated"}
+SERVICES = {"eau": "water", "water": "water", "assainissement": "sewage", "sewage": "sewage",
+            "electricite": "electricity", "electricity": "electricity"}
+CONTRACT_STATES = {"actif": "active", "active": "active", "en_resiliation": "terminating",
+                   "terminating": "terminating", "resilie": "terminated", "terminated": "terminated"}
+VOLTAGES = {"bt": "BT", "mt": "MT"}
+UTILITIES = {"eau": "water", "water": "water", "electricite": "electricity", "electricity": "electricity"}
+SERVICE_OF_POINT = {"water": "water", "sewage": "sewage", "elec_bt": "electricity", "elec_mt": "electricity"}
+SERVICE_LABELS = {"water": "eau", "sewage": "assainissement", "electricity": "électricité"}
+ROLLOVER_SHARE = 0.1  # an index lower than the last one counts as a rollover only near both ends of the dials
+
+
+class Row:
+    """One data line: its parsed values (stored field → value), its key and its problems."""
+    __slots__ = ("line", "values", "key", "problems")
+
+    def __init__(self, line: int):
+        self.line, self.values, self.key, self.problems = line, {}, None, []
+
+    def refuse(self, column: str, reason: str) -> None:
+        self.problems.append((column, reason))
+
+
+def _lookup(model_column, id_column, keys, *extra):
+    """{reference: (id, *extra)} for these references, one query."""
+    keys = list({k for k in keys if k is not None})
+    if not keys:
+        return {}
+    statement = select(model_column, id_column, *extra).where(model_column.in_(keys))
+    return {found[0]: tuple(found[1:]) for found in db.session.execute(statement)}
+
+
+class Kind:
+    """What every kind shares; subclasses name their table, key and columns."""
+    name = ""
+    label = ""
+    table = None
+    key_field = ""
+    columns: list[Column] = []
+
+    def __init__(self, today: date):
+        self.today = today
+
+    @property
+    def key_label(self) -> str:
+        return next(c.label for c in self.columns if c.field == self.key_field)
+
+    def key_of(self, values: dict):
+        return values[self.key_field]
+
+    def key_text(self, key) -> str:
+        return str(key)
+
+    def resolve(self, rows: list[Row]) -> None:
+        """Turn references to other objects into ids, refusing the unknown ones."""
+
+    def existing(self, rows: list[Row]) -> dict:
+        keys = [row.key for row in rows]
+        if not keys:
+            return {}
+        column = self.table.c[self.key_field]
+        found = db.session.execute(select(self.table).where(column.in_(keys))).mappings()
+        return {row[self.key_field]: dict(row) for row in found}
+
+    def check(self, row: Row, before: dict | None) -> None:
+        """Checks against the stored row (None when new) and the rows accepted so far."""
+
+    def accepted(self, row: Row, before: dict | None) -> None:
+        """Remember an accepted row for the checks of the following ones."""
+
+    def new_row(self, values: dict) -> dict:
+        row = {c.field: c.default for c in self.columns if c.field in self.table.c}
+        row.update(values)
+        return row
+
+
+class Communes(Kind):
+    name, label, table, key_field = "communes", "Communes", Commune.__table__, "code"
+    columns = [
+        Column("code", ("code", "code_commune", "code_insee"), cells.code(10), required=True),
+        Column("name", ("nom", "commune", "nom_commune", "libelle"), cells.text(120), required=True),
+        Column("utility", ("metier", "activite", "distributeur"), cells.choice(UTILITIES, "métier")),
+        Column("runs_water", ("eau", "service_eau"), cells.yes_no, default=False),
+        Column("runs_sewage", ("assainissement", "service_assainissement"), cells.yes_no, default=False),
+        Column("runs_electricity", ("electricite", "service_electricite"), cells.yes_no, default=False),
+        Column("travel_fee_allowed", ("frais_deplacement", "frais_de_deplacement"), cells.yes_no, default=False),
+        Column("travel_fee_amount", ("montant_frais_deplacement", "montant_deplacement"), cells.amount, default=0),
+        Column("water_manager", ("gestionnaire_eau", "gestionnaire_de_l_eau"), cells.text(200)),
+        Column("currency", ("devise", "monnaie"), cells.currency, default="EUR"),
+    ]
+
+    def check(self, row, before):
+        merged = {**(before or self.new_row({})), **row.values}
+        if not (merged["runs_water"] or merged["runs_sewage"] or merged["runs_electricity"]):
+            row.refuse("eau", "aucun service (eau, assainissement, électricité) n'est assuré dans cette commune")
+        if merged["travel_fee_allowed"] and not merged["travel_fee_amount"]:
+            row.refuse("montant_frais_deplacement", "frais de déplacement autorisés sans montant")
+        if merged["runs_sewage"] and not merged["runs_water"] and not merged["runs_electricity"] \
+                and not merged["water_manager"]:
+            row.refuse("gestionnaire_eau", "commune en assainissement seul : indiquez le gestionnaire de l'eau (W1)")
+        if merged.get("utility") == "water" and merged["runs_electricity"]:
+            row.refuse("metier", "une commune du métier eau n'assure pas l'électricité")
+
+    def new_row(self, values):
+        row = super().new_row(values)
+        if not row.get("utility"):
+            row["utility"] = "electricity" if row["runs_electricity"] else "water"
+        return row
+
+
+class Customers(Kind):
+    name, label, table, key_field = "customers", "Clients", Customer.__table__, "ref"
+    columns = [
+        Column("ref", ("reference", "reference_client", "ref_client", "ref", "numero_client"), cells.code(20),
+               required=True),
+        Column("kind", ("type", "type_client"), cells.choice(CUSTOMER_KINDS, "type de client"), default="person"),
+        Column("status", ("statut",), cells.choice(CUSTOMER_STATUSES, "statut"), default="customer"),
+        Column("title", ("civilite", "titre"), cells.text(20)),
+        Column("last_name", ("nom", "raison_sociale", "nom_ou_raison_sociale"), cells.text(120), required=True),
+        Column("first_name", ("prenom",), cells.text(120)),
+        Column("email", ("email", "e_mail", "courriel", "adresse_email"), cells.email),
+        Column("mobile", ("mobile", "portable", "telephone_mobile", "telephone"), cells.phone),
+        Column("postal_address", ("adresse_postale", "adresse", "adresse_courrier"), cells.text(255)),
+        Column("identity_document", ("piece_identite", "piece_d_identite"), cells.text(64)),
+    ]
+
+
+class DeliveryPoints(Kind):
+    name, label, table, key_field = "points", "Points de livraison", DeliveryPoint.__table__, "ref"
+    columns = [
+        Column("ref", ("reference", "reference_point", "ref_point", "pds", "point"), cells.code(20), required=True),
+        Column("commune", ("commune", "code_commune"), cells.code(10), required=True),
+        Column("address", ("adresse",), cells.text(255), required=True),
+        Column("lat", ("latitude", "lat"), cells.coordinate(90)),
+        Column("lon", ("longitude", "lon", "lng"), cells.coordinate(180)),
+        Column("kind", ("nature", "type", "type_point"), cells.choice(POINT_KINDS, "nature de point"), required=True),
+        Column("individual_house", ("maison_individuelle", "pavillon"), cells.yes_no, default=False),
+        Column("rented", ("logement_loue", "loue", "location"), cells.yes_no, default=False),
+        Column("state", ("etat",), cells.choice(POINT_STATES, "état"), default="open"),
+        Column("closed_on", ("date_fermeture", "date_de_fermeture"), cells.day),
+        Column("access_notes", ("acces", "notes_acces", "consignes_acces"), cells.text(2000)),
+    ]
+
+    def __init__(self, today):
+        super().__init__(today)
+        self.communes = {c.code: c for c in db.session.execute(
+            select(Commune.code, Commune.id, Commune.name, Commune.runs_water, Commune.runs_sewage,
+                   Commune.runs_electricity))}
+
+    def resolve(self, rows):
+        for row in rows:
+            code = row.values.pop("commune")
+            commune = self.communes.get(code)
+            if commune is None:
+                row.refuse("commune", f"commune inconnue « {code} » (importez d'abord les communes)")
+                continue
+            service = SERVICE_OF_POINT[row.values["kind"]]
+            if not getattr(commune, f"runs_{service}"):
+                row.refuse("nature", f"la commune {commune.name} n'est pas desservie en {SERVICE_LABELS[service]}")
+            row.values["commune_id"] = commune.id
+
+    def check(self, row, before):
+        state = row.values.get("state") or (before or {}).get("state") or "open"
+        closed_on = row.values["closed_on"] if "closed_on" in row.values else (before or {}).get("closed_on")
+        if state in ("closed", "removed") and closed_on is None:
+            row.refuse("date_fermeture", "point fermé ou déposé sans date de fermeture")
+        if state == "open" and closed_on is not None:
+            row.refuse("date_fermeture", "date de fermeture sur un point ouvert")
+        if closed_on and closed_on > self.today:
+            row.refuse("date_fermeture", f"date de fermeture dans le futur ({closed_on:%d/%m/%Y})")
+
+
+class Meters(Kind):
+    name, label, table, key_field = "meters", "Compteurs", Meter.__table__, "serial"
+    columns = [
+        Column("serial", ("numero_serie", "numero_de_serie", "n_de_serie", "serie", "compteur", "matricule"),
+               cells.code(32), required=True),
+        Column("point", ("point", "reference_point", "pds", "ref_point"), cells.code(20), required=True),
+        Column("dials", ("cadrans", "nombre_de_cadrans", "nb_cadrans", "roues"), cells.whole(3, 10), default=5),
+        Column("reading_mode", ("mode_releve", "mode_de_releve", "releve"), cells.choice(READING_MODES, "mode de relève"),
+               default="manual"),
+        Column("last_seen_on", ("derniere_visite", "date_derniere_visite", "vu_le"), cells.day),
+        Column("leak_alert", ("alerte_fuite",), cells.yes_no, default=False),
+        Column("consumption_alert", ("alerte_surconsommation", "alerte_consommation"), cells.yes_no, default=False),
+        Column("installed_on", ("date_pose", "pose_le", "date_de_pose"), cells.day),
+        Column("removed_on", ("date_depose", "depose_le", "date_de_depose"), cells.day),
+    ]
+
+    def resolve(self, rows):
+        points = _lookup(DeliveryPoint.ref, DeliveryPoint.id, [row.values["point"] for row in rows])
+        for row in rows:
+            ref = row.values.pop("point")
+            if ref not in points:
+                row.refuse("point", f"point de livraison inconnu « {ref} » (importez d'abord les points)")
+                continue
+            row.values["delivery_point_id"] = points[ref][0]
+
+    def check(self, row, before):
+        values = row.values
+        if values.get("installed_on") and values.get("removed_on") and values["removed_on"] < values["installed_on"]:
+            row.refuse("date_depose", "date de dépose antérieure à la date de pose")
+        if before and before["delivery_point_id"] != values["delivery_point_id"] and before["removed_on"] is None:
+            where = db.session.scalar(select(DeliveryPoint.ref).where(DeliveryPoint.id == before["delivery_point_id"]))
+            row.refuse("point", f"compteur déjà posé sur le point {where} : il ne peut pas être sur deux points "
+                                "(déposez-le d'abord)")
+
+
+class Readings(Kind):
+    """The reading history: a reading is matched by its meter and its date."""
+    name, label, table, key_field = "readings", "Relevés", Reading.__table__, "read_on"
+    columns = [
+        Column("meter", ("compteur", "numero_serie", "serie", "matricule"), cells.code(32), required=True),
+        Column("read_on", ("date", "date_releve", "date_de_releve"), cells.day, required=True),
+        Column("index", ("index",), cells.whole(0), required=True),
+        Column("source", ("source", "origine"), cells.choice(READING_SOURCES, "source"), required=True),
+        Column("billed", ("facture", "facturé", "releve_facture"), cells.yes_no, default=False),
+    ]
+
+    @property
+    def key_label(self) -> str:
+        return "compteur"
+
+    def key_of(self, values):
+        return (values["meter"], values["read_on"])
+
+    def key_text(self, key):
+        return f"{key[0]} au {key[1]:%d/%m/%Y}"
+
+    def resolve(self, rows):
+        meters = _lookup(Meter.serial, Meter.id, [row.values["meter"] for row in rows], Meter.dials)
+        self.history = {}
+        for row in rows:
+            serial = row.values.pop("meter")
+            if serial not in meters:
+                row.refuse("compteur", f"compteur inconnu « {serial} » (importez d'abord les compteurs)")
+                continue
+            meter_id, dials = meters[serial]
+            row.values["meter_id"] = meter_id
+            row.key = (meter_id, row.values["read_on"])
+            if row.values["index"] >= 10 ** dials:
+                row.refuse("index", f"index {row.values['index']} trop grand pour un compteur à {dials} cadrans")
+            self.history.setdefault(meter_id, [dials, []])
+        if self.history:
+            found = db.session.execute(
+                select(Reading.meter_id, Reading.read_on, Reading.index, Reading.id, Reading.source, Reading.billed)
+                .where(Reading.meter_id.in_(list(self.history))).order_by(Reading.meter_id, Reading.read_on, Reading.id))
+            for meter_id, read_on, index, *_ in found:
+                days = self.history[meter_id][1]
+                if not days or days[-1][0] != read_on:
+                    days.append((read_on, index))
+
+    def existing(self, rows):
+        meter_ids = list({row.key[0] for row in rows})
+        if not meter_ids:
+            return {}
+        found = db.session.execute(select(self.table).where(Reading.meter_id.in_(meter_ids))
+                                   .order_by(Reading.id)).mappings()
+        current = {}
+        for stored in found:
+            current.setdefault((stored["meter_id"], stored["read_on"]), dict(stored))
+        return current
+
+    def check(self, row, before):
+        dials, days = self.history[row.values["meter_id"]]
+        read_on, index = row.values["read_on"], row.values["index"]
+        at = bisect_left(days, (read_on,))
+        previous = days[at - 1] if at > 0 else None
+        following_at = at + 1 if at < len(days) and days[at][0] == read_on else at
+        following = days[following_at] if following_at < len(days) else None
+        top = 10 ** dials
+        if previous and index < previous[1] and not _rollover(previous[1], index, top):
+            row.refuse("index", f"index {index} en recul : le relevé du {previous[0]:%d/%m/%Y} indique {previous[1]}")
+        elif following and following[1] < index and not _rollover(index, following[1], top):
+            row.refuse("index", f"index {index} en recul : le relevé suivant du {following[0]:%d/%m/%Y} "
+                                f"indique {following[1]}")
+        if read_on > self.today:
+            row.refuse("date", f"relevé daté dans le futur ({read_on:%d/%m/%Y})")
+
+    def accepted(self, row, before):
+        days = self.history[row.values["meter_id"]][1]
+        entry = (row.values["read_on"], row.values["index"])
+        at = bisect_left(days, (entry[0],))
+        if at < len(days) and days[at][0] == entry[0]:
+            days[at] = entry
+        else:
+            days.insert(at, entry)
+
+
+def _rollover(before: int, after: int, top: int) -> bool:
+    """The dials went round: the earlier index near the top, the later one near zero."""
+    return before >= top * (1 - ROLLOVER_SHARE) and after < top * ROLLOVER_SHARE
+
+
+class Contracts(Kind):
+    name, label, table, key_field = "contracts", "Contrats", Contract.__table__, "number"
+    columns = [
+        Column("number", ("numero", "numero_contrat", "contrat", "reference_contrat", "reference"), cells.code(20),
+               required=True),
+        Column("customer", ("client", "reference_client", "ref_client"), cells.code(20), required=True),
+        Column("point", ("point", "reference_point", "pds", "ref_point"), cells.code(20), required=True),
+        Column("service", ("service",), cells.choice(SERVICES, "service"), required=True),
+        Column("voltage", ("tension",), cells.choice(VOLTAGES, "tension")),
+        Column("start_on", ("date_debut", "debut", "date_de_debut"), cells.day, required=True),
+        Column("end_on", ("date_fin", "fin", "date_de_fin"), cells.day),
+        Column("state", ("etat",), cells.choice(CONTRACT_STATES, "état de contrat")),
+        Column("prepaid_until", ("prepaye_jusqu_au", "abonnement_paye_jusqu_au", "prepaye_jusqu_a"), cells.day),
+        Column("direct_debit", ("prelevement", "prelevement_automatique"), cells.yes_no, default=False),
+        Column("iban", ("iban",), cells.iban),
+        Column("deposit_amount", ("depot_garantie", "depot_de_garantie", "caution"), cells.amount, default=0),
+        Column("deposit_payer_name", ("depot_paye_par", "payeur_depot", "payeur_du_depot"), cells.text(200)),
+        Column("deposit_payer_identity", ("piece_identite_payeur", "identite_payeur"), cells.text(64)),
+        Column("billing_address", ("adresse_facturation", "adresse_de_facturation"), cells.text(255)),
+    ]
+
+    def resolve(self, rows):
+        customers = _lookup(Customer.ref, Customer.id, [row.values["customer"] for row in rows])
+        points = _lookup(DeliveryPoint.ref, DeliveryPoint.id, [row.values["point"] for row in rows],
+                         DeliveryPoint.kind)
+        self.active = {}
+        for row in rows:
+            customer, point = row.values.pop("customer"), row.values.pop("point")
+            if customer not in customers:
+                row.refuse("client", f"client inconnu « {customer} » (importez d'abord les clients)")
+            if point not in points:
+                row.refuse("point", f"point de livraison inconnu « {point} » (importez d'abord les points)")
+            if row.problems:
+                continue
+            row.values["customer_id"] = customers[customer][0]
+            point_id, kind = points[point]
+            row.values["delivery_point_id"] = point_id
+            if SERVICE_OF_POINT[kind] != row.values["service"]:
+                row.refuse("service", f"service {SERVICE_LABELS[row.values['service']]} sur un point "
+                                      f"{SERVICE_LABELS[SERVICE_OF_POINT[kind]]}")
+        point_ids = [row.values["delivery_point_id"] for row in rows if not row.problems]
+        if point_ids:
+            found = db.session.execute(select(Contract.delivery_point_id, Contract.number).where(
+                Contract.delivery_point_id.in_(point_ids), Contract.state != "terminated"))
+            for point_id, number in found:
+                self.active.setdefault(point_id, set()).add(number)
+
+    def check(self, row, before):
+        values = row.values
+        if "state" in values and values["state"] is None:
+            values["state"] = self._derived_state(values.get("end_on", (before or {}).get("end_on")))
+        merged = {**(before or {}), **values}
+        if merged.get("end_on") and merged["end_on"] < merged["start_on"]:
+            row.refuse("date_fin", "date de fin antérieure à la date de début")
+        if merged.get("direct_debit") and not merged.get("iban"):
+            row.refuse("iban", "prélèvement automatique sans IBAN")
+        if merged.get("deposit_amount") and not merged.get("deposit_payer_name"):
+            row.refuse("depot_paye_par", "dépôt de garantie sans le nom de qui l'a payé (remboursement E3)")
+        if values["service"] == "electricity" and values.get("voltage") is None and "voltage" in values:
+            values["voltage"] = "BT"
+        if values["service"] != "electricity" and values.get("voltage"):
+            row.refuse("tension", "une tension (BT/MT) ne concerne que l'électricité")
+        if self._active_after(merged):
+            others = self.active.get(values["delivery_point_id"], set()) - {values["number"]}
+            if others:
+                row.refuse("point", f"le point a déjà un contrat en cours n° {sorted(others)[0]}")
+
+    def _derived_state(self, end_on: date | None) -> str:
+        """With no state column: ended contracts are terminated, those ending later are terminating."""
+        if end_on is None:
+            return "active"
+        return "terminated" if end_on <= self.today else "terminating"
+
+    def _active_after(self, merged: dict) -> bool:
+        state = merged.get("state") or ("terminated" if merged.get("end_on") else "active")
+        return state != "terminated"
+
+    def accepted(self, row, before):
+        numbers = self.active.setdefault(row.values["delivery_point_id"], set())
+        merged = {**(before or {}), **row.values}
+        if self._active_after(merged):
+            numbers.add(row.values["number"])
+        else:
+            numbers.discard(row.values["number"])
+
+    def new_row(self, values):
+        row = super().new_row(values)
+        if row.get("state") is None:
+            row["state"] = self._derived_state(row.get("end_on"))
+        if row["service"] == "electricity" and not row.get("voltage"):
+            row["voltage"] = "BT"
+        return row
+
+
+KINDS = {kind.name: kind for kind in (Communes, Customers, DeliveryPoints, Meters, Readings, Contracts)}
+KIND_ORDER = ["communes", "customers", "points", "meters", "readings", "contracts"]

@@ -1,0 +1,199 @@
+"""`tournee import KIND FILE`: one file of the utility's own data in, streamed batch by batch inside one
+transaction, all or nothing. Rows are matched by the utility's own reference: a new one is created, a
+changed one updated (and audited), an identical one left alone. A dry run does the same work and rolls
+it back, so its report is exactly what the real run would do."""
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import bindparam, insert, update
+
+from ...errors import DomainError
+from ...extensions import db
+from ...models import AuditEntry, User
+from ..rules.iban import mask_iban
+from .cells import CellError
+from .import_kinds import KINDS, Row
+from .sources import open_table
+
+MAX_PROBLEMS_KEPT = 1000
+BATCH = 2000
+
+
+@dataclass
+class Problem:
+    line: int
+    column: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_description: str = ""
+    dry_run: bool = True
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problems_total: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    def refuse(self, line: int, column: str, reason: str) -> None:
+        self.problems_total += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(Problem(line, column, reason))
+
+    @property
+    def ok(self) -> bool:
+        return self.problems_total == 0
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "file": self.file_description, "dry_run": self.dry_run, "rows": self.rows,
+                "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "refused": self.refused, "problems": [p.as_dict() for p in self.problems],
+                "problems_total": self.problems_total, "ignored_columns": self.ignored_columns,
+                "committed": self.committed}
+
+
+def run_import(kind: str, path: Path | str, *, user: User | None, now: datetime, dry_run: bool,
+               progress: Callable[[float], None] = lambda fraction: None, batch: int = BATCH,
+               source_name: str | None = None) -> ImportResult:
+    """Import one file of KIND; commits only when it is not a dry run and no row is refused."""
+    if kind not in KINDS:
+        raise DomainError(f"Type d'import inconnu : {kind}.")
+    handler = KINDS[kind](now.date())
+    table, rows = open_table(path)
+    result = ImportResult(kind=kind, file_description=table.description, dry_run=dry_run)
+    columns = _columns_of(handler, table.header, result)
+    if not result.ok:
+        return result
+    seen: dict = {}
+    pending: list[Row] = []
+    try:
+        for line, cells in rows:
+            result.rows += 1
+            pending.append(_parse(handler, columns, line, cells, seen))
+            if len(pending) >= batch:
+                _process(handler, pending, result, user, now, source_name or Path(path).name)
+                pending = []
+                progress(table.fraction_read())
+        if pending:
+            _process(handler, pending, result, user, now, source_name or Path(path).name)
+        if result.rows == 0:
+            result.refuse(1, "", "aucune ligne de données dans le fichier")
+        if not dry_run and result.ok:
+            if result.created or result.updated:
+                db.session.add(AuditEntry(action="import.file", object_type="import", object_id=kind,
+                                          user_id=user.id if user else None, at=now,
+                                          details={"file": source_name or Path(path).name,
+                                                   "created": result.created, "updated": result.updated,
+                                                   "unchanged": result.unchanged}))
+            db.session.commit()
+            result.committed = True
+        else:
+            db.session.rollback()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        rows.close()
+    progress(1.0)
+    return result
+
+
+def _columns_of(handler, header: list[str], result: ImportResult) -> dict:
+    """The handler's columns found in the header (by any of their names), file-level problems for the
+    required ones missing or given twice, and the unknown columns (ignored, listed in the summary)."""
+    found = {}
+    for column in handler.columns:
+        names = [name for name in column.names if name in header]
+        if len(names) > 1:
+            result.refuse(1, column.label, f"colonne présente deux fois ({', '.join(names)})")
+        if names:
+            found[column.field] = (column, names[0])
+        elif column.required:
+            result.refuse(1, column.label, "colonne obligatoire absente de l'en-tête")
+    known = {name for column in handler.columns for name in column.names}
+    result.ignored_columns = [name for name in header if name and name not in known]
+    return found
+
+
+def _parse(handler, columns: dict, line: int, cells: dict, seen: dict) -> Row:
+    row = Row(line)
+    for field_name, (column, header_name) in columns.items():
+        try:
+            value = column.parse(cells.get(header_name))
+        except CellError as err:
+            row.refuse(column.label, str(err))
+            continue
+        if value is None and column.required:
+            row.refuse(column.label, "valeur obligatoire manquante")
+        if value is None:
+            value = column.default
+        row.values[field_name] = value
+    if row.problems:
+        return row
+    row.key = handler.key_of(row.values)
+    if row.key in seen:
+        row.refuse(handler.key_label, f"référence en double « {handler.key_text(row.key)} » (déjà ligne {seen[row.key]})")
+    else:
+        seen[row.key] = line
+    return row
+
+
+def _process(handler, rows: list[Row], result: ImportResult, user, now: datetime, source_name: str) -> None:
+    sound = [row for row in rows if not row.problems]
+    handler.resolve(sound)
+    sound = [row for row in sound if not row.problems]
+    current = handler.existing(sound)
+    creates, updates, audits = [], [], []
+    for row in sound:
+        before = current.get(row.key)
+        handler.check(row, before)
+        if row.problems:
+            continue
+        if before is None:
+            creates.append(handler.new_row(row.values))
+            result.created += 1
+        else:
+            changes = {name: (before[name], value) for name, value in row.values.items() if before[name] != value}
+            if not changes:
+                result.unchanged += 1
+                continue
+            updates.append({"_id": before["id"], **{f"v_{name}": value for name, value in row.values.items()}})
+            audits.append(_audit_row(handler, before["id"], changes, user, now, source_name))
+            result.updated += 1
+        handler.accepted(row, before)
+    for row in rows:
+        if row.problems:
+            result.refused += 1
+            for column, reason in row.problems:
+                result.refuse(row.line, column, reason)
+    if creates:
+        db.session.execute(insert(handler.table), creates)
+    if updates:
+        fields = [name[2:] for name in updates[0] if name.startswith("v_")]
+        statement = update(handler.table).where(handler.table.c.id == bindparam("_id")).values(
+            {name: bindparam(f"v_{name}") for name in fields})
+        db.session.execute(statement, updates)
+    if audits:
+        db.session.execute(insert(AuditEntry.__table__), audits)
+
+
+def _audit_row(handler, object_id: int, changes: dict, user, now: datetime, source_name: str) -> dict:
+    def shown(name, value):
+        if name == "iban":
+            return mask_iban(value)
+        return None if value is None else str(value)
+    return {"action": "import.update", "object_type": handler.table.name, "object_id": str(object_id),
+            "user_id": user.id if user else None, "device_id": None, "at": now,
+            "details": {"file": source_name,
+                        "changes": {name: [shown(name, old), shown(name, new)] for name, (old, new) in changes.items()}}}
