@@ -127,15 +127,15 @@ def yes_no(value):
     raise CellError(f"« {value} » : oui ou non attendu")
 
 
-def choice(mapping: dict[str, str], label: str):
-    """A coded value written in French or as the stored code; `mapping` is slug → code."""
+def choice(mapping: dict[str, str], label: str, shown: str):
+    """A coded value written in French or as the stored code; `mapping` is slug → code, `shown` the values
+    the message suggests."""
     def parse(value):
         key = slug(value)
         if not key:
             return None
         if key not in mapping:
-            allowed = ", ".join(sorted({k for k in mapping if "_" not in k or k.startswith("elec")}))
-            raise CellError(f"{label} inconnu(e) « {value} » (valeurs : {allowed})")
+            raise CellError(f"{label} inconnu(e) « {value} » (valeurs : {shown})")
         return mapping[key]
     return parse
 

@@ -105,7 +105,7 @@ class Communes(Kind):
     columns = [
         Column("code", ("code", "code_commune", "code_insee"), cells.code(10), required=True),
         Column("name", ("nom", "commune", "nom_commune", "libelle"), cells.text(120), required=True),
-        Column("utility", ("metier", "activite", "distributeur"), cells.choice(UTILITIES, "métier")),
+        Column("utility", ("metier", "activite", "distributeur"), cells.choice(UTILITIES, "métier", "eau, électricité")),
         Column("runs_water", ("eau", "service_eau"), cells.yes_no, default=False),
         Column("runs_sewage", ("assainissement", "service_assainissement"), cells.yes_no, default=False),
         Column("runs_electricity", ("electricite", "service_electricite"), cells.yes_no, default=False),
@@ -116,7 +116,7 @@ class Communes(Kind):
     ]
 
     def check(self, row, before):
-        merged = {**(before or self.new_row({})), **row.values}
+        merged = {**(before or Kind.new_row(self, {})), **row.values}
         if not (merged["runs_water"] or merged["runs_sewage"] or merged["runs_electricity"]):
             row.refuse("eau", "aucun service (eau, assainissement, électricité) n'est assuré dans cette commune")
         if merged["travel_fee_allowed"] and not merged["travel_fee_amount"]:
@@ -139,8 +139,8 @@ class Customers(Kind):
     columns = [
         Column("ref", ("reference", "reference_client", "ref_client", "ref", "numero_client"), cells.code(20),
                required=True),
-        Column("kind", ("type", "type_client"), cells.choice(CUSTOMER_KINDS, "type de client"), default="person"),
-        Column("status", ("statut",), cells.choice(CUSTOMER_STATUSES, "statut"), default="customer"),
+        Column("kind", ("type", "type_client"), cells.choice(CUSTOMER_KINDS, "type de client", "particulier, organisation"), default="person"),
+        Column("status", ("statut",), cells.choice(CUSTOMER_STATUSES, "statut", "client, prospect"), default="customer"),
         Column("title", ("civilite", "titre"), cells.text(20)),
         Column("last_name", ("nom", "raison_sociale", "nom_ou_raison_sociale"), cells.text(120), required=True),
         Column("first_name", ("prenom",), cells.text(120)),
@@ -159,10 +159,10 @@ class DeliveryPoints(Kind):
         Column("address", ("adresse",), cells.text(255), required=True),
         Column("lat", ("latitude", "lat"), cells.coordinate(90)),
         Column("lon", ("longitude", "lon", "lng"), cells.coordinate(180)),
-        Column("kind", ("nature", "type", "type_point"), cells.choice(POINT_KINDS, "nature de point"), required=True),
+        Column("kind", ("nature", "type", "type_point"), cells.choice(POINT_KINDS, "nature de point", "eau, assainissement, BT, MT"), required=True),
         Column("individual_house", ("maison_individuelle", "pavillon"), cells.yes_no, default=False),
         Column("rented", ("logement_loue", "loue", "location"), cells.yes_no, default=False),
-        Column("state", ("etat",), cells.choice(POINT_STATES, "état"), default="open"),
+        Column("state", ("etat",), cells.choice(POINT_STATES, "état", "ouvert, fermé, déposé"), default="open"),
         Column("closed_on", ("date_fermeture", "date_de_fermeture"), cells.day),
         Column("access_notes", ("acces", "notes_acces", "consignes_acces"), cells.text(2000)),
     ]
@@ -203,7 +203,7 @@ class Meters(Kind):
                cells.code(32), required=True),
         Column("point", ("point", "reference_point", "pds", "ref_point"), cells.code(20), required=True),
         Column("dials", ("cadrans", "nombre_de_cadrans", "nb_cadrans", "roues"), cells.whole(3, 10), default=5),
-        Column("reading_mode", ("mode_releve", "mode_de_releve", "releve"), cells.choice(READING_MODES, "mode de relève"),
+        Column("reading_mode", ("mode_releve", "mode_de_releve", "releve"), cells.choice(READING_MODES, "mode de relève", "manuel, radio, télérelève"),
                default="manual"),
         Column("last_seen_on", ("derniere_visite", "date_derniere_visite", "vu_le"), cells.day),
         Column("leak_alert", ("alerte_fuite",), cells.yes_no, default=False),
@@ -238,7 +238,7 @@ class Readings(Kind):
         Column("meter", ("compteur", "numero_serie", "serie", "matricule"), cells.code(32), required=True),
         Column("read_on", ("date", "date_releve", "date_de_releve"), cells.day, required=True),
         Column("index", ("index",), cells.whole(0), required=True),
-        Column("source", ("source", "origine"), cells.choice(READING_SOURCES, "source"), required=True),
+        Column("source", ("source", "origine"), cells.choice(READING_SOURCES, "source", "client, agent, radio, télérelève, estimé"), required=True),
         Column("billed", ("facture", "facturé", "releve_facture"), cells.yes_no, default=False),
     ]
 
@@ -324,11 +324,11 @@ class Contracts(Kind):
                required=True),
         Column("customer", ("client", "reference_client", "ref_client"), cells.code(20), required=True),
         Column("point", ("point", "reference_point", "pds", "ref_point"), cells.code(20), required=True),
-        Column("service", ("service",), cells.choice(SERVICES, "service"), required=True),
-        Column("voltage", ("tension",), cells.choice(VOLTAGES, "tension")),
+        Column("service", ("service",), cells.choice(SERVICES, "service", "eau, assainissement, électricité"), required=True),
+        Column("voltage", ("tension",), cells.choice(VOLTAGES, "tension", "BT, MT")),
         Column("start_on", ("date_debut", "debut", "date_de_debut"), cells.day, required=True),
         Column("end_on", ("date_fin", "fin", "date_de_fin"), cells.day),
-        Column("state", ("etat",), cells.choice(CONTRACT_STATES, "état de contrat")),
+        Column("state", ("etat",), cells.choice(CONTRACT_STATES, "état de contrat", "actif, en résiliation, résilié")),
         Column("prepaid_until", ("prepaye_jusqu_au", "abonnement_paye_jusqu_au", "prepaye_jusqu_a"), cells.day),
         Column("direct_debit", ("prelevement", "prelevement_automatique"), cells.yes_no, default=False),
         Column("iban", ("iban",), cells.iban),
