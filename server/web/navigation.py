@@ -3,6 +3,7 @@ NAVIGATION = [
     ("/", "Accueil", ("agent", "chief", "controller", "cashier", "admin")),
     ("/customers", "Clients", ("agent", "chief", "controller", "cashier", "admin")),
     ("/admin/users", "Utilisateurs", ("admin",)),
+    ("/admin/imports", "Import de données", ("admin",)),
     ("/devices", "Tablettes", ("chief", "admin")),
     ("/dispatch", "Tournées", ("chief", "admin")),
     ("/reports", "Comptes-rendus", ("agent", "chief", "controller", "admin")),

@@ -1,6 +1,8 @@
 """flask-wtf form classes of the office (CSRF on every one)."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -32,3 +34,15 @@ class CountersignCodeForm(FlaskForm):
     confirm = PasswordField("Confirmer le code", validators=[DataRequired("Confirmation requise."), Length(max=64),
                                                              EqualTo("code", "Les deux saisies du code diffèrent.")])
     password = PasswordField("Mot de passe actuel", validators=[DataRequired("Mot de passe requis."), Length(max=256)])
+
+
+IMPORT_KINDS = [("communes", "Communes"), ("customers", "Clients"), ("points", "Points de livraison"),
+                ("meters", "Compteurs"), ("readings", "Historique des relevés"), ("contracts", "Contrats")]
+
+
+class ImportUploadForm(FlaskForm):
+    """An import file (CSV or XLSX) of the utility's own data and its kind; checked by a dry run first."""
+    kind = SelectField("Données", choices=[SelectChoice(value, label) for value, label in IMPORT_KINDS])
+    file = FileField("Fichier (CSV ou XLSX)", validators=[FileRequired("Choisissez un fichier."),
+                                                         FileAllowed(["csv", "txt", "xlsx"],
+                                                                     "Fichier CSV ou XLSX attendu.")])

@@ -74,6 +74,7 @@ def run_import(kind: str, path: Path | str, *, user: User | None, now: datetime,
     result = ImportResult(kind=kind, file_description=table.description, dry_run=dry_run)
     columns = _columns_of(handler, table.header, result)
     if not result.ok:
+        table.close()
         return result
     seen: dict = {}
     pending: list[Row] = []
@@ -105,6 +106,7 @@ def run_import(kind: str, path: Path | str, *, user: User | None, now: datetime,
         raise
     finally:
         rows.close()
+        table.close()
     progress(1.0)
     return result
 

@@ -44,6 +44,13 @@ class TableFile:
         encoding = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp1252": "Windows-1252"}[self.encoding]
         return f"CSV, encodage {encoding}, séparateur {DELIMITER_NAMES[self.delimiter]} « {self.delimiter} »"
 
+    _close = None  # callable: releases the open file
+
+    def close(self) -> None:
+        if self._close:
+            self._close()
+            self._close = None
+
     def fraction_read(self) -> float:
         return min(1.0, self._position()) if self._position else 0.0
 
@@ -92,6 +99,7 @@ def _csv_rows(table: TableFile):
     table.encoding = _detect_encoding(table.path)
     raw = open(table.path, "rb")
     text = io.TextIOWrapper(raw, encoding=table.encoding, newline="")
+    table._close = text.close
     first = ""
     while not first.strip():
         first = text.readline()
@@ -111,7 +119,7 @@ def _csv_rows(table: TableFile):
                 if any(c.strip() for c in cells):
                     yield line, _keyed(table.header, cells)
         finally:
-            text.close()
+            table.close()
     return rows()
 
 
@@ -127,10 +135,16 @@ def _header_line_number(path: Path, encoding: str) -> int:
 def _xlsx_rows(table: TableFile):
     from openpyxl import load_workbook
     table.format = "XLSX"
+    handle = open(table.path, "rb")  # a file object: openpyxl would judge a path by its extension
     try:
-        book = load_workbook(table.path, read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as err:  # a zip that is no workbook, a damaged file
+        handle.close()
         raise DomainError(f"Fichier XLSX illisible ({type(err).__name__}).") from err
+    def close():
+        book.close()
+        handle.close()
+    table._close = close
     sheet = book.worksheets[0]
     total = sheet.max_row or 0
     state = {"row": 0}
@@ -149,7 +163,7 @@ def _xlsx_rows(table: TableFile):
                 if any(_cell_text(c) for c in cells):
                     yield number, _keyed(table.header, [_cell_value(c) for c in cells])
         finally:
-            book.close()
+            table.close()
     return data()
 
 
