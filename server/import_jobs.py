@@ -37,11 +37,11 @@ def save_upload(app: Flask, stream, filename: str) -> str:
     return job_id
 
 
-def start(app: Flask, job_id: str, kind: str, user_id: int, dry_run: bool) -> None:
+def start_job(app: Flask, job_id: str, kind: str, user_id: int, dry_run: bool) -> None:
     """Run the import of the job's file in a thread (a dry run first, the real one once confirmed)."""
     app = getattr(app, "_get_current_object", lambda: app)()  # the thread outlives the request's proxy
     folder = _folder(app, job_id)
-    state = read(app, job_id)
+    state = read_job(app, job_id)
     if state is None or state["status"] == "running":
         raise KeyError(job_id)
     state.update(status="running", kind=kind, dry_run=dry_run, fraction=0.0, result=None, error=None)
@@ -68,7 +68,7 @@ def start(app: Flask, job_id: str, kind: str, user_id: int, dry_run: bool) -> No
     threading.Thread(target=work, name=f"import-{job_id[:8]}", daemon=True).start()
 
 
-def read(app: Flask, job_id: str) -> dict | None:
+def read_job(app: Flask, job_id: str) -> dict | None:
     try:
         return json.loads((_folder(app, job_id) / STATE_NAME).read_text(encoding="utf-8"))
     except (KeyError, FileNotFoundError):

@@ -3,7 +3,7 @@ then the real import on confirmation)."""
 from flask import abort, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import import_jobs
+from ..import_jobs import read_job, save_upload, start_job
 from .access import roles_required
 from .blueprint import web_bp
 from .webforms import IMPORT_KINDS, ConfirmForm, ImportUploadForm
@@ -17,8 +17,8 @@ def admin_imports():
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        job_id = import_jobs.save_upload(current_app, upload.stream, upload.filename or "fichier")
-        import_jobs.start(current_app, job_id, form.kind.data, current_user.id, dry_run=True)
+        job_id = save_upload(current_app, upload.stream, upload.filename or "fichier")
+        start_job(current_app, job_id, form.kind.data, current_user.id, dry_run=True)
         return redirect(url_for("web.admin_import", job_id=job_id))
     return render_template("admin/imports.html", form=form,
                            limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
@@ -45,12 +45,12 @@ def admin_import_confirm(job_id: str):
     state = _state_or_404(job_id)
     ready = state["status"] == "done" and state["dry_run"] and state["result"]["problems_total"] == 0
     if ConfirmForm().validate_on_submit() and ready:
-        import_jobs.start(current_app, job_id, state["kind"], current_user.id, dry_run=False)
+        start_job(current_app, job_id, state["kind"], current_user.id, dry_run=False)
     return redirect(url_for("web.admin_import", job_id=job_id))
 
 
 def _state_or_404(job_id: str) -> dict:
-    state = import_jobs.read(current_app, job_id)
+    state = read_job(current_app, job_id)
     if state is None:
         abort(404)
     return state
