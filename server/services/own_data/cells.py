@@ -10,6 +10,7 @@ from .sources import slug
 
 TRUE = {"oui", "o", "1", "vrai", "true", "yes", "y", "x"}
 FALSE = {"non", "n", "0", "faux", "false", "no", ""}
+SPACE = re.compile(r"\s")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -47,10 +48,14 @@ def code(max_length: int):
 
     def parse(value):
         value = parse_text(value)
-        if value and any(ch.isspace() for ch in value):
+        if value and SPACE.search(value):
             raise CellError(f"référence « {value} » avec des espaces")
         return value
     return parse
+
+
+FRENCH_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def day(value):
@@ -61,6 +66,14 @@ def day(value):
     value = str(value or "").strip()
     if not value:
         return None
+    french, iso = FRENCH_DATE.fullmatch(value), ISO_DATE.fullmatch(value)
+    try:
+        if french:
+            return date(int(french[3]), int(french[2]), int(french[1]))
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+    except ValueError:
+        pass
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return datetime.strptime(value, pattern).date()

@@ -4,7 +4,7 @@ are resolved batch by batch, and the checks across rows and against the database
 from bisect import bisect_left
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, any_, bindparam, select
 
 from ...extensions import db
 from ...models import Commune, Contract, Customer, DeliveryPoint, Meter, Reading
@@ -47,12 +47,20 @@ class Row:
         self.problems.append((column, reason))
 
 
+def member_of(column, values: list):
+    """`column IN values` for a batch: one array parameter on PostgreSQL (thousands of separate parameters
+    cost more to send than the query itself), an expanding IN elsewhere."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def _lookup(model_column, id_column, keys, *extra):
     """{reference: (id, *extra)} for these references, one query."""
     keys = list({k for k in keys if k is not None})
     if not keys:
         return {}
-    statement = select(model_column, id_column, *extra).where(model_column.in_(keys))
+    statement = select(model_column, id_column, *extra).where(member_of(model_column, keys))
     return {found[0]: tuple(found[1:]) for found in db.session.execute(statement)}
 
 
@@ -66,6 +74,7 @@ class Kind:
 
     def __init__(self, today: date):
         self.today = today
+        self._defaults = None
 
     @property
     def key_label(self) -> str:
@@ -85,7 +94,7 @@ class Kind:
         if not keys:
             return {}
         column = self.table.c[self.key_field]
-        found = db.session.execute(select(self.table).where(column.in_(keys))).mappings()
+        found = db.session.execute(select(self.table).where(member_of(column, keys))).mappings()
         return {row[self.key_field]: dict(row) for row in found}
 
     def check(self, row: Row, before: dict | None) -> None:
@@ -95,9 +104,9 @@ class Kind:
         """Remember an accepted row for the checks of the following ones."""
 
     def new_row(self, values: dict) -> dict:
-        row = {c.field: c.default for c in self.columns if c.field in self.table.c}
-        row.update(values)
-        return row
+        if self._defaults is None:
+            self._defaults = {c.field: c.default for c in self.columns if c.field in self.table.c}
+        return {**self._defaults, **values}
 
 
 class Communes(Kind):
@@ -269,7 +278,7 @@ class Readings(Kind):
         if self.history:
             found = db.session.execute(
                 select(Reading.meter_id, Reading.read_on, Reading.index, Reading.id, Reading.source, Reading.billed)
-                .where(Reading.meter_id.in_(list(self.history))).order_by(Reading.meter_id, Reading.read_on, Reading.id))
+                .where(member_of(Reading.meter_id, list(self.history))).order_by(Reading.meter_id, Reading.read_on, Reading.id))
             for meter_id, read_on, index, *_ in found:
                 days = self.history[meter_id][1]
                 if not days or days[-1][0] != read_on:
@@ -279,7 +288,7 @@ class Readings(Kind):
         meter_ids = list({row.key[0] for row in rows})
         if not meter_ids:
             return {}
-        found = db.session.execute(select(self.table).where(Reading.meter_id.in_(meter_ids))
+        found = db.session.execute(select(self.table).where(member_of(Reading.meter_id, meter_ids))
                                    .order_by(Reading.id)).mappings()
         current = {}
         for stored in found:
@@ -360,7 +369,7 @@ class Contracts(Kind):
         point_ids = [row.values["delivery_point_id"] for row in rows if not row.problems]
         if point_ids:
             found = db.session.execute(select(Contract.delivery_point_id, Contract.number).where(
-                Contract.delivery_point_id.in_(point_ids), Contract.state != "terminated"))
+                member_of(Contract.delivery_point_id, point_ids), Contract.state != "terminated"))
             for point_id, number in found:
                 self.active.setdefault(point_id, set()).add(number)
 

@@ -180,7 +180,7 @@ def _process(handler, rows: list[Row], result: ImportResult, user, now: datetime
             for column, reason in row.problems:
                 result.refuse(row.line, column, reason)
     if creates:
-        db.session.execute(insert(handler.table), creates)
+        _insert_all(handler.table, creates)
     if updates:
         fields = [name[2:] for name in updates[0] if name.startswith("v_")]
         statement = update(handler.table).where(handler.table.c.id == bindparam("_id")).values(
@@ -188,6 +188,23 @@ def _process(handler, rows: list[Row], result: ImportResult, user, now: datetime
         db.session.execute(statement, updates)
     if audits:
         db.session.execute(insert(AuditEntry.__table__), audits)
+
+
+def _insert_all(table, rows: list[dict]) -> None:
+    """New rows in one go: COPY on PostgreSQL (ids from the sequence), a multi-row INSERT elsewhere."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        db.session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    defaults = {column.name: column.default.arg for column in table.columns
+                if column.name not in names and column.name != "id" and column.default is not None}
+    fixed = [value(None) if callable(value) else value for value in defaults.values()]
+    quoted = ", ".join(f'"{name}"' for name in names + list(defaults))  # "index" is a reserved word
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names] + fixed)
 
 
 def _audit_row(handler, object_id: int, changes: dict, user, now: datetime, source_name: str) -> dict:
