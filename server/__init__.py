@@ -41,6 +41,8 @@ def _init_extensions(app: Flask) -> None:
     from .services.base.accounts import load_session_user
 
     db.init_app(app)
+    from .services.own_data.export_capture import install_export_capture
+    install_export_capture()  # the billing export feed's change log (DESIGN §10)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

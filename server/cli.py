@@ -11,7 +11,8 @@ from .extensions import db
 
 def register_commands(app: Flask) -> None:
     for command in (load_demo_command, generate_command, generate_day_command, create_user_command, serve_command,
-                    tick_command, backup_command, restore_command, verify_command, import_command):
+                    tick_command, backup_command, restore_command, verify_command, import_command,
+                    create_integration_client_command):
         app.cli.add_command(command)
 
 
@@ -263,3 +264,22 @@ def _echo_import_result(result) -> None:
         click.echo("Import terminé.")
     else:
         click.echo("Fichier refusé : rien n'a été importé (tout ou rien).", err=True)
+
+
+@click.command("create-integration-client")
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              type=click.Choice(["readings", "terminations", "invoices", "points", "payments"]),
+              help="Export que le client peut lire (répétable).")
+@with_appcontext
+def create_integration_client_command(name: str, scopes: tuple[str, ...]):
+    """Create an integration client of the export feed; prints its token once."""
+    from datetime import timezone
+    from .errors import DomainError
+    from .services.own_data.export_feed import create_integration_client
+    try:
+        token = create_integration_client(name, list(scopes), now=datetime.now(timezone.utc))
+    except DomainError as err:
+        raise click.ClickException(err.message)
+    click.echo(f"Client d'intégration {name} créé ({', '.join(sorted(scopes))}). Jeton (affiché une seule fois) :")
+    click.echo(token)

@@ -6,6 +6,8 @@ from marshmallow import Schema, fields, validate
 from sync import fields as wire
 from sync import schemas
 
+from ..models.exports import EXPORT_KINDS
+
 SCALARS = [(wire.Sha256, {"type": "string", "pattern": "^[0-9a-f]{64}$"}),
            (wire.Uuid, {"type": "string", "format": "uuid"}),
            (wire.IsoDateTime, {"type": "string", "format": "date-time"}),
@@ -105,6 +107,23 @@ def openapi_document() -> dict:
                                   **_errors(401, 413, 415, 422)}},
             "head": {"summary": "Présence d'un fichier", "security": bearer, "parameters": [sha],
                      "responses": {"200": {"description": "Présent"}, "404": {"description": "Absent"}}}},
+        "/exports/{kind}": {"get": {
+            "summary": "Export vers la facturation : objets changés depuis le curseur, dans l'ordre des validations "
+                       "(client d'intégration, jeton et portée propres)",
+            "security": [{"integration": []}],
+            "parameters": [{"name": "kind", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": list(EXPORT_KINDS)}},
+                           {"name": "cursor", "in": "query", "schema": {"type": "string"},
+                            "description": "Opaque : celui de la page précédente ; absent, depuis le début."},
+                           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+            "responses": {"200": {"description": "Une page", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["kind", "items", "cursor", "more"],
+                "properties": {"kind": {"type": "string"}, "items": {"type": "array", "items": {"type": "object"}},
+                               "cursor": {"type": "string"}, "more": {"type": "boolean"}}}}}},
+                          **_errors(400, 401, 403, 422)}}},
+        "/exports/evidence/{sha256}": {"get": {
+            "summary": "Photo justifiant un relevé exporté", "security": [{"integration": []}], "parameters": [sha],
+            "responses": {"200": {"description": "La photo"}, **_errors(401, 403, 404)}}},
         "/ping": {"get": {"summary": "Point d'entrée trivial", "responses": {"200": {"description": "OK"}}}},
     }
     return {"openapi": "3.1.0",
@@ -112,4 +131,5 @@ def openapi_document() -> dict:
                      "description": "Protocole de synchronisation : voir sync/PROTOCOL.md."},
             "servers": [{"url": "/api/v1"}], "paths": paths,
             "components": {"schemas": components,
-                           "securitySchemes": {"device": {"type": "http", "scheme": "bearer"}}}}
+                           "securitySchemes": {"device": {"type": "http", "scheme": "bearer"},
+                                               "integration": {"type": "http", "scheme": "bearer"}}}}

@@ -5,6 +5,7 @@ from .communications import Communication, Letter
 from .contracts import Contract
 from .devices import Device
 from .dossiers import Dossier, DossierEvent, Task
+from .exports import ExportEvent, IntegrationClient
 from .network import Commune, DeliveryPoint, Meter, PointContact, Reading, Tariff
 from .orders import Order
 from .people import Customer, LoginAttempt, User
@@ -14,7 +15,7 @@ from .reports import Countersignature, QuarantinedReport, Report, ReportVersion
 
 __all__ = [
     "AuditEntry", "Counter", "Invoice", "Payment", "Communication", "Letter", "Contract", "Device",
-    "Dossier", "DossierEvent", "Task", "Commune", "DeliveryPoint", "Meter", "PointContact", "Reading",
+    "Dossier", "DossierEvent", "Task", "ExportEvent", "IntegrationClient", "Commune", "DeliveryPoint", "Meter", "PointContact", "Reading",
     "Tariff", "Order", "Customer", "LoginAttempt", "User", "QuarantinedReport", "Report",
     "Countersignature", "ReportVersion", "Prepayment", "RoundProposal",
 ]

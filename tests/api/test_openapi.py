@@ -1,4 +1,6 @@
 """GET /api/v1/openapi.json: generated from the marshmallow schemas, in step with the routes."""
+import re
+
 import pytest
 
 from tests.unit.sync_world import reading_report
@@ -13,7 +15,7 @@ def app(sqlite_app):
 def test_openapi_names_every_route_and_the_wire_schemas(app):
     document = app.test_client().get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.")
-    routes = {r.rule.removeprefix("/api/v1").replace("<int:device_id>", "{device_id}").replace("<sha256>", "{sha256}")
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule.removeprefix("/api/v1"))
               for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/") and "openapi" not in r.rule}
     assert routes == set(document["paths"])
     report = document["components"]["schemas"]["Report"]
