@@ -18,6 +18,7 @@ NAVIGATION = [
     ("/cashier/account", "Paiement d'avance", ("cashier", "admin")),
     ("/invoices/overdue", "Impayés clôture", ("agent", "controller", "cashier", "admin")),
     ("/invoices/transfers", "Virements de remboursement", ("agent", "admin")),
+    ("/exports", "Exports facturation", ("agent", "admin")),
     ("/indicators", "Indicateurs", ("agent", "chief", "controller", "admin")),
     ("/account/countersign-code", "Mon code de contresignature", ("chief",)),
 ]

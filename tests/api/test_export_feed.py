@@ -105,3 +105,38 @@ def test_feed_paging_under_concurrent_writes_skips_nothing_and_repeats_nothing(a
                                           .group_by(ExportEvent.object_id)).all()
         db.session.remove()
     assert {seq for _, seq in last_of_each} <= set(seen)
+
+
+def test_round_trip_imported_references_come_back_in_the_export(app_ctx):
+    from tests.integration.own_data_files import import_samples
+    from server.services.own_data.export_feed import export_csv
+    import_samples("water")
+    meter = db.session.scalar(select(Meter).where(Meter.serial == "W21A0000901"))
+    db.session.add(Reading(meter_id=meter.id, read_on=date(2026, 12, 1), index=1601, source="agent",
+                           photo_sha256="b" * 64))
+    point = db.session.scalar(select(DeliveryPoint).where(DeliveryPoint.ref == "PDS-E-0002"))
+    point.state, point.closed_on = "closed", date(2026, 12, 2)
+    db.session.commit()
+    token = create_integration_client("cis", ["readings", "points"], now=NOW)
+    client = app_ctx.test_client()
+    readings = _get(client, "/api/v1/exports/readings", token).get_json()["items"]
+    assert [(r["meter"], r["point"], r["read_on"], r["index"], r["source"]) for r in readings] == [
+        ("W21A0000901", "PDS-E-0001", "2026-12-01", 1601, "agent")]  # imported rows are not sent back
+    points = _get(client, "/api/v1/exports/points", token).get_json()["items"]
+    assert [(p["point"], p["state"], p["closed_on"]) for p in points] == [("PDS-E-0002", "closed", "2026-12-02")]
+    text = export_csv("points", datetime(2026, 1, 1, tzinfo=timezone.utc)).decode("utf-8")
+    assert text.startswith("\ufeffpoint;nature;état;date_fermeture\r\n")
+    assert "PDS-E-0002;water;closed;2026-12-02" in text
+
+
+def test_office_csv_export_is_formula_safe_and_for_agents_and_admins(office, sqlite_demo_app):
+    with sqlite_demo_app.app_context():
+        point = db.session.scalar(select(DeliveryPoint).order_by(DeliveryPoint.id).limit(1))
+        point.state, point.closed_on = "closed", date.today()
+        ref = point.ref
+        db.session.commit()
+    response = office("agent.eau").get("/exports/points.csv?since=2020-01-01")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert f"{ref};" in response.get_data(as_text=True)
+    assert office("caisse").get("/exports/points.csv").status_code == 403
+    assert office("admin").get("/exports").status_code == 200
