@@ -12,7 +12,7 @@ from .extensions import db
 def register_commands(app: Flask) -> None:
     for command in (load_demo_command, generate_command, generate_day_command, create_user_command, serve_command,
                     tick_command, backup_command, restore_command, verify_command, import_command,
-                    create_integration_client_command):
+                    create_integration_client_command, purge_command):
         app.cli.add_command(command)
 
 
@@ -283,3 +283,24 @@ def create_integration_client_command(name: str, scopes: tuple[str, ...]):
         raise click.ClickException(err.message)
     click.echo(f"Client d'intégration {name} créé ({', '.join(sorted(scopes))}). Jeton (affiché une seule fois) :")
     click.echo(token)
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Lister les clients concernés sans rien modifier.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Jour de référence (aujourd'hui par défaut).")
+@with_appcontext
+def purge_command(dry_run: bool, today: datetime | None):
+    """W24: pseudonymise the customers whose contracts all ended longer ago than TOURNEE_RETENTION_DAYS."""
+    from datetime import timezone
+    from flask import current_app
+    from .services.own_data.retention import purge_personal_data
+    days = current_app.config["RETENTION_DAYS"]
+    day = today.date() if today else date.today()
+    result = purge_personal_data(day, days, now=datetime.now(timezone.utc), dry_run=dry_run)
+    click.echo(f"Conservation : {days} jours après la fin du dernier contrat. Clients concernés : {result.due}.")
+    for ref, end in result.listed:
+        click.echo(f"  {ref} (dernier contrat terminé le {end:%d/%m/%Y})")
+    if result.due > len(result.listed):
+        click.echo(f"  … et {result.due - len(result.listed)} autres")
+    click.echo("Essai à blanc : rien n'a été modifié." if dry_run else
+               f"{result.pseudonymised} clients pseudonymisés (montants, dates, index et sceaux conservés).")

@@ -45,6 +45,8 @@ def load_config(overrides: dict | None = None) -> dict:
                        "electricity": os.environ.get("TOURNEE_TIMEZONE_ELECTRICITY", "Africa/Porto-Novo")},
         "LANGUAGE": os.environ.get("TOURNEE_LANGUAGE", "fr"),
         "BUSINESS_CALENDAR": os.environ.get("TOURNEE_BUSINESS_CALENDAR", "fr-working-days"),
+        # W24: days after a customer's last contract ended before `tournee purge` pseudonymises them
+        "RETENTION_DAYS": int(os.environ.get("TOURNEE_RETENTION_DAYS", 5 * 365)),
         "TICK_INTERVAL_SECONDS": int(os.environ.get("TOURNEE_TICK_INTERVAL", 300)),  # embedded timers (serve)
         # The day's planner (issue 17): solver time limit, straight line × detour factor at an average
         # speed, or a road-time matrix (CSV `from,to,minutes`, places by point ref or tech:<login>).

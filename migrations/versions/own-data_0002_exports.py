@@ -1,4 +1,5 @@
-"""Export feed for billing: integration clients and the change log (issue 13).
+"""Export feed for billing: integration clients and the change log; customers' pseudonymisation date (W24)
+(issue 13).
 
 Revision ID: own_data_0002
 Revises: 0001
@@ -38,9 +39,13 @@ def upgrade():
     )
     with op.batch_alter_table("export_events") as batch_op:
         batch_op.create_index("ix_export_events_type_seq", ["object_type", "seq"], unique=False)
+    with op.batch_alter_table("customers") as batch_op:
+        batch_op.add_column(sa.Column("pseudonymised_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("customers") as batch_op:
+        batch_op.drop_column("pseudonymised_at")
     with op.batch_alter_table("export_events") as batch_op:
         batch_op.drop_index("ix_export_events_type_seq")
     op.drop_table("export_events")

@@ -88,6 +88,8 @@ class Customer(db.Model):
     postal_address: Mapped[str | None] = mapped_column(String(255))
     identity_document: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # W24: personal data replaced by a pseudonym once the retention after the last contract ended is over.
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def display_name(self) -> str:
