@@ -70,3 +70,24 @@ def test_W24_customers_still_supplied_or_owing_are_kept(demo_ctx):
     active = db.session.scalar(select(Customer).join(Contract, Contract.customer_id == Customer.id)
                                .where(Contract.end_on.is_(None)).limit(1))
     assert active.ref not in refs
+
+
+def test_W24_everything_held_on_one_customer_as_json_and_pdf(office, sqlite_demo_app):
+    import io
+    import json
+    from pypdf import PdfReader
+    with sqlite_demo_app.app_context():
+        contract = db.session.scalar(select(Contract).where(Contract.iban.is_not(None)).order_by(Contract.id).limit(1))
+        customer_id, ref, number, name = contract.customer_id, contract.customer.ref, contract.number, \
+            contract.customer.last_name
+    agent = office("agent.eau")
+    data = json.loads(agent.get(f"/customers/{customer_id}/personal-data.json").get_data(as_text=True))
+    assert data["customer"]["ref"] == ref and data["customer"]["last_name"] == name
+    assert number in [c["number"] for c in data["contracts"]] and data["readings"]
+    pdf = agent.get(f"/customers/{customer_id}/personal-data.pdf")
+    assert pdf.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Données détenues sur le client" in text and name in text and number in text
+    assert office("caisse").get(f"/customers/{customer_id}/personal-data.json").status_code == 403
+    with sqlite_demo_app.app_context():
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "access_request")) is not None
