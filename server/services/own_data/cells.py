@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from ..rules.iban import iban_problem, normalize_iban
 from .sources import slug
@@ -12,6 +13,12 @@ TRUE = {"oui", "o", "1", "vrai", "true", "yes", "y", "x"}
 FALSE = {"non", "n", "0", "faux", "false", "no", ""}
 SPACE = re.compile(r"\s")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@lru_cache(maxsize=4096)
+def coded(value) -> str:
+    """The slug of a coded cell (yes/no, kinds, states): few distinct values, so remembered."""
+    return slug(value)
 
 
 class CellError(ValueError):
@@ -132,7 +139,7 @@ def coordinate(limit: float):
 
 
 def yes_no(value):
-    key = slug(value)
+    key = coded(value)
     if key in TRUE:
         return True
     if key in FALSE:
@@ -144,7 +151,7 @@ def choice(mapping: dict[str, str], label: str, shown: str):
     """A coded value written in French or as the stored code; `mapping` is slug → code, `shown` the values
     the message suggests."""
     def parse(value):
-        key = slug(value)
+        key = coded(value)
         if not key:
             return None
         if key not in mapping:
