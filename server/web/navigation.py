@@ -4,6 +4,7 @@ NAVIGATION = [
     ("/customers", "Clients", ("agent", "chief", "controller", "cashier", "admin")),
     ("/admin/users", "Utilisateurs", ("admin",)),
     ("/admin/imports", "Import de données", ("admin",)),
+    ("/admin/communes", "Communes et tarifs", ("admin",)),
     ("/devices", "Tablettes", ("chief", "admin")),
     ("/dispatch", "Tournées", ("chief", "admin")),
     ("/reports", "Comptes-rendus", ("agent", "chief", "controller", "admin")),

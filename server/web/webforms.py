@@ -1,9 +1,9 @@
 """flask-wtf form classes of the office (CSRF on every one)."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 
 class LoginForm(FlaskForm):
@@ -46,3 +46,27 @@ class ImportUploadForm(FlaskForm):
     file = FileField("Fichier (CSV ou XLSX)", validators=[FileRequired("Choisissez un fichier."),
                                                          FileAllowed(["csv", "txt", "xlsx"],
                                                                      "Fichier CSV ou XLSX attendu.")])
+
+
+NUMBER = Regexp(r"^\d{1,8}([.,]\d{1,4})?$", message="Nombre attendu (ex. 2,10).")
+
+
+class CommuneForm(FlaskForm):
+    """A commune's services and travel-fee rule (W1, W4)."""
+    name = StringField("Nom", validators=[DataRequired("Nom requis."), Length(max=120)])
+    runs_water = BooleanField("Eau")
+    runs_sewage = BooleanField("Assainissement")
+    runs_electricity = BooleanField("Électricité")
+    travel_fee_allowed = BooleanField("Frais de déplacement facturables")
+    travel_fee_amount = StringField("Montant des frais de déplacement", validators=[Optional(), NUMBER])
+    water_manager = StringField("Gestionnaire de l'eau (assainissement seul)", validators=[Optional(), Length(max=200)])
+
+
+class TariffForm(FlaskForm):
+    """A new tariff with its first day of validity."""
+    service = SelectField("Service", choices=[SelectChoice("water", "Eau"), SelectChoice("sewage", "Assainissement"),
+                                              SelectChoice("electricity", "Électricité")])
+    valid_from = DateField("En vigueur à partir du", validators=[DataRequired("Date requise (JJ/MM/AAAA).")])
+    unit_price = StringField("Prix unitaire (m³ ou kWh)", validators=[DataRequired("Prix requis."), NUMBER])
+    subscription_per_year = StringField("Abonnement annuel", validators=[DataRequired("Abonnement requis."), NUMBER])
+    vat_rate = StringField("Taux de TVA (ex. 0,055)", validators=[DataRequired("Taux requis."), NUMBER])
