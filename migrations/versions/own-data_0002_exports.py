@@ -1,4 +1,5 @@
-"""Export feed for billing: integration clients and the change log; customers' pseudonymisation date (W24)
+"""Export feed for billing: integration clients and the change log; customers' pseudonymisation date (W24);
+users' forced password change
 (issue 13).
 
 Revision ID: own_data_0002
@@ -41,9 +42,13 @@ def upgrade():
         batch_op.create_index("ix_export_events_type_seq", ["object_type", "seq"], unique=False)
     with op.batch_alter_table("customers") as batch_op:
         batch_op.add_column(sa.Column("pseudonymised_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.add_column(sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.drop_column("must_change_password")
     with op.batch_alter_table("customers") as batch_op:
         batch_op.drop_column("pseudonymised_at")
     with op.batch_alter_table("export_events") as batch_op:

@@ -1,7 +1,7 @@
 """People: office and field users, customers and prospects."""
 from datetime import datetime, time
 
-from sqlalchemy import DateTime, Float, Integer, String, Boolean, Time
+from sqlalchemy import DateTime, Float, Integer, String, Boolean, Time, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -23,6 +23,8 @@ class User(db.Model):
     utility: Mapped[str | None] = mapped_column(String(16))  # water / electricity / None = both
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set by an admin's password reset: the user chooses their own password before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # Bumped to revoke every session of the user: the session cookie carries it (PITFALLS 17).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     chief_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))

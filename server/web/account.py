@@ -1,14 +1,15 @@
 """The signed-in user's own settings: a chief's countersignature code for the tablet."""
 from datetime import datetime, timezone
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
 from ..services.base.countersigners import MAX_FAILURES, MIN_LENGTH, code_state, set_countersign_code
 from .blueprint import web_bp
 from .access import roles_required
-from .webforms import CountersignCodeForm
+from ..services.own_data.users_admin import change_own_password
+from .webforms import CountersignCodeForm, PasswordChangeForm
 
 
 @web_bp.route("/account/countersign-code", methods=["GET", "POST"])
@@ -27,3 +28,29 @@ def countersign_code():
             return redirect(url_for("web.countersign_code"))
     return render_template("account/countersign_code.html", form=form, state=code_state(current_user),
                            min_length=MIN_LENGTH, max_failures=MAX_FAILURES)
+
+
+PASSWORD_FREE_ENDPOINTS = {"web.change_password", "web.logout", "web.login", "static"}
+
+
+@web_bp.before_request
+def _forced_password_change():
+    """After an admin's reset, the user chooses their own password before anything else."""
+    if getattr(current_user, "must_change_password", False) and request.endpoint not in PASSWORD_FREE_ENDPOINTS:
+        return redirect(url_for("web.change_password"))
+    return None
+
+
+@web_bp.route("/account/password", methods=["GET", "POST"])
+@roles_required("agent", "chief", "technician", "controller", "cashier", "admin")
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(current_user, form.current.data, form.new.data, now=datetime.now(timezone.utc))
+        except DomainError as refusal:
+            form.new.errors.append(str(refusal))
+        else:
+            flash("Mot de passe changé.", "info")
+            return redirect(url_for("web.home"))
+    return render_template("account/password.html", form=form)

@@ -70,3 +70,23 @@ class TariffForm(FlaskForm):
     unit_price = StringField("Prix unitaire (m³ ou kWh)", validators=[DataRequired("Prix requis."), NUMBER])
     subscription_per_year = StringField("Abonnement annuel", validators=[DataRequired("Abonnement requis."), NUMBER])
     vat_rate = StringField("Taux de TVA (ex. 0,055)", validators=[DataRequired("Taux requis."), NUMBER])
+
+
+class UserCreateForm(FlaskForm):
+    """A new user: role, utility and section (their chief); a temporary password is shown once."""
+    login = StringField("Identifiant", validators=[DataRequired("Identifiant requis."), Length(max=64)])
+    name = StringField("Nom", validators=[DataRequired("Nom requis."), Length(max=120)])
+    role = SelectField("Rôle", choices=[SelectChoice(v, l) for v, l in (
+        ("agent", "Agent clientèle"), ("chief", "Chef de section"), ("technician", "Technicien"),
+        ("controller", "Contrôle factures"), ("cashier", "Caissier"), ("admin", "Administrateur"))])
+    utility = SelectField("Métier", choices=[SelectChoice("", "Les deux"), SelectChoice("water", "Eau"),
+                                             SelectChoice("electricity", "Électricité")])
+    chief_id = SelectField("Section (chef)", choices=[], validate_choice=False)
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Mot de passe actuel", validators=[DataRequired("Mot de passe requis."), Length(max=256)])
+    new = PasswordField("Nouveau mot de passe", validators=[DataRequired("Nouveau mot de passe requis."),
+                                                            Length(max=256)])
+    confirm = PasswordField("Confirmer", validators=[DataRequired("Confirmation requise."),
+                                                     EqualTo("new", "Les deux saisies diffèrent.")])
