@@ -90,3 +90,8 @@ class PasswordChangeForm(FlaskForm):
                                                             Length(max=256)])
     confirm = PasswordField("Confirmer", validators=[DataRequired("Confirmation requise."),
                                                      EqualTo("new", "Les deux saisies diffèrent.")])
+
+
+class DeviceNameForm(FlaskForm):
+    """The name a chief gives a tablet."""
+    name = StringField("Nom de la tablette", validators=[DataRequired("Nom requis."), Length(max=120)])

@@ -61,3 +61,22 @@ def test_a_deactivated_technician_can_no_longer_sync(office, sqlite_demo_app):
     assert tablet.get("/api/v1/sync/pull", headers=bearer).status_code == 401
     with sqlite_demo_app.app_context():
         assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "deactivate_user")) is not None
+
+
+def test_a_chief_names_the_tablets_of_their_utility_only(office, sqlite_demo_app):
+    tablet = sqlite_demo_app.test_client()
+    enrolled = tablet.post("/api/v1/devices", json={"login": "tech.eau1", "password": "tournee2026",
+                                                    "device_name": "Tab-01"}).get_json()
+    device_id = enrolled["device_id"]
+    chief = office("chef.eau")
+    token = csrf_token_from(chief.get("/devices").get_data(as_text=True))
+    chief.post(f"/devices/{device_id}/name", data={"csrf_token": token, "name": "Tablette camion 3"})
+    assert "Tablette camion 3" in chief.get("/devices").get_data(as_text=True)
+    other = office("chef.elec")
+    token = csrf_token_from(other.get("/devices").get_data(as_text=True))
+    page = other.post(f"/devices/{device_id}/name", data={"csrf_token": token, "name": "Volée"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Seul un chef de section de ce métier" in page
+    with sqlite_demo_app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "rename_device"))
+        assert entry.details == {"before": "Tab-01", "after": "Tablette camion 3"}

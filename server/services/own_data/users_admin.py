@@ -1,14 +1,14 @@
 """Users administered in the office: created with a role, a utility and a section (their chief), deactivated
 (their sessions and their tablets stop at the next request), passwords reset to a temporary one that must
-be changed at the first sign-in. Every change is audited."""
+be changed at the first sign-in; tablets named by their chief. Every change is audited."""
 import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 
-from ...errors import DomainError, NotFound
+from ...errors import DomainError, Forbidden, NotFound
 from ...extensions import db
-from ...models import User
+from ...models import Device, User
 from ...models.people import ROLES
 from ..base.accounts import hash_password, password_matches
 from ..base.audit import record
@@ -88,3 +88,21 @@ def change_own_password(user: User, current: str, new: str, *, now: datetime) ->
     user.must_change_password = False
     record("change_password", "user", user.id, user=user, at=now)
     db.session.commit()
+
+
+def rename_device(device_id: int, name: str, *, by: User, now: datetime) -> Device:
+    """A chief names the tablets of their utility's field users (an admin any tablet); audited."""
+    device = db.session.get(Device, device_id) if 0 < device_id < 2**31 else None
+    if device is None:
+        raise NotFound("Appareil introuvable.")
+    owner = db.session.get(User, device.user_id)
+    if by.role not in ("chief", "admin") or (by.role == "chief" and by.utility and owner.utility != by.utility):
+        raise Forbidden("Seul un chef de section de ce métier ou un administrateur nomme cette tablette.")
+    name = " ".join((name or "").split())
+    if not 1 <= len(name) <= 120:
+        raise DomainError("Nom de tablette requis (120 caractères au plus).")
+    if name != device.name:
+        record("rename_device", "device", device.id, user=by, at=now, before=device.name, after=name)
+        device.name = name
+        db.session.commit()
+    return device
