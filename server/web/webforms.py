@@ -36,8 +36,9 @@ class CountersignCodeForm(FlaskForm):
     password = PasswordField("Mot de passe actuel", validators=[DataRequired("Mot de passe requis."), Length(max=256)])
 
 
-IMPORT_KINDS = [("communes", "Communes"), ("customers", "Clients"), ("points", "Points de livraison"),
-                ("meters", "Compteurs"), ("readings", "Historique des relevés"), ("contracts", "Contrats")]
+IMPORT_KINDS = [("communes", "Communes"), ("tariffs", "Tarifs"), ("customers", "Clients"),
+                ("points", "Points de livraison"), ("meters", "Compteurs"), ("readings", "Historique des relevés"),
+                ("contracts", "Contrats")]
 
 
 class ImportUploadForm(FlaskForm):

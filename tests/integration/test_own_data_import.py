@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import AuditEntry, Commune, Contract, Customer, DeliveryPoint, Meter, Reading
+from server.models import AuditEntry, Commune, Contract, Customer, DeliveryPoint, Meter, Reading, Tariff
 from tests.integration.own_data_files import import_samples, run, write_csv
 
 WATER_COMMUNES = "code;nom;eau;assainissement\n33318;Pessac;oui;oui\n"
@@ -13,7 +13,7 @@ WATER_POINTS_HEADER = "référence;commune;adresse;nature\n"
 
 def counts() -> dict:
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Commune, Customer, DeliveryPoint, Meter, Reading, Contract, AuditEntry)}
+            for model in (Commune, Tariff, Customer, DeliveryPoint, Meter, Reading, Contract, AuditEntry)}
 
 
 def test_samples_of_both_utilities_import_then_reimport_unchanged_from_xlsx(app_ctx):
@@ -24,6 +24,7 @@ def test_samples_of_both_utilities_import_then_reimport_unchanged_from_xlsx(app_
     after_csv = counts()
     assert after_csv["Commune"] == 5 and after_csv["Customer"] == 5 and after_csv["DeliveryPoint"] == 5
     assert after_csv["Meter"] == 4 and after_csv["Reading"] == 8 and after_csv["Contract"] == 5
+    assert after_csv["Tariff"] == 7
     contract = db.session.scalar(select(Contract).where(Contract.number == "EL-2018-0001"))
     assert (contract.voltage, contract.deposit_amount, contract.deposit_payer_name, contract.iban) == \
         ("BT", 15000, "Sèdjro Houénou", "BJ38BC0610100100144390000769")
@@ -31,6 +32,9 @@ def test_samples_of_both_utilities_import_then_reimport_unchanged_from_xlsx(app_
     water = db.session.scalar(select(Contract).where(Contract.number == "AB-2015-0001"))
     assert water.direct_debit and water.iban == "FR7630004000031234567890143"
     assert str(water.prepaid_until) == "2026-12-31"
+    tariff = db.session.scalar(select(Tariff).join(Commune).where(Commune.code == "33318", Tariff.service == "sewage"))
+    assert (str(tariff.unit_price), str(tariff.subscription_per_year), str(tariff.vat_rate)) == \
+        ("1.7200", "30.00", "0.1000")
     commune = db.session.scalar(select(Commune).where(Commune.code == "33318"))
     assert commune.travel_fee_allowed and str(commune.travel_fee_amount) == "38.50" and commune.utility == "water"
 
@@ -45,7 +49,7 @@ def test_the_same_file_twice_changes_nothing_and_writes_no_audit_entry(app_ctx, 
     import_samples("water")
     before = counts()
     again = import_samples("water")
-    assert [r.unchanged for r in again.values()] == [3, 3, 3, 2, 4, 3]
+    assert [r.unchanged for r in again.values()] == [3, 5, 3, 3, 2, 4, 3]
     assert counts() == before
 
 
@@ -60,7 +64,7 @@ def test_a_changed_row_is_updated_and_audited(app_ctx, tmp_path):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import.update"))
     assert entry.object_type == "customers" and entry.object_id == str(customer.id)
     assert entry.details["changes"] == {"email": ["helene.lefevre@example.fr", "h.lefevre@example.org"]}
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import.file")) == 7
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import.file")) == 8
 
 
 def test_a_file_with_one_bad_row_imports_nothing(app_ctx, tmp_path):
@@ -127,6 +131,12 @@ REFUSALS = {
                    (2, "type", "type de client inconnu(e) « peut-être » (valeurs : particulier, organisation)")),
     "bad_yes_no": ("meters", "numéro_série;point;alerte_fuite\nM1;PDS-E-0001;peut-être\n",
                    (2, "alerte_fuite", "« peut-être » : oui ou non attendu")),
+    "tariff_of_a_service_not_run": ("tariffs", "commune;service;date_debut;prix_unitaire;abonnement_annuel;tva\n"
+                                               "33039;eau;01/01/2027;2;40;5,5 %\n",
+                                    (2, "service", "la commune Bègles n'assure pas le service eau")),
+    "bad_rate": ("tariffs", "commune;service;date_debut;prix_unitaire;abonnement_annuel;tva\n"
+                            "33318;eau;01/01/2027;2;40;155 %\n",
+                 (2, "tva", "nombre invalide « 155 » (de 0 à 100, 4 décimales au plus)")),
     "bad_email": ("customers", "référence;nom;email\nC9;Martin;martin@\n",
                   (2, "email", "adresse e-mail invalide « martin@ »")),
     "missing_required_value": ("customers", "référence;nom\nC9;\n", (2, "nom", "valeur obligatoire manquante")),

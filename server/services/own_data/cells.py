@@ -123,6 +123,34 @@ def amount(value):
     return number.quantize(Decimal("0.01"))
 
 
+def decimal_number(places: int, maximum: Decimal):
+    """A non-negative decimal with up to `places` decimals: a unit price ("2,1050"), a rate."""
+    step = Decimal(1).scaleb(-places)
+
+    def parse(value):
+        text_value = str(value or "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        if not text_value:
+            return None
+        try:
+            number = Decimal(text_value)
+        except InvalidOperation:
+            raise CellError(f"nombre invalide « {value} »") from None
+        if not number.is_finite() or number < 0 or number > maximum or number != number.quantize(step):
+            raise CellError(f"nombre invalide « {value} » (de 0 à {maximum}, {places} décimales au plus)")
+        return number.quantize(step)
+    return parse
+
+
+def rate(value):
+    """A VAT rate as a fraction ("0,055") or a percentage ("5,5 %")."""
+    text_value = str(value or "").strip()
+    if text_value.endswith("%"):
+        number = decimal_number(4, Decimal(100))(text_value.rstrip("% "))
+        return None if number is None else (number / 100).quantize(Decimal("0.0001"))
+    number = decimal_number(4, Decimal("0.9999"))(text_value)
+    return number
+
+
 def coordinate(limit: float):
     def parse(value):
         text_value = str(value or "").strip().replace(",", ".")

@@ -3,11 +3,12 @@ key that matches a row to what is stored (the utility's own reference), how refe
 are resolved batch by batch, and the checks across rows and against the database."""
 from bisect import bisect_left
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import ARRAY, any_, bindparam, select
 
 from ...extensions import db
-from ...models import Commune, Contract, Customer, DeliveryPoint, Meter, Reading
+from ...models import Commune, Contract, Customer, DeliveryPoint, Meter, Reading, Tariff
 from . import cells
 from .cells import Column
 
@@ -141,6 +142,54 @@ class Communes(Kind):
         if not row.get("utility"):
             row["utility"] = "electricity" if row["runs_electricity"] else "water"
         return row
+
+
+class Tariffs(Kind):
+    """A commune's tariffs by service, each from its first day; matched by commune, service and that day."""
+    name, label, table, key_field = "tariffs", "Tarifs", Tariff.__table__, "valid_from"
+    columns = [
+        Column("commune", ("commune", "code_commune"), cells.code(10), required=True),
+        Column("service", ("service",), cells.choice(SERVICES, "service", "eau, assainissement, électricité"),
+               required=True),
+        Column("valid_from", ("date_debut", "en_vigueur_le", "debut", "valable_a_partir_du"), cells.day, required=True),
+        Column("unit_price", ("prix_unitaire", "prix"), cells.decimal_number(4, Decimal(100000)), required=True),
+        Column("subscription_per_year", ("abonnement_annuel", "abonnement"), cells.decimal_number(2, Decimal(10**7)),
+               required=True),
+        Column("vat_rate", ("tva", "taux_tva"), cells.rate, required=True),
+    ]
+
+    @property
+    def key_label(self) -> str:
+        return "date_debut"
+
+    def key_of(self, values):
+        return (values["commune"], values["service"], values["valid_from"])
+
+    def key_text(self, key):
+        return f"{key[0]} {SERVICE_LABELS[key[1]]} au {key[2]:%d/%m/%Y}"
+
+    def resolve(self, rows):
+        communes = {c.code: c for c in db.session.execute(select(
+            Commune.code, Commune.id, Commune.name, Commune.runs_water, Commune.runs_sewage, Commune.runs_electricity)
+            .where(member_of(Commune.code, list({row.values["commune"] for row in rows}))))} if rows else {}
+        for row in rows:
+            code = row.values.pop("commune")
+            commune = communes.get(code)
+            if commune is None:
+                row.refuse("commune", f"commune inconnue « {code} » (importez d'abord les communes)")
+                continue
+            if not getattr(commune, f"runs_{row.values['service']}"):
+                row.refuse("service", f"la commune {commune.name} n'assure pas le service "
+                                      f"{SERVICE_LABELS[row.values['service']]}")
+            row.values["commune_id"] = commune.id
+            row.key = (commune.id, row.values["service"], row.values["valid_from"])
+
+    def existing(self, rows):
+        ids = list({row.values["commune_id"] for row in rows})
+        if not ids:
+            return {}
+        found = db.session.execute(select(self.table).where(member_of(Tariff.commune_id, ids))).mappings()
+        return {(t["commune_id"], t["service"], t["valid_from"]): dict(t) for t in found}
 
 
 class Customers(Kind):
@@ -420,5 +469,5 @@ class Contracts(Kind):
         return row
 
 
-KINDS = {kind.name: kind for kind in (Communes, Customers, DeliveryPoints, Meters, Readings, Contracts)}
-KIND_ORDER = ["communes", "customers", "points", "meters", "readings", "contracts"]
+KINDS = {kind.name: kind for kind in (Communes, Tariffs, Customers, DeliveryPoints, Meters, Readings, Contracts)}
+KIND_ORDER = ["communes", "tariffs", "customers", "points", "meters", "readings", "contracts"]
