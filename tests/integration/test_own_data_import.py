@@ -1,5 +1,7 @@
 """Importing a utility's own data (DESIGN §10): samples of both utilities in, idempotence, audit of changes,
 all or nothing per file, dry run, and every refusal reason with its line, column and French message."""
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -163,3 +165,12 @@ def test_each_refusal_reason_is_reported_with_line_column_and_message(app_ctx, t
     real = run(kind, write_csv(tmp_path, f"{case}.csv", text))
     assert not real.committed and [(p.line, p.column, p.reason) for p in real.problems] == [expected]
     assert counts() == before
+
+
+def test_headers_written_by_another_system_are_recognised(app_ctx, tmp_path):
+    import_samples("water")
+    path = write_csv(tmp_path, "releves.csv", "Origine;Index relevé;N° compteur;Date de relevé\r\n"
+                                              "Agent;1650;W21A0000901;2026-11-20 00:00:00\r\n", encoding="cp1252")
+    result = run("readings", path)
+    assert result.ok and result.created == 1, result.as_dict()
+    assert db.session.scalar(select(Reading.index).where(Reading.read_on == date(2026, 11, 20))) == 1650

@@ -63,6 +63,7 @@ def code(max_length: int):
 
 FRENCH_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+TIME_PART = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
 def day(value):
@@ -73,6 +74,7 @@ def day(value):
     value = str(value or "").strip()
     if not value:
         return None
+    value = TIME_PART.sub("", value)  # "2026-03-15 00:00:00", "15/03/2026 08:30": the day is what counts
     french, iso = FRENCH_DATE.fullmatch(value), ISO_DATE.fullmatch(value)
     try:
         if french:

@@ -200,10 +200,12 @@ class Customers(Kind):
         Column("kind", ("type", "type_client"), cells.choice(CUSTOMER_KINDS, "type de client", "particulier, organisation"), default="person"),
         Column("status", ("statut",), cells.choice(CUSTOMER_STATUSES, "statut", "client, prospect"), default="customer"),
         Column("title", ("civilite", "titre"), cells.text(20)),
-        Column("last_name", ("nom", "raison_sociale", "nom_ou_raison_sociale"), cells.text(120), required=True),
-        Column("first_name", ("prenom",), cells.text(120)),
+        Column("last_name", ("nom", "raison_sociale", "nom_ou_raison_sociale", "nom_client"), cells.text(120),
+               required=True),
+        Column("first_name", ("prenom", "prenom_client"), cells.text(120)),
         Column("email", ("email", "e_mail", "courriel", "adresse_email"), cells.email),
-        Column("mobile", ("mobile", "portable", "telephone_mobile", "telephone"), cells.phone),
+        Column("mobile", ("mobile", "portable", "telephone_mobile", "telephone", "tel_mobile", "telephone_portable"),
+               cells.phone),
         Column("postal_address", ("adresse_postale", "adresse", "adresse_courrier"), cells.text(255)),
         Column("identity_document", ("piece_identite", "piece_d_identite"), cells.text(64)),
     ]
@@ -212,8 +214,9 @@ class Customers(Kind):
 class DeliveryPoints(Kind):
     name, label, table, key_field = "points", "Points de livraison", DeliveryPoint.__table__, "ref"
     columns = [
-        Column("ref", ("reference", "reference_point", "ref_point", "pds", "point"), cells.code(20), required=True),
-        Column("commune", ("commune", "code_commune"), cells.code(10), required=True),
+        Column("ref", ("reference", "reference_point", "ref_point", "pds", "point", "reference_pds", "ref_pds",
+                                "numero_pds", "id_point"), cells.code(20), required=True),
+        Column("commune", ("commune", "code_commune", "code_insee"), cells.code(10), required=True),
         Column("address", ("adresse",), cells.text(255), required=True),
         Column("lat", ("latitude", "lat"), cells.coordinate(90)),
         Column("lon", ("longitude", "lon", "lng"), cells.coordinate(180)),
@@ -257,9 +260,11 @@ class DeliveryPoints(Kind):
 class Meters(Kind):
     name, label, table, key_field = "meters", "Compteurs", Meter.__table__, "serial"
     columns = [
-        Column("serial", ("numero_serie", "numero_de_serie", "n_de_serie", "serie", "compteur", "matricule"),
+        Column("serial", ("numero_serie", "numero_de_serie", "n_de_serie", "serie", "compteur", "matricule",
+                           "numero_compteur", "n_compteur", "num_compteur"),
                cells.code(32), required=True),
-        Column("point", ("point", "reference_point", "pds", "ref_point"), cells.code(20), required=True),
+        Column("point", ("point", "reference_point", "pds", "ref_point", "reference_pds", "ref_pds"), cells.code(20),
+               required=True),
         Column("dials", ("cadrans", "nombre_de_cadrans", "nb_cadrans", "roues"), cells.whole(3, 10), default=5),
         Column("reading_mode", ("mode_releve", "mode_de_releve", "releve"), cells.choice(READING_MODES, "mode de relève", "manuel, radio, télérelève"),
                default="manual"),
@@ -293,9 +298,10 @@ class Readings(Kind):
     """The reading history: a reading is matched by its meter and its date."""
     name, label, table, key_field = "readings", "Relevés", Reading.__table__, "read_on"
     columns = [
-        Column("meter", ("compteur", "numero_serie", "serie", "matricule"), cells.code(32), required=True),
-        Column("read_on", ("date", "date_releve", "date_de_releve"), cells.day, required=True),
-        Column("index", ("index",), cells.whole(0), required=True),
+        Column("meter", ("compteur", "numero_serie", "serie", "matricule", "numero_compteur", "n_compteur"),
+               cells.code(32), required=True),
+        Column("read_on", ("date", "date_releve", "date_de_releve", "date_index"), cells.day, required=True),
+        Column("index", ("index", "valeur_index", "index_releve"), cells.whole(0), required=True),
         Column("source", ("source", "origine"), cells.choice(READING_SOURCES, "source", "client, agent, radio, télérelève, estimé"), required=True),
         Column("billed", ("facture", "facturé", "releve_facture"), cells.yes_no, default=False),
     ]
@@ -378,10 +384,12 @@ def _rollover(before: int, after: int, top: int) -> bool:
 class Contracts(Kind):
     name, label, table, key_field = "contracts", "Contrats", Contract.__table__, "number"
     columns = [
-        Column("number", ("numero", "numero_contrat", "contrat", "reference_contrat", "reference"), cells.code(20),
+        Column("number", ("numero", "numero_contrat", "contrat", "reference_contrat", "reference", "ref_contrat"),
+               cells.code(20),
                required=True),
         Column("customer", ("client", "reference_client", "ref_client"), cells.code(20), required=True),
-        Column("point", ("point", "reference_point", "pds", "ref_point"), cells.code(20), required=True),
+        Column("point", ("point", "reference_point", "pds", "ref_point", "reference_pds", "ref_pds"), cells.code(20),
+               required=True),
         Column("service", ("service",), cells.choice(SERVICES, "service", "eau, assainissement, électricité"), required=True),
         Column("voltage", ("tension",), cells.choice(VOLTAGES, "tension", "BT, MT")),
         Column("start_on", ("date_debut", "debut", "date_de_debut"), cells.day, required=True),
