@@ -3,13 +3,13 @@ users' forced password change
 (issue 13).
 
 Revision ID: own_data_0002
-Revises: 0001
+Revises: edges_flow_0002
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "own_data_0002"
-down_revision = "0001"
+down_revision = "edges_flow_0002"
 branch_labels = None
 depends_on = None
 
