@@ -219,8 +219,8 @@ def verify_command(against: str | None):
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(["communes", "tariffs", "customers", "points", "meters", "readings",
-                                          "contracts"]))
+@click.argument("kind", type=click.Choice(["communes", "tariffs", "customers", "points", "contacts", "meters",
+                                          "readings", "contracts"]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien importer.")
 @click.option("--batch", type=click.IntRange(100, 50_000), default=2000, help="Lignes par lot.")

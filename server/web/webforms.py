@@ -37,7 +37,8 @@ class CountersignCodeForm(FlaskForm):
 
 
 IMPORT_KINDS = [("communes", "Communes"), ("tariffs", "Tarifs"), ("customers", "Clients"),
-                ("points", "Points de livraison"), ("meters", "Compteurs"), ("readings", "Historique des relevés"),
+                ("points", "Points de livraison"), ("contacts", "Contacts des points (propriétaires…)"),
+                ("meters", "Compteurs"), ("readings", "Historique des relevés"),
                 ("contracts", "Contrats")]
 
 

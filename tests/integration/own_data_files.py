@@ -5,7 +5,7 @@ from pathlib import Path
 from server.services.own_data.importer import run_import
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
-ORDER = ["communes", "tariffs", "customers", "points", "meters", "readings", "contracts"]
+ORDER = ["communes", "tariffs", "customers", "points", "contacts", "meters", "readings", "contracts"]
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc)
 
 

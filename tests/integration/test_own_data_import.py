@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import AuditEntry, Commune, Contract, Customer, DeliveryPoint, Meter, Reading, Tariff
+from server.models import (AuditEntry, Commune, Contract, Customer, DeliveryPoint, Meter, PointContact, Reading,
+                           Tariff)
 from tests.integration.own_data_files import import_samples, run, write_csv
 
 WATER_COMMUNES = "code;nom;eau;assainissement\n33318;Pessac;oui;oui\n"
@@ -15,7 +16,7 @@ WATER_POINTS_HEADER = "référence;commune;adresse;nature\n"
 
 def counts() -> dict:
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Commune, Tariff, Customer, DeliveryPoint, Meter, Reading, Contract, AuditEntry)}
+            for model in (Commune, Tariff, Customer, DeliveryPoint, PointContact, Meter, Reading, Contract, AuditEntry)}
 
 
 def test_samples_of_both_utilities_import_then_reimport_unchanged_from_xlsx(app_ctx):
@@ -26,7 +27,9 @@ def test_samples_of_both_utilities_import_then_reimport_unchanged_from_xlsx(app_
     after_csv = counts()
     assert after_csv["Commune"] == 5 and after_csv["Customer"] == 5 and after_csv["DeliveryPoint"] == 5
     assert after_csv["Meter"] == 4 and after_csv["Reading"] == 8 and after_csv["Contract"] == 5
-    assert after_csv["Tariff"] == 7
+    assert after_csv["Tariff"] == 7 and after_csv["PointContact"] == 4
+    owner = db.session.scalar(select(PointContact).where(PointContact.role == "owner", PointContact.name.like("M. J%")))
+    assert (owner.point.ref, owner.phone) == ("PDS-E-0002", "05 56 11 22 33")
     contract = db.session.scalar(select(Contract).where(Contract.number == "EL-2018-0001"))
     assert (contract.voltage, contract.deposit_amount, contract.deposit_payer_name, contract.iban) == \
         ("BT", 15000, "Sèdjro Houénou", "BJ38BC0610100100144390000769")
@@ -51,7 +54,7 @@ def test_the_same_file_twice_changes_nothing_and_writes_no_audit_entry(app_ctx, 
     import_samples("water")
     before = counts()
     again = import_samples("water")
-    assert [r.unchanged for r in again.values()] == [3, 5, 3, 3, 2, 4, 3]
+    assert [r.unchanged for r in again.values()] == [3, 5, 3, 3, 3, 2, 4, 3]
     assert counts() == before
 
 
@@ -66,7 +69,7 @@ def test_a_changed_row_is_updated_and_audited(app_ctx, tmp_path):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import.update"))
     assert entry.object_type == "customers" and entry.object_id == str(customer.id)
     assert entry.details["changes"] == {"email": ["helene.lefevre@example.fr", "h.lefevre@example.org"]}
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import.file")) == 8
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import.file")) == 9
 
 
 def test_a_file_with_one_bad_row_imports_nothing(app_ctx, tmp_path):
@@ -139,6 +142,9 @@ REFUSALS = {
     "bad_rate": ("tariffs", "commune;service;date_debut;prix_unitaire;abonnement_annuel;tva\n"
                             "33318;eau;01/01/2027;2;40;155 %\n",
                  (2, "tva", "nombre invalide « 155 » (de 0 à 100, 4 décimales au plus)")),
+    "unknown_contact_role": ("contacts", "point;qualité;nom\nPDS-E-0001;voisin;M. X\n",
+                             (2, "qualite", "qualité inconnu(e) « voisin » (valeurs : propriétaire, gestionnaire, "
+                                            "agence, notaire, bailleur)")),
     "bad_email": ("customers", "référence;nom;email\nC9;Martin;martin@\n",
                   (2, "email", "adresse e-mail invalide « martin@ »")),
     "missing_required_value": ("customers", "référence;nom\nC9;\n", (2, "nom", "valeur obligatoire manquante")),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ARRAY, any_, bindparam, select
 
 from ...extensions import db
-from ...models import Commune, Contract, Customer, DeliveryPoint, Meter, Reading, Tariff
+from ...models import Commune, Contract, Customer, DeliveryPoint, Meter, PointContact, Reading, Tariff
 from . import cells
 from .cells import Column
 
@@ -257,6 +257,60 @@ class DeliveryPoints(Kind):
             row.refuse("date_fermeture", f"date de fermeture dans le futur ({closed_on:%d/%m/%Y})")
 
 
+CONTACT_ROLES = {"proprietaire": "owner", "owner": "owner", "gestionnaire": "manager", "syndic": "manager",
+                 "manager": "manager", "agence": "agency", "agence_immobiliere": "agency", "agency": "agency",
+                 "notaire": "notary", "notary": "notary", "bailleur": "landlord", "bailleur_social": "landlord",
+                 "landlord": "landlord"}
+
+
+class PointContacts(Kind):
+    """Owner, manager, agency, notary or social landlord of a delivery point (W6, W18): one per role."""
+    name, label, table, key_field = "contacts", "Contacts des points", PointContact.__table__, "role"
+    columns = [
+        Column("point", ("point", "reference_point", "pds", "ref_point", "reference_pds", "ref_pds"), cells.code(20),
+               required=True),
+        Column("role", ("qualite", "role", "type_contact"),
+               cells.choice(CONTACT_ROLES, "qualité", "propriétaire, gestionnaire, agence, notaire, bailleur"),
+               required=True),
+        Column("name", ("nom", "raison_sociale"), cells.text(200), required=True),
+        Column("phone", ("telephone", "tel", "mobile"), cells.phone),
+        Column("email", ("email", "e_mail", "courriel"), cells.email),
+        Column("address", ("adresse",), cells.text(255)),
+        Column("verified_on", ("verifie_le", "date_verification"), cells.day),
+    ]
+
+    @property
+    def key_label(self) -> str:
+        return "qualite"
+
+    def key_of(self, values):
+        return (values["point"], values["role"])
+
+    def key_text(self, key):
+        return f"{key[0]} / {key[1]}"
+
+    def resolve(self, rows):
+        points = _lookup(DeliveryPoint.ref, DeliveryPoint.id, [row.values["point"] for row in rows])
+        for row in rows:
+            ref = row.values.pop("point")
+            if ref not in points:
+                row.refuse("point", f"point de livraison inconnu « {ref} » (importez d'abord les points)")
+                continue
+            row.values["delivery_point_id"] = points[ref][0]
+            row.key = (points[ref][0], row.values["role"])
+
+    def existing(self, rows):
+        ids = list({row.values["delivery_point_id"] for row in rows})
+        if not ids:
+            return {}
+        found = db.session.execute(select(self.table).where(member_of(PointContact.delivery_point_id, ids))
+                                   .order_by(PointContact.id)).mappings()
+        current = {}
+        for contact in found:
+            current.setdefault((contact["delivery_point_id"], contact["role"]), dict(contact))
+        return current
+
+
 class Meters(Kind):
     name, label, table, key_field = "meters", "Compteurs", Meter.__table__, "serial"
     columns = [
@@ -477,5 +531,6 @@ class Contracts(Kind):
         return row
 
 
-KINDS = {kind.name: kind for kind in (Communes, Tariffs, Customers, DeliveryPoints, Meters, Readings, Contracts)}
-KIND_ORDER = ["communes", "tariffs", "customers", "points", "meters", "readings", "contracts"]
+KINDS = {kind.name: kind for kind in (Communes, Tariffs, Customers, DeliveryPoints, PointContacts, Meters, Readings,
+                                      Contracts)}
+KIND_ORDER = ["communes", "tariffs", "customers", "points", "contacts", "meters", "readings", "contracts"]
