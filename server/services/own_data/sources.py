@@ -98,7 +98,8 @@ def _csv_rows(table: TableFile):
     table.format = "CSV"
     table.encoding = _detect_encoding(table.path)
     raw = open(table.path, "rb")
-    text = io.TextIOWrapper(raw, encoding=table.encoding, newline="")
+    # The five bytes Windows-1252 leaves undefined become U+FFFD rather than stopping the import.
+    text = io.TextIOWrapper(raw, encoding=table.encoding, newline="", errors="replace")
     table._close = text.close
     first = ""
     while not first.strip():
@@ -125,7 +126,7 @@ def _csv_rows(table: TableFile):
 
 def _header_line_number(path: Path, encoding: str) -> int:
     """The line of the header (blank lines may come before it): rows are numbered from it."""
-    with open(path, encoding=encoding, newline="") as f:
+    with open(path, encoding=encoding, newline="", errors="replace") as f:
         for number, line in enumerate(f, start=1):
             if line.strip():
                 return number
