@@ -3,13 +3,13 @@ users' forced password change
 (issue 13).
 
 Revision ID: own_data_0002
-Revises: edges_flow_0002
+Revises: planning_01
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "own_data_0002"
-down_revision = "edges_flow_0002"
+down_revision = "planning_01"
 branch_labels = None
 depends_on = None
 
