@@ -155,3 +155,69 @@ def test_fields_by_type_and_what_an_outcome_requires():
     definition = {"outcomes": [], "fields": [{"id": "seal", "type": "photo", "required_for": ["done"]}]}
     assert [f["id"] for f in required_fields(definition, "done", {})] == ["seal"]
     assert required_fields(definition, "absent", {}) == [] and required_fields(None, "done", {}) == []
+
+
+def test_a_naive_device_time_against_an_aware_receipt_is_read_as_utc():
+    naive = (NOW + timedelta(minutes=25)).replace(tzinfo=None)
+    assert flags(device_time=naive) == [Flag("clock_skew", WARNING, "Horloge du terminal décalée de 25 min (en avance).")]
+
+
+def test_the_clock_skew_flag_is_found_among_other_sync_flags():
+    assert [f.code for f in flags(sync_flags=[{"flag": "order_version"}, "noise",
+                                              {"flag": "clock_skew", "seconds": 900}])] == ["clock_skew",
+                                                                                            "order_changed"]
+
+
+def test_fields_are_found_by_type_whatever_their_id():
+    definition = {"outcomes": [{"code": "done", "requires": []}],
+                  "fields": [{"id": "found_serial", "type": "serial"}, {"id": "reading", "type": "index"}]}
+    answers_by_id = {"found_serial": "X-9", "reading": 1100}
+    assert [f.code for f in flags(definition=definition, answers=answers_by_id)] == ["index_backwards",
+                                                                                     "serial_mismatch"]
+    assert [f.code for f in flags(definition=None, answers={"meter_serial": "X-9", "index": 1100})] == [
+        "index_backwards", "serial_mismatch"]
+
+
+def test_a_signature_with_its_image_is_present_and_an_unlabelled_field_is_named_by_its_id():
+    assert flags(answers=answers(customer_present=True)) == []
+    definition = {"outcomes": [{"code": "done", "requires": ["seal_photo"]}],
+                  "fields": [{"id": "seal_photo", "type": "photo"}]}
+    assert flags(definition=definition, answers={}) == [
+        Flag("missing_photo", BLOCKING, "Photo obligatoire manquante : seal_photo.")]
+
+
+def test_what_an_outcome_requires_when_the_definition_leaves_lists_out():
+    assert required_fields({"outcomes": [{"code": "done"}], "fields": [{"id": "x", "type": "text"}]}, "done", {}) == []
+    assert required_fields({"fields": [{"id": "x", "type": "text", "required_for": ["done"]}]}, "done", {}) == [
+        {"id": "x", "type": "text", "required_for": ["done"]}]
+    assert required_fields({"outcomes": [{"code": "done", "requires": ["x"]}]}, "done", {}) == []
+
+
+def test_plausible_rate_from_the_last_two_trusted_readings():
+    flat = [PastReading(date(2026, 1, 31), 1000, "agent"), PastReading(date(2026, 1, 30), 1000, "agent")]
+    assert [f.code for f in flags(history=flat, answers=answers(index=1051))] == ["implausible_consumption"]
+    same_day = [PastReading(date(2026, 3, 2), 1000, "agent"), PastReading(date(2026, 3, 2), 900, "agent")]
+    assert [f.code for f in flags(history=same_day, answers=answers(index=1051))] == ["implausible_consumption"]
+    fast = [PastReading(date(2026, 3, 2), 1000, "agent"), PastReading(date(2026, 3, 1), 980, "agent")]
+    assert flags(history=fast, answers=answers(index=1060)) == []     # 3 × 20 × 1 day
+    assert [f.code for f in flags(history=fast, answers=answers(index=1061))] == ["implausible_consumption"]
+    month_old = [PastReading(date(2026, 1, 31), 1000, "agent")]
+    assert [f.code for f in flags(history=month_old, answers=answers(index=1051))] == ["implausible_consumption"]
+
+
+def cosine_law_metres(lat1, lon1, lat2, lon2):
+    """An independent great-circle formula (spherical law of cosines) to check the haversine."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    return 6_371_000 * math.acos(min(1.0, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)))
+
+
+@pytest.mark.parametrize("a,b", [((0, 0), (1, 0)), ((60, 0), (60, 1)), ((44.4, 0.7), (6.37, 2.39)),
+                                 ((-33.9, 18.4), (51.5, -0.1))])
+def test_haversine_agrees_with_the_law_of_cosines(a, b):
+    from server.services.rules.checks import haversine_metres
+    assert haversine_metres(*a, *b) == pytest.approx(cosine_law_metres(*a, *b), abs=0.5)
+
+
+def test_the_distance_is_shown_in_kilometres_rounded_to_a_tenth():
+    assert flags(position=north_of_the_point(550.3)) == [
+        Flag("position_far", WARNING, "Saisie à 0.6 km du point de livraison.")]

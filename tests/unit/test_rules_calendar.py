@@ -71,3 +71,21 @@ def test_W19_the_setting_chooses_the_calendar_inside_an_application():
     app.config["BUSINESS_CALENDAR"] = ""
     with app.app_context():
         assert configured_calendar() == "fr-working-days"
+
+
+def gauss_easter(year: int) -> date:
+    """Gauss's Easter algorithm with its two exceptions: an independent computation to check ours."""
+    a, b, c, k = year % 19, year % 4, year % 7, year // 100
+    p, q = (13 + 8 * k) // 25, k // 4
+    m, n = (15 - p + k - q) % 30, (4 + k - q) % 7
+    d = (19 * a + m) % 30
+    e = (2 * b + 4 * c + 6 * d + n) % 7
+    if d == 29 and e == 6:
+        return date(year, 4, 19)
+    if d == 28 and e == 6 and (11 * m + 11) % 30 < 19:
+        return date(year, 4, 18)
+    return date(year, 3, 22 + d + e) if 22 + d + e <= 31 else date(year, 4, d + e - 9)
+
+
+def test_W19_easter_agrees_with_gauss_for_every_gregorian_year_to_4099():
+    assert [y for y in range(1583, 4100) if easter_sunday(y) != gauss_easter(y)] == []
