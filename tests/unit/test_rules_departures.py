@@ -38,6 +38,8 @@ def test_W2_contract_ends_on_departure_day_with_trusted_reading_else_on_agent_re
     (meter("manual", TODAY - timedelta(days=200)), True),
     (meter("manual", TODAY - timedelta(days=365)), True),
     (meter("manual", TODAY - timedelta(days=366)), False),
+    (meter("manual", date(2025, 11, 23)), True),    # 12 calendar months to the day
+    (meter("manual", date(2025, 11, 22)), False),
     (meter("manual", None), False),
     (meter("radio", None), False),
     (meter("remote", None), True),
@@ -45,6 +47,13 @@ def test_W2_contract_ends_on_departure_day_with_trusted_reading_else_on_agent_re
 ])
 def test_W3_trusted_reading_needs_a_meter_seen_within_12_months_or_remote_read(m, expected):
     assert rules.trusted_reading_allowed(m, TODAY) is expected
+
+
+def test_W3_twelve_months_are_calendar_months_across_a_leap_day():
+    after_leap_day = date(2028, 3, 1)
+    assert rules.trusted_reading_allowed(meter("manual", date(2027, 3, 1)), after_leap_day)  # 366 days ago
+    assert not rules.trusted_reading_allowed(meter("manual", date(2027, 2, 28)), after_leap_day)
+    assert rules.trusted_reading_allowed(meter("manual", date(2028, 2, 28)), date(2029, 2, 28))
 
 
 def test_W6_rented_dwelling_requires_owner_or_manager_contact():
@@ -87,11 +96,36 @@ def test_W10_cancellation_windows(days, task, orders, state, finish, cancelled, 
         (state, finish, cancelled, returned)
 
 
-def test_W12_unannounced_departure_ends_on_call_day_unless_contested_with_proof():
+def test_W12_unannounced_departure_ends_on_call_day_even_with_an_inventory():
     call = date(2026, 11, 23)
     assert rules.unannounced_end_date(call_on=call, proof_on=None) == call
-    assert rules.unannounced_end_date(call_on=call, proof_on=date(2026, 9, 30)) == date(2026, 9, 30)
+    assert rules.unannounced_end_date(call_on=call, proof_on=date(2026, 9, 30)) == call  # no legal value (§4.1)
     assert rules.unannounced_end_date(call_on=call, proof_on=date(2026, 12, 30)) == call
+
+
+def test_W12_inventory_gives_the_index_only_when_coherent_and_not_older_than_the_last_billed_reading():
+    billed = date(2026, 10, 1)
+    assert rules.proof_gives_the_index(proof_on=date(2026, 10, 20), coherent=True, last_billed_on=billed)
+    assert not rules.proof_gives_the_index(proof_on=date(2026, 10, 20), coherent=False, last_billed_on=billed)
+    assert not rules.proof_gives_the_index(proof_on=date(2026, 9, 20), coherent=True, last_billed_on=billed)
+    assert not rules.proof_gives_the_index(proof_on=None, coherent=True, last_billed_on=billed)
+
+
+def test_W2_field_end_date_is_never_after_the_server_receipt_day():
+    received = date(2026, 11, 23)
+    assert rules.field_end_date(device_day=date(2026, 11, 25), received_on=received) == received
+    assert rules.field_end_date(device_day=date(2026, 11, 22), received_on=received) == date(2026, 11, 22)
+
+
+@pytest.mark.parametrize("index,on,coherent", [
+    (1000, date(2026, 8, 15), True),    # between the July and October readings: W17 credit note, not a refusal
+    (950, date(2026, 8, 15), False),    # below the reading before its date
+    (1070, date(2026, 8, 15), False),   # above the reading after its date
+    (1061, date(2026, 11, 20), True),   # after the last one, plausible
+])
+def test_W17_index_is_judged_against_the_readings_around_its_own_date(index, on, coherent):
+    history = [(date(2026, 1, 1), 800), (date(2026, 7, 1), 980), (date(2026, 10, 1), 1060)]
+    assert rules.index_is_coherent(index, history, on) is coherent
 
 
 def test_W13_remote_index_checked_against_the_warehouse():
@@ -179,7 +213,12 @@ def test_W20_contested_billing_is_owed_until_reported_unless_we_missed_the_termi
     kept = rules.contested_billing_outcome(None, invoices)
     assert (kept.backdate, kept.cancel_invoices) == (False, [])  # paid invoices are not refunded
     missed = rules.contested_billing_outcome(date(2026, 8, 15), invoices)
-    assert (missed.backdate, missed.cancel_invoices) == (True, [2, 3])
+    assert (missed.backdate, missed.cancel_invoices, missed.refund_invoices) == (True, [2, 3], [3])
+
+
+def test_W19_no_letter_nor_closure_while_a_contract_is_active_on_the_point():
+    assert rules.vacant_dwelling_may_proceed(0)
+    assert not rules.vacant_dwelling_may_proceed(1)
 
 
 def test_W18_unknown_successor_of_a_rented_dwelling_means_owner_contacts_verified():

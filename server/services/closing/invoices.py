@@ -13,7 +13,8 @@ from ...models import Commune, Contract, Customer, Dossier, Invoice, Meter, Read
 from ..base.accounts import serves_utility
 from ..base.audit import record
 from ..base.counters import next_ref
-from ..rules.invoice_lines import ClosingFacts, Line, closing_lines, fr_date, is_credit_note, new_subscription_lines, total_of
+from ..rules.invoice_lines import (ClosingFacts, Line, Refund, closing_lines, fr_date, is_credit_note, new_subscription_lines,
+                                   total_of)
 
 
 def travel_fee_applies(commune: Commune, *, own_failure: bool) -> bool:
@@ -121,8 +122,17 @@ def closing_facts(contract: Contract, *, end_on: date, index: int, travel_fee: b
         subscription_per_year=tariff.subscription_per_year, vat_rate=tariff.vat_rate,
         previous_index=billed.index if billed else 0, previous_date=billed.read_on if billed else contract.start_on,
         index=index, end_on=end_on, dials=meter.dials if meter else None, prepaid_until=contract.prepaid_until,
-        travel_fee=fee or None, deposit=Decimal(deposit) if deposit else None)
+        travel_fee=fee or None, deposit=Decimal(deposit) if deposit else None, refunds=contested_refunds(contract))
     return facts, meter
+
+
+def contested_refunds(contract: Contract) -> tuple[Refund, ...]:
+    """W20: the paid invoices of the contract cancelled by a contest. Only the contract's one live closing
+    invoice carries them (refuse_if_already_closed), so each is refunded once."""
+    paid_then_cancelled = db.session.scalars(select(Invoice).where(
+        Invoice.contract_id == contract.id, Invoice.kind == "periodic", Invoice.state == "cancelled",
+        Invoice.paid_on.is_not(None)).order_by(Invoice.issued_on, Invoice.id))
+    return tuple(Refund(i.number, i.paid_on, Decimal(i.total)) for i in paid_then_cancelled)
 
 
 def _closing(contract: Contract, *, end_on: date, index: int, read_on: date, source: str, travel_fee: bool,
@@ -223,22 +233,52 @@ def in_scope(user: User, invoice: Invoice) -> bool:
 
 
 def cancel_invoice(invoice: Invoice, reason: str, *, user: User | None, now: datetime) -> Invoice:
-    """Cancel an unpaid invoice (a controller's refusal, W20 contested invoices); the reading it billed is
-    billable again, so a new closing starts from the right index. Flushes; the caller commits."""
+    """Cancel an unpaid invoice (a controller's refusal); the reading it billed is billable again, so a new
+    closing starts from the right index. Flushes; the caller commits."""
     if invoice.state in ("paid", "refunded"):
         raise IllegalTransition(f"La facture {invoice.number} est réglée : elle n'est pas annulée (W20).")
     if not (reason or "").strip():
         raise DomainError("Le motif de l'annulation est obligatoire.", {"reason": ["Motif requis."]})
     invoice.state = "cancelled"
-    meter = billing_meter(db.session.get(Contract, invoice.contract_id))
-    if meter is not None and invoice.kind != "subscription" and invoice.reading_date is not None:
-        for reading in db.session.scalars(select(Reading).where(
-                Reading.meter_id == meter.id, Reading.read_on == invoice.reading_date,
-                Reading.index == invoice.reading_index, Reading.billed.is_(True))):
-            reading.billed = False
+    unbill_reading_of(invoice)
     record("cancel_invoice", "invoice", invoice.id, user=user, at=now, number=invoice.number, reason=reason.strip())
     db.session.flush()
     return invoice
+
+
+def cancel_contested_invoice(invoice: Invoice, *, told_in: str, user: User | None, now: datetime) -> bool:
+    """W20: an invoice issued after the customer told us they left, when we failed to terminate, is cancelled
+    whether paid or not; its reading no longer counts as billed. A paid one keeps its payment date and is
+    refunded once, on the retroactive closing invoice (contested_refunds). Returns True when it was paid.
+    Flushes; the caller commits."""
+    if invoice.state == "cancelled":
+        return False
+    paid = invoice.state == "paid"
+    invoice.paid_on = (invoice.paid_on or invoice.issued_on) if paid else None
+    invoice.state = "cancelled"
+    unbill_reading_of(invoice)
+    record("cancel_invoice", "invoice", invoice.id, user=user, at=now, number=invoice.number, refund_due=paid,
+           reason=f"W20 : départ signalé ({told_in}) sans résiliation")
+    db.session.flush()
+    return paid
+
+
+def unbill_reading_of(invoice: Invoice) -> None:
+    """The reading a cancelled invoice billed no longer counts as the last billed one (W17, W20): the one
+    it names, else the billed readings of its period."""
+    meter = billing_meter(db.session.get(Contract, invoice.contract_id))
+    if meter is None or invoice.kind == "subscription":
+        return
+    query = select(Reading).where(Reading.meter_id == meter.id, Reading.billed.is_(True))
+    if invoice.reading_date is not None:
+        query = query.where(Reading.read_on == invoice.reading_date, Reading.index == invoice.reading_index)
+    elif invoice.period_end is not None:
+        query = query.where(Reading.read_on <= invoice.period_end,
+                            Reading.read_on > (invoice.period_start or invoice.period_end))
+    else:
+        return
+    for reading in db.session.scalars(query):
+        reading.billed = False
 
 
 PRESCRIPTION_DAYS = 730     # W21: two years after issue

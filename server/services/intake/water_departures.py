@@ -17,7 +17,7 @@ from ..rules.departure_rules import (announced_departure_errors, contested_billi
                               reminder_day,
                               remote_data_missing, trusted_reading_allowed, unannounced_end_date)
 from ..dossiers.dossiers import add_event, get_dossier, open_dossier, require_action
-from ..closing.invoices import travel_fee_applies
+from ..closing.invoices import cancel_contested_invoice, travel_fee_applies
 from ..dossiers.orders import OPEN_STATES, issue_order, touch_order
 from ..closing.terminations import switch_off_alerts, terminate_contract
 
@@ -294,15 +294,37 @@ def contest_continued_billing(contract: Contract, req: WaterDeparture, *, user: 
         add_event(dep, "contest", "Contestation : abonnement et consommations dus jusqu'au signalement du départ ; "
                                   "factures réglées non remboursées (W20).", user, now)
         return dep
-    for invoice in invoices:
-        if invoice.id in decision.cancel_invoices:
-            invoice.state = "cancelled"
-            record("cancel_invoice", "invoice", invoice.id, user=user, at=now, reason="W20 termination missed")
+    contested = [invoice for invoice in invoices if invoice.id in decision.cancel_invoices]
+    refunded = [invoice for invoice in contested
+                if cancel_contested_invoice(invoice, told_in=told.ref, user=user, now=now)]
     dep = open_dossier("DEP", utility="water", contract=contract, requested_on=now.date(), now=now, user=user,
-                       step="contest", data={"contest": True, "told_in": told.ref},
+                       step="contest", data={"contest": True, "told_in": told.ref,
+                                             "cancelled_invoices": [i.number for i in contested],
+                                             "refunded_invoices": [i.number for i in refunded]},
                        message=f"Contestation : départ signalé le {told.requested_on:%d/%m/%Y} ({told.ref}) sans "
-                               f"résiliation ; {len(decision.cancel_invoices)} facture(s) annulée(s), résiliation "
-                               f"rétroactive au {req.departure_on:%d/%m/%Y} (W20).")
+                               f"résiliation ; {len(contested)} facture(s) annulée(s)"
+                               f"{_numbers(contested)}, dont {len(refunded)} réglée(s) remboursée(s) sur la facture "
+                               f"d'arrêt de compte ; résiliation rétroactive au {req.departure_on:%d/%m/%Y}, "
+                               f"index {req.index} (W20).")
     terminate_contract(contract, end_on=req.departure_on, index=req.index, read_on=req.departure_on,
                        source="customer", travel_fee=False, dossier=dep, user=user, now=now)
+    closing = db.session.scalar(select(Invoice).where(Invoice.contract_id == contract.id,
+                                                      Invoice.kind.in_(("closing", "credit_note")),
+                                                      Invoice.state != "cancelled").order_by(Invoice.id.desc()))
+    add_event(dep, "contest_result", f"Résultat net de la contestation : facture {closing.number}, "
+                                     f"{net_result_words(closing.total, contract.point.commune.currency)} (W20).",
+              user, now)
     return dep
+
+
+def _numbers(invoices: list[Invoice]) -> str:
+    return f" ({', '.join(i.number for i in invoices)})" if invoices else ""
+
+
+def net_result_words(total, currency: str) -> str:
+    """W20: what the net result of a contest means for the customer, in words."""
+    if total < 0:
+        return f"{-total} {currency} à rembourser au client"
+    if total > 0:
+        return f"{total} {currency} dus par le client"
+    return f"solde nul ({currency})"

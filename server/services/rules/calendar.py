@@ -1,5 +1,6 @@
 """The business calendar of the procedures' timers (W19): working days without weekends and French
 public holidays by default; the setting BUSINESS_CALENDAR chooses it ("fr-working-days" or "calendar-days")."""
+from calendar import monthrange
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -22,6 +23,14 @@ def easter_sunday(year: int) -> date:
     month = (h + l - 7 * m + 114) // 31
     day = (h + l - 7 * m + 114) % 31 + 1
     return date(year, month, day)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day when it has no such day): W3's
+    "12 months" are calendar months, right across a leap day."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last_day = monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last_day))
 
 
 @lru_cache(maxsize=64)

@@ -3,9 +3,9 @@ database, no clock. Each function is named after what it decides and carries its
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .calendar import add_working_days
+from .calendar import add_working_days, months_before
 
-TRUST_WINDOW_DAYS = 365          # W3: meter seen by an agent within the last 12 months
+TRUST_WINDOW_MONTHS = 12         # W3: meter seen by an agent within the last 12 calendar months
 REMINDER_AFTER_DAYS = 10         # W8: calendar days after the planned departure
 ANALYSIS_AFTER_DAYS = 30
 LETTER_AFTER_WORKING_DAYS = 10   # W19: on the business calendar
@@ -37,7 +37,7 @@ def trusted_reading_allowed(meter, today: date) -> bool:
         return False
     if meter.reading_mode == "remote":
         return True
-    return meter.last_seen_on is not None and (today - meter.last_seen_on).days <= TRUST_WINDOW_DAYS
+    return meter.last_seen_on is not None and meter.last_seen_on >= months_before(today, TRUST_WINDOW_MONTHS)
 
 
 def contract_end_date(*, departure_on: date, trusted: bool, reading_on: date | None) -> date:
@@ -47,29 +47,64 @@ def contract_end_date(*, departure_on: date, trusted: bool, reading_on: date | N
     return reading_on or departure_on
 
 
-def unannounced_end_date(*, call_on: date, proof_on: date | None) -> date:
-    """W12: an unannounced departure ends on the day of the call, unless the customer contests with the
-    inventory (date and index) or a timestamped photo, which then gives the date."""
-    return proof_on if proof_on is not None and proof_on <= call_on else call_on
+def unannounced_end_date(*, call_on: date, proof_on: date | None = None) -> date:
+    """W12 (DESIGN §4.1): an unannounced departure ends on the day of the call. The customer owes everything
+    until they report it; an inventory or a photo has no legal value: it may give the index, never an earlier
+    end date."""
+    return call_on
+
+
+def proof_gives_the_index(*, proof_on: date | None, coherent: bool, last_billed_on: date | None) -> bool:
+    """W12/W15 (DESIGN §4.1): the inventory or timestamped photo of a departure reported late gives the index
+    only when it is coherent and not older than the last billed reading (what was billed and paid stays owed:
+    nothing is credited back)."""
+    return proof_on is not None and coherent and (last_billed_on is None or proof_on >= last_billed_on)
+
+
+def field_end_date(*, device_day: date, received_on: date) -> date:
+    """W2 (DESIGN §4.1): the day of a field reading is the device's, never after the server's receipt day
+    (a fast device clock is flagged on the report, not believed)."""
+    return min(device_day, received_on)
 
 
 def index_is_coherent(index: int, history: list[tuple[date, int]], on: date, dials: int | None = None) -> bool:
-    """W14/W15/E4: an index is coherent when it does not go back (unless the meter's dials rolled over, when
-    dials is given) and the daily consumption since the last reading stays within three times the meter's usual
-    daily consumption (never below a small floor), plus a few units of slack."""
+    """W14/W15/W17/E4 (DESIGN §4.1): an index is judged against the readings around its own date, not the
+    latest one. From the reading before it, it must not go back (unless the meter's dials rolled over, when
+    dials is given) and the daily consumption must stay within three times the meter's usual daily
+    consumption (never below a small floor), plus a few units of slack; it must not pass the reading after
+    it. An index dated before the last billed reading is therefore coherent when it lies between its
+    neighbours (then a credit note, W17)."""
     if not history:
         return index >= 0
     ordered = sorted(history)
-    last_on, last_index = ordered[-1]
-    if index < last_index and dials:
-        index += 10 ** dials  # a rollover past the last dial is plausible only for a small consumption
-    if index < last_index:
+    before = [reading for reading in ordered if reading[0] <= on]
+    after = [reading for reading in ordered if reading[0] > on]
+    usual = usual_daily_consumption(ordered)
+    if before and not follows_reading(index, before[-1], on, usual, dials):
         return False
-    days = max((on - last_on).days, 1)
-    first_on, first_index = ordered[0]
+    return not after or precedes_reading(index, after[0], before[-1] if before else None)
+
+
+def usual_daily_consumption(ordered: list[tuple[date, int]]) -> float:
+    (first_on, first_index), (last_on, last_index) = ordered[0], ordered[-1]
     span = (last_on - first_on).days
-    usual = (last_index - first_index) / span if span > 0 else 0.0
-    return index - last_index <= max(3 * usual, DAILY_FLOOR) * days + COHERENCE_SLACK
+    return max(last_index - first_index, 0) / span if span > 0 else 0.0
+
+
+def follows_reading(index: int, previous: tuple[date, int], on: date, usual: float, dials: int | None) -> bool:
+    previous_on, previous_index = previous
+    if index < previous_index and dials:
+        index += 10 ** dials  # a rollover past the last dial is plausible only for a small consumption
+    if index < previous_index:
+        return False
+    days = max((on - previous_on).days, 1)
+    return index - previous_index <= max(3 * usual, DAILY_FLOOR) * days + COHERENCE_SLACK
+
+
+def precedes_reading(index: int, following: tuple[date, int], previous: tuple[date, int] | None) -> bool:
+    """The index is not above the reading after it (unless that one rolled over past the last dial)."""
+    rolled_over = previous is not None and following[1] < previous[1]
+    return rolled_over or index <= following[1]
 
 
 def matches_warehouse(index: int, warehouse_index: int | None, tolerance: int = 2) -> bool:
@@ -204,13 +239,22 @@ class ContestedBilling:
     """W20: what a customer's contest of the billing that went on after they left leads to."""
     backdate: bool
     cancel_invoices: list[int] = field(default_factory=list)
+    refund_invoices: list[int] = field(default_factory=list)
 
 
 def contested_billing_outcome(reported_on: date | None, invoices: list[tuple[int, date | None, str]]) -> ContestedBilling:
-    """W20: everything is owed until the departure was reported and paid invoices are not refunded; but if
-    we failed to terminate when told (`reported_on`), the invoices issued since are cancelled and the
-    termination is backdated to the real date and index. `invoices` are (id, issued on, state)."""
+    """W20 (DESIGN §4.1): everything is owed until the departure was reported and paid invoices are not
+    refunded; but if we failed to terminate when told (`reported_on`), the invoices issued since are cancelled
+    (their readings no longer count as billed), those already paid are refunded once, and the termination is
+    backdated to the real date and index. `invoices` are (id, issued on, state)."""
     if reported_on is None:
         return ContestedBilling(backdate=False)
-    return ContestedBilling(backdate=True, cancel_invoices=[
-        iid for iid, issued_on, state in invoices if state != "cancelled" and issued_on and issued_on >= reported_on])
+    contested = [(iid, state) for iid, issued_on, state in invoices
+                 if state not in ("cancelled", "draft") and issued_on and issued_on >= reported_on]
+    return ContestedBilling(backdate=True, cancel_invoices=[iid for iid, _ in contested],
+                            refund_invoices=[iid for iid, state in contested if state == "paid"])
+
+
+def vacant_dwelling_may_proceed(active_contracts_on_point: int) -> bool:
+    """W19 (DESIGN §4.1): no letter 1-70 and no CEO11 closure while any contract is active on the point."""
+    return active_contracts_on_point == 0

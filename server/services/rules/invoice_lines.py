@@ -41,6 +41,15 @@ class ClosingFacts:
     prepaid_until: date | None = None
     travel_fee: Decimal | None = None   # amount when the fee applies (W4), else None
     deposit: Decimal | None = None      # deducted on the electricity balance (E8)
+    refunds: tuple["Refund", ...] = ()  # paid invoices cancelled by a contest (W20), refunded once here
+
+
+@dataclass(frozen=True)
+class Refund:
+    """W20: a paid invoice cancelled because we failed to terminate when told: its amount comes back."""
+    number: str
+    paid_on: date | None
+    amount: Decimal
 
 
 def money_quantum(currency: str) -> Decimal:
@@ -136,13 +145,24 @@ def deposit_line(deposit: Decimal, currency: str) -> Line:
                 -Decimal(deposit), -round_money(Decimal(deposit), currency), taxable=False)
 
 
+def refund_line(refund: Refund, currency: str) -> Line:
+    """W20: a paid invoice cancelled by the contest is refunded on the retroactive closing (VAT included in
+    what was paid, so the line is not taxed again)."""
+    paid = f", réglée le {fr_date(refund.paid_on)}" if refund.paid_on else ""
+    amount = round_money(Decimal(refund.amount), currency)
+    return Line(f"Remboursement de la facture {refund.number} annulée{paid} (W20)", Decimal(1), "facture",
+                -amount, -amount, taxable=False)
+
+
 def closing_lines(facts: ClosingFacts) -> list[Line]:
-    """W17, W5, W4, E8: every line of a closing or balance invoice, VAT included, deposit last."""
+    """W17, W5, W4, W20, E8: every line of a closing or balance invoice, VAT included, then the refunds of
+    paid invoices cancelled by a contest, deposit last."""
     lines = [consumption_line(facts), *subscription_lines(facts)]
     if facts.travel_fee:
         lines.append(travel_fee_line(facts.travel_fee, facts.currency))
     vat = vat_line(lines, facts.vat_rate, facts.currency)
     lines += [vat] if vat else []
+    lines += [refund_line(refund, facts.currency) for refund in facts.refunds]
     if facts.deposit:
         lines.append(deposit_line(facts.deposit, facts.currency))
     return lines
