@@ -1,6 +1,6 @@
 """Moments as people read them: stored in UTC (SQLite hands them back naive), shown in the local time of
 the utility they concern (water in France, electricity in Benin: config TIME_ZONES)."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -20,3 +20,8 @@ def utility_zone(utility: str | None) -> ZoneInfo:
 
 def in_utility_zone(moment: datetime | None, utility: str | None) -> datetime | None:
     return None if moment is None else as_utc(moment).astimezone(utility_zone(utility))
+
+
+def local_day(moment: datetime, utility: str | None) -> date:
+    """The utility's calendar day at that moment (W10: day counts never use the UTC date)."""
+    return in_utility_zone(moment, utility).date()

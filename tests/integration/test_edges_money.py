@@ -11,8 +11,13 @@ from server.errors import DomainError
 from server.extensions import db
 from server.models import AuditEntry, Reading
 from server.services.closing.invoices import cancel_invoice, issue_closing_invoice, last_billed_reading
+from server.services.dossiers.dossiers import STEP_LABELS, dossier_page
+from server.services.dossiers.orders import issue_order
+from server.services.field import dispatch
 from server.services.intake.departures import WaterDeparture, record_water_departure
-from tests.integration.money_world import (add_contract, at, build_world, invoices_of, lines_of, periodic_invoice)
+from tests.integration.money_world import (add_contract, at, build_world, invoices_of, lines_of, periodic_invoice,
+                                           report_accepted)
+from tests.integration.procedure_world import orders_of
 
 
 @pytest.fixture
@@ -66,3 +71,92 @@ def test_W20_contest_when_we_failed_to_terminate_bills_up_to_the_real_index_and_
     assert sum("FP-1" in line["label"] for i in live for line in i.lines) == 1
     with pytest.raises(DomainError):
         water_departure(world, c, date(2026, 11, 22), kind="contest", departure_on=date(2026, 6, 10), index=1030)
+
+
+def seen_meter_contract(world, number):
+    return add_contract(world, number, readings=[(date(2026, 1, 15), 1000, True), (date(2026, 10, 15), 1100, True)])
+
+
+def test_W17_inventory_dated_before_the_last_billed_reading_ends_the_contract_on_its_date_with_a_credit_note(world):
+    c = seen_meter_contract(world, "AB-W17C")
+    dep = water_departure(world, c, date(2026, 10, 20), kind="immediate", departure_on=date(2026, 9, 15), index=1080)
+    assert (dep.state, c.state, c.end_on) == ("closed", "terminated", date(2026, 9, 15))
+    [note] = invoices_of(c)
+    assert (note.kind, note.period_start, note.period_end) == ("credit_note", date(2026, 10, 15), date(2026, 9, 15))
+    assert lines_of(note) == [
+        ("-20", "2.1000", "-42.00"),       # 1100 billed, 1080 at the inventory: 20 m³ billed beyond the end
+        ("-30", "0.1315", "-3.95"),        # subscription billed from 15/09 to 15/10 comes back
+        ("-45.95", "0.0550", "-2.53"),     # VAT 5.5 % on what comes back
+    ]
+    assert note.total == Decimal("-48.48")
+
+
+def test_W17_an_index_out_of_line_with_the_readings_around_its_date_is_still_refused(world):
+    c = seen_meter_contract(world, "AB-W17R")
+    with pytest.raises(DomainError, match="index incohérent"):
+        water_departure(world, c, date(2026, 10, 20), kind="immediate", departure_on=date(2026, 9, 15), index=1150)
+    assert c.state == "active" and invoices_of(c) == []
+
+
+def test_W12_unannounced_departure_with_a_coherent_inventory_ends_on_the_call_day_at_its_index(world):
+    c = add_contract(world, "AB-W12A", readings=[(date(2026, 1, 15), 1000, True), (date(2026, 7, 15), 1060, True)])
+    dep = water_departure(world, c, date(2026, 11, 20), kind="unannounced", proof="inventory",
+                          departure_on=date(2026, 9, 30), index=1090)
+    assert (dep.state, c.state, c.end_on) == ("closed", "terminated", date(2026, 11, 20))  # never backdated
+    [closing] = invoices_of(c)
+    assert closing.kind == "closing" and (closing.reading_index, closing.reading_date) == (1090, date(2026, 9, 30))
+    assert lines_of(closing) == [
+        ("30", "2.1000", "63.00"),         # 1060 → 1090 (the inventory's index)
+        ("128", "0.1315", "16.83"),        # subscription owed up to the call: 15/07 → 20/11
+        ("79.83", "0.0550", "4.39"),
+    ]
+    assert closing.total == Decimal("84.22")
+
+
+def test_W12_an_inventory_older_than_the_last_billed_reading_credits_nothing_and_a_visit_reads_the_meter(world):
+    c = add_contract(world, "AB-W12B", readings=[(date(2026, 1, 15), 1000, True), (date(2026, 7, 15), 1060, True)])
+    dep = water_departure(world, c, date(2026, 11, 20), kind="unannounced", proof="inventory",
+                          departure_on=date(2026, 6, 30), index=1050, appointment_on=date(2026, 11, 24))
+    assert invoices_of(c) == [] and (c.state, dep.state, dep.step) == ("terminating", "open", "reading_appointment")
+    assert dep.data["end_on"] == "2026-11-20"
+    [order] = orders_of(dep.id)
+    assert (order.type, order.travel_fee, order.planned_date) == ("READING", True, date(2026, 11, 24))
+    assert any(e.kind == "proof_refused" and "ne sont pas remboursées" in e.message for e in dep.events)
+
+
+def planned_reading(world, contract, day):
+    order = issue_order("READING", contract.point, now=at(day), planned_date=day, user=world.user("chef.w"))
+    order.assignee_id, order.state = world.user("tech.w").id, "assigned"
+    db.session.commit()
+    return order
+
+
+def test_W17_termination_at_intake_waits_for_the_field_order_planned_on_the_point_until_its_report_is_accepted(world):
+    c = seen_meter_contract(world, "AB-W17D")
+    order = planned_reading(world, c, date(2026, 11, 23))
+    dep = water_departure(world, c, date(2026, 11, 20), kind="immediate", departure_on=date(2026, 11, 20), index=1110)
+    assert (dep.state, dep.step, c.state, invoices_of(c)) == ("open", "closing_deferred", "terminating", [])
+    assert any(e.kind == "closing_deferred" and order.ref in e.message for e in dep.events)
+    page = dossier_page(dep.id)
+    assert STEP_LABELS[page.dossier.step].startswith("résiliation différée")
+
+    effects = report_accepted(world, order, answers={"index": 1112}, on=at(date(2026, 11, 23)))
+    assert any("Résiliation différée" in e for e in effects)
+    assert (dep.state, c.state, c.end_on) == ("closed", "terminated", date(2026, 11, 20))
+    [closing] = invoices_of(c)
+    assert (closing.reading_index, closing.reading_date) == (1110, date(2026, 11, 20))
+    assert lines_of(closing) == [("10", "2.1000", "21.00"), ("36", "0.1315", "4.73"), ("25.73", "0.0550", "1.42")]
+    assert closing.total == Decimal("27.15")
+
+
+def test_W17_deferred_termination_applies_when_the_order_is_cancelled_with_a_reason(world):
+    c = seen_meter_contract(world, "AB-W17E")
+    order = planned_reading(world, c, date(2026, 11, 23))
+    dep = water_departure(world, c, date(2026, 11, 20), kind="immediate", departure_on=date(2026, 11, 20), index=1110)
+    with pytest.raises(DomainError, match="motif"):
+        dispatch.cancel(order.id, "  ", chief=world.user("chef.w"), now=at(date(2026, 11, 21)))
+    assert (dep.step, c.state) == ("closing_deferred", "terminating")
+    dispatch.cancel(order.id, "Relevé inutile : client parti", chief=world.user("chef.w"), now=at(date(2026, 11, 21)))
+    assert (order.state, dep.state, c.state, c.end_on) == ("cancelled", "closed", "terminated", date(2026, 11, 20))
+    assert [i.total for i in invoices_of(c)] == [Decimal("27.15")]
+    assert any(e.kind == "closing_resumed" and "Relevé inutile" in e.message for e in dep.events)

@@ -12,6 +12,7 @@ from ...extensions import db
 from ...local_time import in_utility_zone, utility_zone
 from ...models import Commune, DeliveryPoint, Device, Order, Report, User
 from ..base.audit import record
+from ..closing.deferrals import resume_deferred_terminations
 from ..dossiers.orders import assign_order, cancel_order, get_order, touch_order
 from ..review.arrivals import absorb_synced_reports
 
@@ -205,5 +206,6 @@ def cancel(order_id: int, reason: str, *, chief: User, now: datetime) -> Order:
     if not reason.strip():
         raise DomainError("Le motif d'annulation est obligatoire.", {"reason": ["Motif requis."]})
     cancel_order(order, reason=reason.strip(), now=now, user=chief)
+    resume_deferred_terminations(order, why=f"annulée ({reason.strip()})", user=chief, now=now)
     db.session.commit()
     return order

@@ -15,7 +15,7 @@ from ..base.accounts import serves_utility
 from ..dossiers.dossiers import add_event, get_dossier, require_action
 from ..closing.invoices import travel_fee_applies
 from ..dossiers.orders import issue_order
-from ..closing.terminations import terminate_contract
+from ..closing.deferrals import terminate_unless_field_work_pending
 from .water_departures import (WaterDeparture, active_meter, announce_departure, book_reading, contest_continued_billing,
                                departure_by_newcomer, history_of, immediate_departure, last_remote,
                                unannounced_departure)
@@ -126,11 +126,12 @@ def record_photo_reading(dossier_id: int, *, index: int, photo_on: date, user: U
     dep = get_dossier(dossier_id, user)
     require_action(dep, "photo_reading", "Relevé par photo")
     contract = get_contract(dep.contract_id)
-    if not index_is_coherent(index, history_of(active_meter(contract)), photo_on):
+    meter = active_meter(contract)
+    if not index_is_coherent(index, history_of(meter), photo_on, meter.dials if meter else None):
         raise DomainError("Index de la photo incohérent avec l'historique : prendre un rendez-vous de relevé.",
                           {"index": ["Index incohérent."]})
-    terminate_contract(contract, end_on=photo_on, index=index, read_on=photo_on, source="customer",
-                       travel_fee=False, dossier=dep, user=user, now=now)
+    terminate_unless_field_work_pending(contract, end_on=photo_on, index=index, read_on=photo_on, source="customer",
+                                        travel_fee=False, dossier=dep, user=user, now=now)
     db.session.commit()
     return dep
 

@@ -15,9 +15,11 @@ from ..base.counters import next_ref
 from ..rules.departure_rules import (announced_departure_errors, contested_billing_outcome, contract_end_date,
                               index_is_coherent, matches_warehouse, owner_contact_required, owner_contacts_to_verify,
                               reminder_day,
-                              remote_data_missing, trusted_reading_allowed, unannounced_end_date)
+                              proof_gives_the_index, remote_data_missing, trusted_reading_allowed,
+                              unannounced_end_date)
 from ..dossiers.dossiers import add_event, get_dossier, open_dossier, require_action
-from ..closing.invoices import cancel_contested_invoice, travel_fee_applies
+from ..closing.deferrals import terminate_unless_field_work_pending
+from ..closing.invoices import cancel_contested_invoice, last_billed_reading, travel_fee_applies
 from ..dossiers.orders import OPEN_STATES, issue_order, touch_order
 from ..closing.terminations import switch_off_alerts, terminate_contract
 
@@ -146,9 +148,9 @@ def immediate_departure(contract: Contract, req: WaterDeparture, *, user: User, 
         open_remote_fault(contract, meter, dep, user=user, now=now)
     if (trusted or missing) and coherent:
         source = "remote" if meter and meter.reading_mode == "remote" and req.index is None else "customer"
-        terminate_contract(contract, end_on=contract_end_date(departure_on=departure_on, trusted=True, reading_on=None),
-                           index=index, read_on=departure_on, source=source, travel_fee=False, dossier=dep,
-                           user=user, now=now)
+        terminate_unless_field_work_pending(
+            contract, end_on=contract_end_date(departure_on=departure_on, trusted=True, reading_on=None), index=index,
+            read_on=departure_on, source=source, travel_fee=False, dossier=dep, user=user, now=now)
         return dep
     return ask_for_reading(contract, dep, req, own_failure=missing, coherent=coherent, user=user, now=now,
                            index_missing=index is None)
@@ -235,26 +237,42 @@ def open_remote_fault(contract: Contract, meter: Meter | None, dep: Dossier, *, 
 
 
 def unannounced_departure(contract: Contract, req: WaterDeparture, *, user: User, now: datetime) -> Dossier:
-    """W12: the contract ends on the day of the call (no trusted reading); a contest with the inventory or a
-    timestamped photo gives the real date and index; otherwise a READING visit with the travel fee."""
+    """W12 (DESIGN §4.1): the contract ends on the day of the call, whatever the proof: everything is owed
+    until the customer reports the departure and paid invoices are not refunded. The inventory or timestamped
+    photo gives the index only when coherent with the readings around its date and not older than the last
+    billed reading; otherwise a READING visit with the travel fee."""
     today = now.date()
     update_contacts(contract, req, user=user, now=now)
+    end_on = unannounced_end_date(call_on=today)
     proof = req.proof in ("inventory", "photo") and req.index is not None and req.departure_on is not None
-    end_on = unannounced_end_date(call_on=today, proof_on=req.departure_on if proof else None)
+    meter = active_meter(contract)
+    billed = last_billed_reading(meter)
+    usable = proof and proof_gives_the_index(
+        proof_on=req.departure_on, last_billed_on=billed.read_on if billed else None,
+        coherent=index_is_coherent(req.index, history_of(meter), req.departure_on, meter.dials if meter else None))
     successor = successor_of(req, contract.point.address)
     dep = open_dossier("DEP", utility="water", contract=contract, requested_on=today, now=now, user=user, step="intake",
                        data={"successor": successor, "unannounced": True, "end_on": end_on.isoformat()},
-                       message=f"Départ non signalé ; fin de contrat au {end_on:%d/%m/%Y} "
-                               f"({'contestation avec justificatif' if proof else 'date de l’appel'}, W12).")
+                       message=f"Départ non signalé ; fin de contrat au {end_on:%d/%m/%Y}, date de l’appel : "
+                               "abonnement et consommations dus jusqu'au signalement (W12).")
     switch_off_alerts(contract)
-    if proof:
-        terminate_contract(contract, end_on=end_on, index=req.index, read_on=req.departure_on, source="customer",
-                           travel_fee=False, dossier=dep, user=user, now=now)
+    if usable:
+        add_event(dep, "proof", f"{PROOF_LABELS[req.proof]} du {req.departure_on:%d/%m/%Y} : index {req.index} retenu, "
+                                "sans valeur pour la date de fin (W12).", user, now)
+        terminate_unless_field_work_pending(contract, end_on=end_on, index=req.index, read_on=req.departure_on,
+                                            source="customer", travel_fee=False, dossier=dep, user=user, now=now)
         return dep
+    if proof:
+        add_event(dep, "proof_refused", f"{PROOF_LABELS[req.proof]} du {req.departure_on:%d/%m/%Y} non retenu : index "
+                                        f"{req.index} incohérent ou antérieur au dernier relevé facturé ; les factures "
+                                        "réglées ne sont pas remboursées (W12). Relevé sur place.", user, now)
     day = req.appointment_on or today
     book_reading(contract, dep, day, travel_fee_applies(contract.point.commune, own_failure=False),
                  "départ non signalé", user=user, now=now)
     return dep
+
+
+PROOF_LABELS = {"inventory": "État des lieux", "photo": "Photo horodatée"}
 
 
 def departure_by_newcomer(contract: Contract, req: WaterDeparture, *, user: User, now: datetime) -> Dossier:

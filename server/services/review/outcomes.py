@@ -8,8 +8,10 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Contract, Customer, Dossier, Order, Reading, Report, User
 from ..base.audit import record
+from ...local_time import local_day
 from ..closing import closings
-from ..rules.departure_rules import meter_removed_at_termination, removal_due
+from ..closing.deferrals import deferred_at_intake, resume_deferred_terminations
+from ..rules.departure_rules import field_end_date, meter_removed_at_termination, removal_due
 from ..dossiers.dossiers import add_event, open_dossier, open_task
 from ..closing.terminations import open_arrival
 from ..intake.water_departures import WaterDeparture, successor_of
@@ -25,18 +27,22 @@ def answer(content: dict, *ids: str):
     return next((answers[i] for i in ids if i in answers), None)
 
 
-def field_day(report: Report, content: dict) -> date:
-    """The day of the visit: the device's finishing time when given, else the server receipt day."""
+def field_day(report: Report, content: dict, utility: str | None = None) -> date:
+    """The day of the visit on the utility's local calendar: the device's finishing time when given, never
+    after the server's receipt day (W2: a fast device clock is flagged on the report, not believed)."""
+    received_on = local_day(report.received_at, utility)
     text = content.get("finished_at") or content.get("device_time")
     try:
-        return datetime.fromisoformat(text).date()
+        moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
-        return report.received_at.date()
+        return received_on
+    device_day = local_day(moment, utility) if moment.tzinfo else moment.date()
+    return field_end_date(device_day=device_day, received_on=received_on)
 
 
 def apply_report_outcome(report: Report, order: Order, content: dict, *, user: User, now: datetime) -> list[str]:
     """Dispatch on the order type; returns the effects, in French, for the page and the audit trail."""
-    day = field_day(report, content)
+    day = field_day(report, content, order.point.commune.utility)
     if order.type == "INVESTIGATION" and content.get("outcome") == "absent":
         return close_after_empty_investigation(order, content, day=day, user=user, now=now)
     if content.get("outcome") != "done":
@@ -46,6 +52,7 @@ def apply_report_outcome(report: Report, order: Order, content: dict, *, user: U
     rule = {"READING": reading_rules, "CUTOFF": cutoff_rules, "REMOVAL": removal_rules,
             "CLOSURE": closure_rules, "INVESTIGATION": investigation_rules}[order.type]
     effects += rule(report, order, content, day=day, index=index, user=user, now=now)
+    effects += resume_deferred_terminations(order, why="réalisée", user=user, now=now)
     return effects + resume_deferred_closing(order, index=index, day=day, user=user, now=now)
 
 
@@ -122,6 +129,8 @@ def reading_rules(report, order, content, *, day, index, user, now) -> list[str]
     departing = contract.state == "terminating" or dossier_of(order, "DEP") or dossier_of(order, "DSI")
     if not departing:
         return ["Aucune résiliation en cours : index versé à l'historique du compteur."]
+    if deferred_at_intake(order.delivery_point_id):  # W17: the termination taken at intake applies its own index
+        return []
     if order.point.commune.utility == "electricity":  # E5 anticipated termination: the reading at the cut-off date
         effects = closings.issue_balance(contract, index=index, read_on=day, user=user, now=now,
                                          dossier=dossier_of(order, "DEP"))
