@@ -13,6 +13,13 @@ def park_demo_timers() -> None:
     db.session.commit()
 
 
+def withdraw_demo_orders() -> None:
+    """Cancel the day's demo orders: a termination taken while an order is planned on the point waits for it
+    (W17), and the procedure tests take their departures on demo points."""
+    db.session.execute(update(Order).where(Order.state.in_(("issued", "assigned"))).values(state="cancelled"))
+    db.session.commit()
+
+
 def at(day: date, hour: int = 8) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=timezone.utc)
 

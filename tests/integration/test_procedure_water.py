@@ -15,7 +15,7 @@ from server.services.dossiers.tasks import record_no_answer
 from server.services.closing.terminations import terminate_contract
 from server.services.dossiers.timelines import tick
 from tests.integration.procedure_world import (arrival_at, park_demo_timers, at, contract, count, days, dossiers_of, orders_of,
-                                               tasks_of, today, user)
+                                               tasks_of, today, user, withdraw_demo_orders)
 
 CAL = "fr-working-days"
 
@@ -24,6 +24,7 @@ CAL = "fr-working-days"
 def world(demo_ctx):
     """The demo data with its own dossiers' timers parked, so tick counts only what a test does."""
     park_demo_timers()
+    withdraw_demo_orders()
     return demo_ctx
 
 
@@ -32,6 +33,7 @@ def sqlite_world(sqlite_demo_app):
     """Same, SQLite only: for single-rule checks that do not depend on the database engine."""
     with sqlite_demo_app.app_context():
         park_demo_timers()
+        withdraw_demo_orders()
         yield sqlite_demo_app
 
 
@@ -264,12 +266,12 @@ def test_W12_unannounced_departure_ends_on_the_call_day_and_visit_bills_travel_f
     assert c.end_on == today()  # the day of the call, not the visit
 
 
-def test_W12_contest_with_inventory_terminates_at_its_date_and_index(sqlite_world):
+def test_W12_contest_with_inventory_gives_its_index_but_the_contract_ends_on_the_call_day(sqlite_world):
     c = contract("AB00000005")
     left = today() - days(20)
     req = WaterDeparture(kind="unannounced", proof="inventory", departure_on=left, index=3770)
     dep = record_water_departure(c.id, req, user=user("agent.eau"), now=at(today()))
-    assert (dep.state, c.state, c.end_on) == ("closed", "terminated", left)
+    assert (dep.state, c.state, c.end_on) == ("closed", "terminated", today())  # no legal value (DESIGN §4.1)
 
 
 def test_W12_no_access_in_individual_house_allows_curb_stop_closure_contract_stays(sqlite_world):
