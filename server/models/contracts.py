@@ -21,6 +21,7 @@ class Contract(db.Model):
         one_of("state", CONTRACT_STATES),
         one_of("service", SERVICES),
         Index("ix_contracts_point_state", "delivery_point_id", "state"),
+        Index("ix_contracts_state_deposit", "state", "deposit_amount"),  # E8: deposits left unsettled
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

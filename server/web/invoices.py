@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..documents.formats import money, number, price
 from ..errors import DomainError
-from ..services.closing import invoice_controls, invoices, transfers
+from ..services.closing import deposits, invoice_controls, invoices, transfers
 from .blueprint import web_bp
 from .access import roles_required
 from .billing_forms import BankDetailsForm, InvoiceSearchForm, RefuseInvoiceForm
@@ -149,3 +149,11 @@ def removal_control_done(task_id: int):
 def invoices_overdue():
     rows = invoices.overdue_closing_invoices(current_user, today=_now().date())
     return render_template("invoices/overdue.html", rows=rows, warning_days=invoices.WARNING_DAYS)
+
+
+@web_bp.route("/invoices/deposits")
+@roles_required("agent", "controller", "cashier", "admin")
+def unsettled_deposits():
+    after = request.args.get("after", "0")
+    listing = deposits.unsettled_deposits(current_user, after=int(after) if after.isdigit() else 0)
+    return render_template("invoices/deposits.html", listing=listing)

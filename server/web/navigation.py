@@ -18,6 +18,7 @@ NAVIGATION = [
     ("/cashier", "Guichet", ("cashier", "admin")),
     ("/cashier/account", "Paiement d'avance", ("cashier", "admin")),
     ("/invoices/overdue", "Impayés clôture", ("agent", "controller", "cashier", "admin")),
+    ("/invoices/deposits", "Dépôts non soldés", ("agent", "controller", "cashier", "admin")),
     ("/invoices/transfers", "Virements de remboursement", ("agent", "admin")),
     ("/exports", "Exports facturation", ("agent", "admin")),
     ("/indicators", "Indicateurs", ("agent", "chief", "controller", "admin")),

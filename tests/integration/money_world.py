@@ -67,7 +67,7 @@ def add_contract(world: World, number: str, *, service: str = "water", readings:
     customer = Customer(ref=f"C-{number}", last_name=f"Client {number}", first_name="Alex",
                         email=f"{number.lower()}@example.org", mobile="0600000000", identity_document=f"CNI {number}")
     point = DeliveryPoint(ref=f"P-{number}", commune_id=commune.id, address=f"{len(number)} rue {number}",
-                          kind="electricity" if service == "electricity" else "water", lat=44.84, lon=-0.57,
+                          kind=f"elec_{(voltage or 'BT').lower()}" if service == "electricity" else "water", lat=44.84, lon=-0.57,
                           individual_house=individual_house)
     db.session.add_all([customer, point])
     db.session.flush()

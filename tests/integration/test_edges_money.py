@@ -10,12 +10,16 @@ from sqlalchemy import select
 from server.errors import DomainError
 from server.extensions import db
 from server.models import AuditEntry, Reading
-from server.services.closing.invoices import cancel_invoice, issue_closing_invoice, last_billed_reading
+from server.services.closing.deposits import unsettled_deposits
+from server.services.closing.invoices import (cancel_invoice, issue_balance_invoice, issue_closing_invoice,
+                                              last_billed_reading)
+from server.services.dossiers.timelines import tick
+from server.services.intake.termination_requests import ElectricityTermination, record_termination
 from server.services.dossiers.dossiers import STEP_LABELS, dossier_page
 from server.services.dossiers.orders import issue_order
 from server.services.field import dispatch
 from server.services.intake.departures import WaterDeparture, record_water_departure
-from tests.integration.money_world import (add_contract, at, build_world, invoices_of, lines_of, periodic_invoice,
+from tests.integration.money_world import (DEPOSIT, add_contract, at, build_world, invoices_of, lines_of, periodic_invoice,
                                            report_accepted)
 from tests.integration.procedure_world import orders_of
 
@@ -160,3 +164,58 @@ def test_W17_deferred_termination_applies_when_the_order_is_cancelled_with_a_rea
     assert (order.state, dep.state, c.state, c.end_on) == ("cancelled", "closed", "terminated", date(2026, 11, 20))
     assert [i.total for i in invoices_of(c)] == [Decimal("27.15")]
     assert any(e.kind == "closing_resumed" and "Relevé inutile" in e.message for e in dep.events)
+
+
+def power_contract(world, number):
+    return add_contract(world, number, service="electricity", voltage="BT", deposit=DEPOSIT,
+                        readings=[(date(2026, 10, 1), 5000, True)])
+
+
+def assigned(world, order):
+    order.assignee_id, order.state = world.user("tech.e").id, "assigned"
+    db.session.commit()
+    return order
+
+
+def test_E8_cutoff_failed_then_meter_removed_settles_the_balance_against_the_deposit(world):
+    c = power_contract(world, "EL-E8A")
+    dep = record_termination(c.id, ElectricityTermination(
+        kind="classic", termination_on=date(2026, 11, 25), requester_name="Alex Client",
+        requester_identity="CNI EL-E8A", requester_signed=True), user=world.user("agent.e"), now=at(date(2026, 11, 20)))
+    [cutoff] = orders_of(dep.id)
+    report_accepted(world, assigned(world, cutoff), outcome="absent", answers={"remarks": "Personne, portail fermé"},
+                    on=at(date(2026, 11, 24)))
+    assert invoices_of(c) == [] and c.state == "terminating"
+    assert unsettled_deposits(world.user("agent.e")).contracts == []
+
+    assert tick(at(date(2026, 11, 25))) == {"removals": 1}
+    [removal] = orders_of(dep.id, "REMOVAL")
+    effects = report_accepted(world, assigned(world, removal), on=at(date(2026, 11, 25)), answers={
+        "index": 5200, "safety_steps": ["s1"], "seal_number": "SC-1", "premises_remarks": "none"})
+    [balance] = invoices_of(c)
+    assert (balance.kind, balance.state, balance.reading_index, balance.dossier_id) == ("balance", "draft", 5200, dep.id)
+    assert lines_of(balance) == [
+        ("200", "100.0000", "20000"),      # 5000 → 5200 kWh at the removal index
+        ("55", "100.0000", "5500"),        # subscription 01/10 → 25/11
+        ("25500", "0.1800", "4590"),       # VAT 18 %
+        ("1", "-50000.00", "-50000"),      # the deposit, settled
+    ]
+    assert balance.total == Decimal("-19910")  # refunded to the deposit payer at the counter (E3, E9)
+    assert (c.state, c.fully_terminated_on) == ("terminated", date(2026, 11, 25))
+    assert any("E8" in e and "dépose" in e for e in effects)
+    assert unsettled_deposits(world.user("agent.e")).contracts == []
+
+
+def test_E8_terminated_contracts_whose_deposit_is_neither_refunded_nor_used_are_listed_page_by_page(world):
+    left = [power_contract(world, f"EL-E8L{n}") for n in range(3)]
+    settled = power_contract(world, "EL-E8S")
+    for contract in left + [settled]:
+        contract.state, contract.end_on = "terminated", date(2026, 11, 1)
+    issue_balance_invoice(settled, index=5100, read_on=date(2026, 11, 1), now=at(date(2026, 11, 1)))
+    db.session.commit()
+    agent = world.user("agent.e")
+    first = unsettled_deposits(agent, limit=2)
+    second = unsettled_deposits(agent, after=first.next_after, limit=2)
+    assert [c.number for c in first.contracts + second.contracts] == ["EL-E8L0", "EL-E8L1", "EL-E8L2"]
+    assert second.next_after is None
+    assert unsettled_deposits(world.user("agent.w")).contracts == []  # another utility's are not shown

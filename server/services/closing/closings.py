@@ -33,17 +33,25 @@ def terminate_on_field_reading(contract: Contract, *, index: int, read_on: date,
     return effects
 
 
+def balance_missing(contract: Contract) -> bool:
+    """E8 (DESIGN §4.1): the termination has no live invoice settling the contract against its deposit yet
+    (the cut-off visit found nobody, no access, or was refused)."""
+    return latest_invoice(contract, ("balance", "closing", "credit_note"), live=True) is None
+
+
 def issue_balance(contract: Contract, *, index: int, read_on: date, user: User, now: datetime,
-                  dossier: Dossier | None = None) -> list[str]:
+                  dossier: Dossier | None = None, why: str | None = None) -> list[str]:
     """E8: once the cut-off (or anticipated reading) is countersigned, the balance invoice is computed; it is
-    listed on the DEP `dossier` and its timeline says so."""
+    listed on the DEP `dossier` and its timeline says so. Every termination ends with its balance, whichever
+    report gave the final index (`why` says why it is not the cut-off's, e.g. at the removal)."""
     contract.end_on = contract.end_on or read_on
     if contract.state == "active":
         contract.state = "terminating"
     switch_off_alerts(contract)
     invoice = issue_balance_invoice(contract, index=index, read_on=read_on, user=user, now=now)
     deduct_prepayments(invoice, contract, user=user, now=now)  # E1: what was paid on account
-    effect = f"Facture de solde {invoice.number} : {invoice.total} {contract.point.commune.currency} (E8)."
+    effect = (f"Facture de solde {invoice.number} : {invoice.total} {contract.point.commune.currency}"
+              f"{f' ({why}, index de dépose)' if why else ''} (E8).")
     if dossier is not None:
         invoice.dossier_id = dossier.id
         add_event(dossier, "balance_invoice", f"{effect[:-1]}, index {index} du {read_on:%d/%m/%Y}.", user, now)
@@ -69,6 +77,8 @@ def free_delivery_point(contract: Contract, *, day: date, remove_meter: bool, us
     return [f"Contrat MT {contract.number} entièrement résilié sans dépose de compteur (E12)."]
 
 
-def latest_invoice(contract: Contract, kinds: tuple[str, ...]) -> Invoice | None:
-    return db.session.scalar(select(Invoice).where(Invoice.contract_id == contract.id, Invoice.kind.in_(kinds))
-                             .order_by(Invoice.id.desc()))
+def latest_invoice(contract: Contract, kinds: tuple[str, ...], *, live: bool = False) -> Invoice | None:
+    query = select(Invoice).where(Invoice.contract_id == contract.id, Invoice.kind.in_(kinds))
+    if live:
+        query = query.where(Invoice.state != "cancelled")
+    return db.session.scalar(query.order_by(Invoice.id.desc()))

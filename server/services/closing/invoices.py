@@ -27,11 +27,12 @@ def issue_closing_invoice(contract: Contract, *, end_on: date, index: int, read_
                           travel_fee: bool, dossier: Dossier | None = None, user: User | None = None,
                           now: datetime) -> Invoice:
     """W17: the closing invoice (or credit note) at the end date, after checking nobody took the
-    contract over; water invoices are issued at once, electricity ones wait for the controller."""
+    contract over; water invoices are issued at once, electricity ones wait for the controller. A deposit
+    is settled on it, as on every termination (DESIGN §4.1)."""
     refuse_if_taken_over(contract, end_on)
     refuse_if_already_closed(contract)
     return _closing(contract, end_on=end_on, index=index, read_on=read_on, source=source,
-                    travel_fee=travel_fee, dossier=dossier, user=user, now=now)
+                    travel_fee=travel_fee, dossier=dossier, user=user, now=now, deposit=contract.deposit_amount)
 
 
 def issue_takeover_invoices(old_contract: Contract, new_contract: Contract, *, index: int, read_on: date,

@@ -193,6 +193,9 @@ def removal_rules(report, order, content, *, day, index, user, now) -> list[str]
               + (f" — {remarks}" if remarks else ""), role="controller", user=user, now=now)
     effects = ["Compte-rendu de dépose transmis au contrôle fiabilité factures (E11)."]
     contract = contract_of(order)
+    if contract is not None and isinstance(index, int) and closings.balance_missing(contract):
+        effects += closings.issue_balance(contract, index=index, read_on=day, user=user, now=now,
+                                          dossier=dossier_of(order, "DEP"), why="la coupure n'a pas eu lieu")
     if contract is not None and meter_removed_at_termination(contract.voltage):  # E12: an MT meter is not removed
         effects += closings.free_delivery_point(contract, day=day, remove_meter=True, user=user, now=now)
     return effects
