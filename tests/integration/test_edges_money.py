@@ -1,7 +1,7 @@
 """The money and termination edges of both procedures (issue 11, DESIGN.md §4.1), each on a world of its
 own with fixed dates so that every invoice line is checked to the cent (EUR) or the franc (XOF), on SQLite
 and PostgreSQL."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from server.errors import DomainError
 from server.extensions import db
-from server.models import AuditEntry, Reading
+from server.models import AuditEntry, Dossier, DossierEvent, Letter, Reading
 from server.services.closing.deposits import unsettled_deposits
 from server.services.closing.invoices import (cancel_invoice, issue_balance_invoice, issue_closing_invoice,
                                               last_billed_reading)
-from server.services.dossiers.timelines import tick
+from server.services.closing.terminations import open_arrival
+from server.services.dossiers.timelines import contracts_in_force_on, tick
+from server.services.rules.departure_rules import vacant_closure_day, vacant_letter_day
 from server.services.intake.termination_requests import ElectricityTermination, record_termination
 from server.services.dossiers.dossiers import STEP_LABELS, dossier_page
 from server.services.dossiers.orders import issue_order
@@ -21,7 +23,7 @@ from server.services.field import dispatch
 from server.services.intake.departures import WaterDeparture, record_water_departure
 from tests.integration.money_world import (DEPOSIT, add_contract, at, build_world, invoices_of, lines_of, periodic_invoice,
                                            report_accepted)
-from tests.integration.procedure_world import orders_of
+from tests.integration.procedure_world import count, orders_of
 
 
 @pytest.fixture
@@ -219,3 +221,38 @@ def test_E8_terminated_contracts_whose_deposit_is_neither_refunded_nor_used_are_
     assert [c.number for c in first.contracts + second.contracts] == ["EL-E8L0", "EL-E8L1", "EL-E8L2"]
     assert second.next_after is None
     assert unsettled_deposits(world.user("agent.w")).contracts == []  # another utility's are not shown
+
+
+def events_of(dossier):
+    return list(db.session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
+                                   .order_by(DossierEvent.id)))
+
+
+def test_W19_no_letter_nor_CEO11_closure_while_a_contract_is_in_force_on_the_point(world):
+    c = seen_meter_contract(world, "AB-W19")
+    asi = open_arrival(c, None, origin=None, user=world.user("agent.w"), now=at(date(2026, 11, 2)))
+    db.session.commit()
+    assert (asi.branch, asi.step) == ("vacant", "vacant")
+    cal = "fr-working-days"
+    letter_day, closure_day = vacant_letter_day(date(2026, 11, 2), cal), vacant_closure_day(date(2026, 11, 2), cal)
+    assert asi.due_on == letter_day == date(2026, 11, 17)  # 11 November is a holiday
+    assert tick(at(letter_day), calendar=cal) == {}
+    assert tick(at(letter_day + timedelta(days=1)), calendar=cal) == {}
+    assert count(Letter, dossier_id=asi.id) == 0 and orders_of(asi.id) == []
+    events = events_of(asi)
+    assert [e.kind for e in events].count("occupied") == 1 and asi.state == "open"
+    assert any(c.number in e.message for e in events if e.kind == "occupied")
+
+    c.state, c.end_on = "terminated", letter_day + timedelta(days=1)   # the point is vacant at last
+    db.session.commit()
+    assert tick(at(letter_day + timedelta(days=2)), calendar=cal) == {"letters": 1}
+    assert tick(at(closure_day), calendar=cal) == {"closures": 1}
+    [closure] = orders_of(asi.id)
+    assert (closure.type, closure.code) == ("CLOSURE", "CEO11")
+
+
+def test_W19_the_demo_vacant_dwelling_sits_on_a_point_where_no_contract_is_in_force(demo_ctx):
+    vacant = db.session.scalars(select(Dossier).where(Dossier.type == "ASI", Dossier.branch == "vacant")).all()
+    assert vacant
+    for asi in vacant:
+        assert contracts_in_force_on(asi.delivery_point_id) == []

@@ -128,12 +128,16 @@ def _load_scenarios(scenarios: dict, users: dict, today: date) -> None:
         point = db.session.scalar(select(DeliveryPoint).where(DeliveryPoint.ref == d["point"]))
         contract = next((c for c in _contracts_of(point.id)), None)
         planned = today + timedelta(days=d["planned_in_days"]) if "planned_in_days" in d else None
+        requested = today + timedelta(days=d.get("requested_in_days", 0))
+        data = {}
+        if d.get("branch") == "vacant":  # W19: a vacant dwelling is a point whose last contract has ended
+            contract.state, contract.end_on = "terminated", requested - timedelta(days=1)
+            data, contract = {"previous_contract": contract.number}, None
         db.session.add(Dossier(
             ref=next_ref(d["type"]), type=d["type"], branch=d.get("branch"), state="open",
             utility=d["utility"], customer_id=contract.customer_id if contract else None,
             contract_id=contract.id if contract else None, delivery_point_id=point.id,
-            requested_on=today + timedelta(days=d.get("requested_in_days", 0)), planned_on=planned,
-            due_on=planned, step=d.get("step"), data={}))
+            requested_on=requested, planned_on=planned, due_on=planned, step=d.get("step"), data=data))
 
 
 def _contracts_of(point_id: int):

@@ -7,14 +7,14 @@ UPDATE ... WHERE step = <old step> inside the transaction that does the work, so
 in two processes at once, never does anything twice."""
 import logging
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
 from ...extensions import db
 from ...models import Contract, Customer, DeliveryPoint, Dossier, Letter, Order, Task
 from ..rules.departure_rules import (analysis_day, meter_removed_at_termination, reminder_day, vacant_closure_day,
-                              vacant_letter_day)
+                              vacant_dwelling_may_proceed, vacant_letter_day)
 from .communications import send_message
 from .dossiers import ANALYSIS_TASK, add_event, end_dossier
 from .orders import issue_order
@@ -124,6 +124,9 @@ def send_vacant_letter(dossier_id: int, step: str, now: datetime, calendar) -> s
         return None
     if taken_over(dossier):
         return close_taken_over(dossier, step, now)
+    occupants = contracts_in_force_on(dossier.delivery_point_id)
+    if not vacant_dwelling_may_proceed(len(occupants)):
+        return hold_while_occupied(dossier, step, occupants[0], now)
     if not claim(dossier_id, step, "letter_sent", vacant_closure_day(dossier.requested_on, calendar)):
         return None
     point = db.session.get(DeliveryPoint, dossier.delivery_point_id)
@@ -141,6 +144,9 @@ def order_vacant_closure(dossier_id: int, step: str, now: datetime, calendar) ->
         return None
     if taken_over(dossier):
         return close_taken_over(dossier, step, now)
+    occupants = contracts_in_force_on(dossier.delivery_point_id)
+    if not vacant_dwelling_may_proceed(len(occupants)):
+        return hold_while_occupied(dossier, step, occupants[0], now)
     if not claim(dossier_id, step, "closure_ordered", None):
         return None
     point = db.session.get(DeliveryPoint, dossier.delivery_point_id)
@@ -157,6 +163,24 @@ def taken_over(dossier: Dossier) -> bool:
     return db.session.scalar(select(Contract.id).where(
         Contract.delivery_point_id == dossier.delivery_point_id, Contract.state == "active",
         Contract.start_on >= dossier.requested_on).limit(1)) is not None
+
+
+def contracts_in_force_on(point_id: int) -> list[Contract]:
+    """The contracts still in force on the point (active, or in termination but not yet ended)."""
+    return list(db.session.scalars(select(Contract).where(
+        Contract.delivery_point_id == point_id, Contract.state.in_(("active", "terminating"))).order_by(Contract.id)))
+
+
+def hold_while_occupied(dossier: Dossier, step: str, occupant: Contract, now: datetime) -> None:
+    """W19 (DESIGN §4.1): no letter and no closure while a contract is in force on the point: the step waits
+    and is looked at again the next day; the timeline says why, once per occupying contract."""
+    if not claim(dossier.id, step, step, now.date() + timedelta(days=1)):
+        return None
+    if (dossier.data or {}).get("occupied_by") != occupant.number:
+        dossier.data = {**(dossier.data or {}), "occupied_by": occupant.number}
+        add_event(dossier, "occupied", f"Contrat {occupant.number} ({occupant.state}) en cours sur le point : ni "
+                                       "courrier 1-70 ni fermeture tant qu'un contrat y est actif (W19).", None, now)
+    return None
 
 
 def close_taken_over(dossier: Dossier, step: str, now: datetime) -> str | None:
