@@ -1,7 +1,7 @@
 """The money and termination edges of both procedures (issue 11, DESIGN.md §4.1), each on a world of its
 own with fixed dates so that every invoice line is checked to the cent (EUR) or the franc (XOF), on SQLite
 and PostgreSQL."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from server.services.closing.terminations import open_arrival
 from server.services.dossiers.timelines import contracts_in_force_on, tick
 from server.services.rules.departure_rules import vacant_closure_day, vacant_letter_day
 from server.services.intake.termination_requests import ElectricityTermination, record_termination
-from server.services.dossiers.dossiers import STEP_LABELS, dossier_page
+from server.services.dossiers.dossiers import STEP_LABELS, cancel_departure, dossier_page
 from server.services.dossiers.orders import issue_order
 from server.services.field import dispatch
 from server.services.intake.departures import WaterDeparture, record_water_departure
@@ -256,3 +256,14 @@ def test_W19_the_demo_vacant_dwelling_sits_on_a_point_where_no_contract_is_in_fo
     assert vacant
     for asi in vacant:
         assert contracts_in_force_on(asi.delivery_point_id) == []
+
+
+def test_W10_days_are_counted_on_the_utilitys_local_calendar_not_the_utc_date(world):
+    c = seen_meter_contract(world, "AB-W10")
+    dsi = water_departure(world, c, date(2026, 12, 1), kind="announced", departure_on=date(2026, 12, 5),
+                          email="a@example.org", mobile="0611")
+    half_past_midnight_in_paris = datetime(2026, 12, 14, 23, 30, tzinfo=timezone.utc)  # 15/12 00:30, day 10
+    assert tick(half_past_midnight_in_paris, calendar="fr-working-days") == {"reminders": 1}  # W8 day 10
+    cancel_departure(dsi.id, user=world.user("agent.w"), now=half_past_midnight_in_paris)
+    assert dsi.state == "treated"  # days 10–29; the UTC date (14/12, day 9) would have cancelled it
+    assert any("jour 10" in e.message for e in events_of(dsi))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ...errors import DomainError, IllegalTransition, NotFound
 from ...extensions import db
 from ...labels import label
+from ...local_time import local_day
 from ...models import Contract, Customer, DeliveryPoint, Dossier, DossierEvent, Invoice, Letter, Order, Task, User
 from ..base.accounts import serves_utility
 from ..base.audit import record
@@ -150,7 +151,7 @@ def postpone_departure(dossier_id: int, new_date: date, *, user: User, now: date
     is cancelled, a new one comes 30 days after the new date)."""
     dossier = get_dossier(dossier_id, user)
     require_action(dossier, "postpone", "Décaler")
-    if new_date < now.date():
+    if new_date < local_day(now, dossier.utility):
         raise DomainError("La nouvelle date de départ ne peut pas être passée.",
                           {"new_date": ["Date passée."]})
     old = dossier.planned_on
@@ -169,7 +170,7 @@ def cancel_departure(dossier_id: int, *, user: User, now: datetime) -> Dossier:
     """W10: the customer cancels; the day since the planned date decides what happens to the DSI."""
     dossier = get_dossier(dossier_id, user)
     require_action(dossier, "cancel", "Annuler le départ")
-    days = (now.date() - dossier.planned_on).days if dossier.planned_on else 0
+    days = (local_day(now, dossier.utility) - dossier.planned_on).days if dossier.planned_on else 0
     task = analysis_task(dossier)
     orders = _field_orders(dossier)
     decision = cancellation_outcome(days, task.state if task else None, [(o.id, o.state) for o in orders])

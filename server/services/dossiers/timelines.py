@@ -7,11 +7,13 @@ UPDATE ... WHERE step = <old step> inside the transaction that does the work, so
 in two processes at once, never does anything twice."""
 import logging
 from collections import Counter
+from itertools import product
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
 from ...extensions import db
+from ...local_time import local_day
 from ...models import Contract, Customer, DeliveryPoint, Dossier, Letter, Order, Task
 from ..rules.departure_rules import (analysis_day, meter_removed_at_termination, reminder_day, vacant_closure_day,
                               vacant_dwelling_may_proceed, vacant_letter_day)
@@ -21,6 +23,7 @@ from .orders import issue_order
 
 log = logging.getLogger("tournee.tick")
 TIMED_TYPES = ("DSI", "ASI", "DEP")
+UTILITIES = ("water", "electricity")
 OPEN_ORDER_STATES = ("issued", "assigned", "reported", "countersigned")
 
 
@@ -30,8 +33,8 @@ def tick(now: datetime, *, calendar: str | None = None) -> dict[str, int]:
     schedule_undated(now, calendar)
     for _ in range(4):  # a late run catches up several steps of one dossier (e.g. day 10 then day 30)
         before = sum(done.values())
-        for dossier_type in TIMED_TYPES:
-            for dossier_id, step in due_dossiers(dossier_type, now.date()):
+        for dossier_type, utility in product(TIMED_TYPES, UTILITIES):
+            for dossier_id, step in due_dossiers(dossier_type, local_day(now, utility), utility):
                 action = run_step(dossier_id, dossier_type, step, now, calendar)
                 if action:
                     done[action] += 1
@@ -40,10 +43,12 @@ def tick(now: datetime, *, calendar: str | None = None) -> dict[str, int]:
     return dict(done)
 
 
-def due_dossiers(dossier_type: str, today: date) -> list[tuple[int, str]]:
-    """Open dossiers of a type whose next step is due (index ix_dossiers_type_state_due)."""
+def due_dossiers(dossier_type: str, today: date, utility: str) -> list[tuple[int, str]]:
+    """Open dossiers of a type and utility whose next step is due on the utility's local calendar day `today`
+    (W10: never the UTC date; index ix_dossiers_type_state_due)."""
     rows = db.session.execute(select(Dossier.id, Dossier.step).where(
-        Dossier.type == dossier_type, Dossier.state == "open", Dossier.due_on <= today).order_by(Dossier.due_on))
+        Dossier.type == dossier_type, Dossier.state == "open", Dossier.due_on <= today,
+        Dossier.utility == utility).order_by(Dossier.due_on))
     return [(row.id, row.step) for row in rows]
 
 
@@ -81,7 +86,7 @@ def _load(dossier_id: int) -> Dossier:
 def remind_departure(dossier_id: int, step: str, now: datetime, calendar) -> str | None:
     """W8 day 10: reminder by e-mail (else SMS) to the departing customer who has not called back."""
     dossier = _load(dossier_id)
-    if dossier.planned_on is None or now.date() < reminder_day(dossier.planned_on):
+    if dossier.planned_on is None or local_day(now, dossier.utility) < reminder_day(dossier.planned_on):
         claim(dossier_id, step, step, reminder_day(dossier.planned_on) if dossier.planned_on else None)
         return None
     if not claim(dossier_id, step, "reminded", analysis_day(dossier.planned_on)):
@@ -104,12 +109,12 @@ def remind_departure(dossier_id: int, step: str, now: datetime, calendar) -> str
 def open_analysis_task(dossier_id: int, step: str, now: datetime, calendar) -> str | None:
     """W8 day 30: the task "Analyser départ client signalé" goes to the back office (phone call)."""
     dossier = _load(dossier_id)
-    if now.date() < analysis_day(dossier.planned_on):
+    if local_day(now, dossier.utility) < analysis_day(dossier.planned_on):
         claim(dossier_id, step, step, analysis_day(dossier.planned_on))
         return None
     if not claim(dossier_id, step, "analysis", None):
         return None
-    db.session.add(Task(dossier_id=dossier.id, kind=ANALYSIS_TASK, role="agent", due_on=now.date(),
+    db.session.add(Task(dossier_id=dossier.id, kind=ANALYSIS_TASK, role="agent", due_on=local_day(now, dossier.utility),
                         title=f"Analyser départ client signalé - Dossier {dossier.ref} (appeler le client)"))
     add_event(dossier, "analysis_task", "Jour 30 sans nouvelles : tâche d'analyse créée pour le back office (W8).",
               None, now)
@@ -119,7 +124,7 @@ def open_analysis_task(dossier_id: int, step: str, now: datetime, calendar) -> s
 def send_vacant_letter(dossier_id: int, step: str, now: datetime, calendar) -> str | None:
     """W19 working day 10: letter 1-70 to "M. et Mme le Nouvel Occupant" at the premises, if no takeover."""
     dossier = _load(dossier_id)
-    if now.date() < vacant_letter_day(dossier.requested_on, calendar):
+    if local_day(now, dossier.utility) < vacant_letter_day(dossier.requested_on, calendar):
         claim(dossier_id, step, step, vacant_letter_day(dossier.requested_on, calendar))
         return None
     if taken_over(dossier):
@@ -139,7 +144,7 @@ def send_vacant_letter(dossier_id: int, step: str, now: datetime, calendar) -> s
 def order_vacant_closure(dossier_id: int, step: str, now: datetime, calendar) -> str | None:
     """W19 working day 30: CLOSURE order code CEO11 sent to the field by itself, if no takeover."""
     dossier = _load(dossier_id)
-    if now.date() < vacant_closure_day(dossier.requested_on, calendar):
+    if local_day(now, dossier.utility) < vacant_closure_day(dossier.requested_on, calendar):
         claim(dossier_id, step, step, vacant_closure_day(dossier.requested_on, calendar))
         return None
     if taken_over(dossier):
@@ -174,7 +179,7 @@ def contracts_in_force_on(point_id: int) -> list[Contract]:
 def hold_while_occupied(dossier: Dossier, step: str, occupant: Contract, now: datetime) -> None:
     """W19 (DESIGN §4.1): no letter and no closure while a contract is in force on the point: the step waits
     and is looked at again the next day; the timeline says why, once per occupying contract."""
-    if not claim(dossier.id, step, step, now.date() + timedelta(days=1)):
+    if not claim(dossier.id, step, step, local_day(now, dossier.utility) + timedelta(days=1)):
         return None
     if (dossier.data or {}).get("occupied_by") != occupant.number:
         dossier.data = {**(dossier.data or {}), "occupied_by": occupant.number}
@@ -194,7 +199,7 @@ def order_removal(dossier_id: int, step: str, now: datetime, calendar) -> str | 
     """E10: on the termination date the REMOVAL order is issued by itself; an MT meter stays (E12)."""
     dossier = _load(dossier_id)
     contract = db.session.get(Contract, dossier.contract_id)
-    if contract is None or contract.end_on is None or now.date() < contract.end_on:
+    if contract is None or contract.end_on is None or local_day(now, dossier.utility) < contract.end_on:
         claim(dossier_id, step, step, contract.end_on if contract else None)
         return None
     if not meter_removed_at_termination(contract.voltage):
@@ -208,7 +213,7 @@ def order_removal(dossier_id: int, step: str, now: datetime, calendar) -> str | 
         add_event(dossier, "removal_order", "Ordre de dépose déjà émis (E10).", None, now)
         return None
     order = issue_order("REMOVAL", contract.point, now=now, dossier=dossier, contract_id=contract.id,
-                        planned_date=now.date(), requester_name=(dossier.data or {}).get("requester_name"),
+                        planned_date=local_day(now, dossier.utility), requester_name=(dossier.data or {}).get("requester_name"),
                         instructions="Dépose du compteur à la date de résiliation (E10) : interrompre si ce n'est "
                                      "fait, suivre les 8 étapes de sécurité dans l'ordre, noter les remarques sur le "
                                      "point de livraison.")
