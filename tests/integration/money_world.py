@@ -111,9 +111,10 @@ def invoices_of(contract: Contract, *kinds: str) -> list[Invoice]:
 
 
 def report_accepted(world: World, order, *, outcome: str = "done", answers: dict | None = None,
-                    on: datetime) -> list[str]:
-    """The technician's report on `order`, countersigned by the chief and accepted by the agent."""
+                    on: datetime, device_time: datetime | None = None) -> list[str]:
+    """The technician's report on `order` (received `on`, captured at `device_time` by the tablet's clock),
+    countersigned by the chief and accepted by the agent."""
     chief, agent = ("chef.e", "agent.e") if order.point.commune.utility == "electricity" else ("chef.w", "agent.w")
-    report = store_report(order, outcome=outcome, answers=answers, received_at=on, device_time=on)
+    report = store_report(order, outcome=outcome, answers=answers, received_at=on, device_time=device_time or on)
     countersign_report(report.id, chief=world.user(chief), signature=CHIEF_SIGNATURE, now=on)
     return accept_report(report.id, user=world.user(agent), now=on)

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from forms import get_definition, validate_submission
+
 from server.errors import DomainError
 from server.extensions import db
 from server.models import AuditEntry, Dossier, DossierEvent, Letter, Reading
@@ -23,7 +25,10 @@ from server.services.field import dispatch
 from server.services.intake.departures import WaterDeparture, record_water_departure
 from tests.integration.money_world import (DEPOSIT, add_contract, at, build_world, invoices_of, lines_of, periodic_invoice,
                                            report_accepted)
+from server.services.review.decisions import accept_report
+from server.services.review.reports import countersign_report, report_review
 from tests.integration.procedure_world import count, orders_of
+from tests.review_reports import CHIEF_SIGNATURE, store_report
 
 
 @pytest.fixture
@@ -267,3 +272,41 @@ def test_W10_days_are_counted_on_the_utilitys_local_calendar_not_the_utc_date(wo
     cancel_departure(dsi.id, user=world.user("agent.w"), now=half_past_midnight_in_paris)
     assert dsi.state == "treated"  # days 10–29; the UTC date (14/12, day 9) would have cancelled it
     assert any("jour 10" in e.message for e in events_of(dsi))
+
+
+def test_E6_on_site_the_agent_interrupts_supply_as_the_order_says_and_reads_the_index(world):
+    c = power_contract(world, "EL-E6")
+    dep = record_termination(c.id, ElectricityTermination(
+        kind="classic", termination_on=date(2026, 11, 20), requester_name="Alex Client",
+        requester_identity="CNI EL-E6", requester_signed=True), user=world.user("agent.e"), now=at(date(2026, 11, 20)))
+    [cutoff] = orders_of(dep.id)
+    assert cutoff.type == "CUTOFF" and "interrompre la fourniture" in cutoff.instructions
+    unfinished = validate_submission(get_definition("CUTOFF"), "done", {"meter_serial": "M-EL-E6"}, {})
+    assert {"cutoff_done", "index", "photo_index", "seal_number"} <= set(unfinished)
+    report_accepted(world, assigned(world, cutoff), on=at(date(2026, 11, 20)), answers={
+        "index": 5100, "cutoff_done": True, "seal_number": "SC-9", "requester_present": False})
+    reading = db.session.scalar(select(Reading).where(Reading.meter_id == cutoff.meter_id, Reading.index == 5100))
+    assert (reading.read_on, reading.source) == (date(2026, 11, 20), "agent")
+    [balance] = invoices_of(c)
+    assert lines_of(balance) == [("100", "100.0000", "10000"), ("50", "100.0000", "5000"),
+                                 ("15000", "0.1800", "2700"), ("1", "-50000.00", "-50000")]
+    assert balance.total == Decimal("-32300")
+    assert [o.type for o in orders_of(dep.id)] == ["CUTOFF", "REMOVAL"]  # the termination date has come (E10)
+
+
+def test_W2_a_fast_tablet_clock_never_puts_the_end_date_after_the_day_the_server_received_the_report(world):
+    c = add_contract(world, "AB-W2", readings=[(date(2026, 1, 15), 1000, True), (date(2026, 10, 15), 1100, True)],
+                     last_seen_on=date(2024, 1, 1))   # not seen for 12 months (W3): an agent must read it
+    dep = water_departure(world, c, date(2026, 11, 20), kind="immediate", departure_on=date(2026, 11, 20),
+                          index=1110, reading_choice="appointment", appointment_on=date(2026, 11, 23))
+    [order] = orders_of(dep.id)
+    order.assignee_id, order.state = world.user("tech.w").id, "assigned"
+    db.session.commit()
+    received = at(date(2026, 11, 23))
+    report = store_report(order, answers={"index": 1112}, received_at=received, device_time=at(date(2026, 11, 26)))
+    countersign_report(report.id, chief=world.user("chef.w"), signature=CHIEF_SIGNATURE, now=received)
+    accept_report(report.id, user=world.user("agent.w"), now=received)
+    assert (c.state, c.end_on, dep.state) == ("terminated", date(2026, 11, 23), "closed")
+    [closing] = invoices_of(c)
+    assert (closing.reading_date, closing.period_end, closing.travel_fee) == (date(2026, 11, 23), date(2026, 11, 23), True)
+    assert "clock_skew" in [flag.code for flag in report_review(report.id).flags]  # still flagged
