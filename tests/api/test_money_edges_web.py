@@ -1,6 +1,6 @@
-"""The money and termination edges through the office (demo data on SQLite): E8 the list of terminated contracts
-whose deposit was neither refunded nor used, reached
-from the office menu (demo data on SQLite, plus a contract of the test's own)."""
+"""The money and termination edges through the office (demo data on SQLite, changed by each test as it needs):
+E8 the list of terminated contracts whose deposit was neither refunded nor used, reached from the office menu;
+W17 a termination deferred while field work is planned on the point."""
 from datetime import date
 
 from sqlalchemy import select
