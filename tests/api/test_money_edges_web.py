@@ -60,3 +60,44 @@ def test_W17_the_dossier_page_shows_the_deferred_termination_until_the_chief_can
         assert db.session.get(Contract, contract_id).state == "terminated"
     page = agent.get(f"/dossiers/{dep_id}").get_data(as_text=True)
     assert "Client parti, relevé inutile" in page and "résiliation différée appliquée" in page
+
+
+def test_W20_contest_through_the_office_shows_the_net_result_and_where_the_paid_bill_is_refunded(office, sqlite_demo_app):
+    from datetime import datetime, timedelta, timezone
+    from decimal import Decimal
+    from server.models import Invoice, Reading
+    from server.services.closing.invoices import last_billed_reading
+    from server.services.intake.departures import WaterDeparture, record_water_departure
+    from tests.conftest import csrf_token_from
+    from tests.review_reports import user
+    told = date.today() - timedelta(days=60)
+    with sqlite_demo_app.app_context():
+        contract = db.session.get(Contract, 13)
+        record_water_departure(13, WaterDeparture(kind="announced", departure_on=told + timedelta(days=5),
+                                                  email="a@example.org", mobile="0611"),
+                               user=user("agent.eau"), now=datetime.combine(told, datetime.min.time(), timezone.utc))
+        billed = last_billed_reading(contract.point.meters[0])
+        later = Reading(meter_id=billed.meter_id, read_on=told + timedelta(days=25), index=billed.index + 40,
+                        source="agent", billed=True)
+        paid = Invoice(number="FP-WEB-1", kind="periodic", state="paid", contract_id=13,
+                       customer_id=contract.customer_id, issued_on=told + timedelta(days=30), total=Decimal("120.00"),
+                       reading_date=later.read_on, reading_index=later.index, paid_on=told + timedelta(days=31))
+        db.session.add_all([later, paid])
+        db.session.commit()
+        paid_id, real_index = paid.id, billed.index + 5
+    agent = office("agent.eau")
+    token = csrf_token_from(agent.get("/contracts/13/departure").get_data(as_text=True))
+    page = agent.post("/contracts/13/departure", follow_redirects=True, data={
+        "csrf_token": token, "kind": "contest", "departure_on": (told + timedelta(days=5)).isoformat(),
+        "index": str(real_index)}).get_data(as_text=True)
+    assert "Résultat net de la contestation" in page and "FP-WEB-1" in page
+    cancelled = agent.get(f"/invoices/{paid_id}").get_data(as_text=True)
+    assert 'id="contest-refund"' in cancelled and "annulée" in cancelled
+    with sqlite_demo_app.app_context():
+        closing = db.session.scalar(select(Invoice).where(Invoice.contract_id == 13, Invoice.kind == "closing"))
+        number, closing_id = closing.number, closing.id
+        assert closing.lines[-1]["amount"] == "-120.00" and "FP-WEB-1" in closing.lines[-1]["label"]
+        assert closing.reading_index == real_index and closing.period_end == told + timedelta(days=5)
+    assert number in cancelled
+    shown = agent.get(f"/invoices/{closing_id}").get_data(as_text=True)
+    assert "Remboursement de la facture FP-WEB-1 annulée" in shown

@@ -190,6 +190,7 @@ def mark_reading_billed(meter: Meter | None, *, index: int, read_on: date, sourc
 class InvoiceView:
     invoice: Invoice
     contract: Contract
+    refunded_on: Invoice | None = None  # W20: the closing invoice that refunds this cancelled paid bill
 
     @property
     def currency(self) -> str:
@@ -207,7 +208,16 @@ def invoice_view(invoice_id: int, user: User) -> InvoiceView:
     invoice = get_invoice(invoice_id)
     if not in_scope(user, invoice):
         raise NotFound("Facture introuvable dans votre service.")
-    return InvoiceView(invoice, db.session.get(Contract, invoice.contract_id))
+    return InvoiceView(invoice, db.session.get(Contract, invoice.contract_id), refund_carrier(invoice))
+
+
+def refund_carrier(invoice: Invoice) -> Invoice | None:
+    """W20: the contract's live closing invoice on which a paid bill cancelled by a contest is refunded."""
+    if invoice.kind != "periodic" or invoice.state != "cancelled" or invoice.paid_on is None:
+        return None
+    return db.session.scalar(select(Invoice).where(
+        Invoice.contract_id == invoice.contract_id, Invoice.kind.in_(("closing", "credit_note")),
+        Invoice.state != "cancelled").order_by(Invoice.id.desc()))
 
 
 def search_invoices(text: str, user: User, *, states: tuple[str, ...] | None = None,
