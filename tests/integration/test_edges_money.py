@@ -310,3 +310,12 @@ def test_W2_a_fast_tablet_clock_never_puts_the_end_date_after_the_day_the_server
     [closing] = invoices_of(c)
     assert (closing.reading_date, closing.period_end, closing.travel_fee) == (date(2026, 11, 23), date(2026, 11, 23), True)
     assert "clock_skew" in [flag.code for flag in report_review(report.id).flags]  # still flagged
+
+
+def test_W10_at_half_past_midnight_in_paris_a_departure_today_is_not_in_the_future(world):
+    c = seen_meter_contract(world, "AB-W10B")
+    half_past_midnight_in_paris = datetime(2026, 12, 14, 23, 30, tzinfo=timezone.utc)  # 15/12 in Bordeaux
+    dep = record_water_departure(c.id, WaterDeparture(kind="immediate", departure_on=date(2026, 12, 15), index=1110),
+                                 user=world.user("agent.w"), now=half_past_midnight_in_paris)
+    assert (dep.requested_on, dep.state, c.state, c.end_on) == (date(2026, 12, 15), "closed", "terminated",
+                                                                date(2026, 12, 15))

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from ...errors import IllegalTransition
 from ...extensions import db
+from ...local_time import local_day
 from ...labels import LABELS
 from ...models import Contract, Customer, Dossier, User
 from ..base.audit import record
@@ -59,9 +60,9 @@ def open_arrival(contract: Contract, successor: dict | None, *, origin: Dossier 
     prospect = db.session.get(Customer, successor["prospect_id"]) if successor and successor.get("prospect_id") else None
     vacant = branch == "vacant"
     return open_dossier(
-        "ASI", utility="water", requested_on=now.date(), now=now, user=user, point=contract.point, customer=prospect,
+        "ASI", utility="water", requested_on=local_day(now, "water"), now=now, user=user, point=contract.point, customer=prospect,
         branch=branch, step="vacant" if vacant else "announced",
-        due_on=vacant_letter_day(now.date()) if vacant else None,
+        due_on=vacant_letter_day(local_day(now, "water")) if vacant else None,
         data={"from": origin.ref if origin else None, "previous_contract": contract.number,
               "successor": successor or None},
         message=f"Arrivée signalée (branche « {BRANCH_LABELS[branch]} ») après la résiliation du contrat "

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ...errors import DomainError, NotFound
 from ...extensions import db
+from ...local_time import local_day
 from ...models import Contract, Dossier, Meter, Order, User
 from ..rules.departure_rules import (index_is_coherent, is_handled_by_us, owner_contact_required, referral_message,
                               remote_data_missing, trusted_reading_allowed)
@@ -86,7 +87,7 @@ def record_water_departure(contract_id: int, req: WaterDeparture, *, user: User,
                "contest": contest_continued_billing}.get(req.kind)
     if handler is None:
         raise DomainError("Type de départ inconnu.", {"kind": ["Choisir le type de départ."]})
-    req = follow_open_departures(contract, req, now.date())
+    req = follow_open_departures(contract, req, local_day(now, "water"))
     try:
         dossier = handler(contract, req, user=user, now=now)
     except DomainError:
@@ -141,7 +142,7 @@ def book_new_appointment(dossier_id: int, day: date, *, user: User, now: datetim
     travel fee where allowed, never when the visit comes from our remote-reading failure (W22)."""
     dep = get_dossier(dossier_id, user)
     require_action(dep, "appointment", "Nouveau rendez-vous de relevé")
-    if day < now.date():
+    if day < local_day(now, "water"):
         raise DomainError("La date du rendez-vous ne peut pas être passée.", {"new_date": ["Date passée."]})
     contract = get_contract(dep.contract_id)
     own_failure = db.session.scalar(select(Dossier.id).where(Dossier.contract_id == contract.id,

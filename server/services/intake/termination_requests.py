@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ...errors import DomainError, IllegalTransition, NotFound
 from ...extensions import db
+from ...local_time import local_day
 from ...models import Contract, Customer, Dossier, Invoice, Order, User
 from ..base.accounts import serves_utility
 from ..base.audit import record
@@ -82,7 +83,7 @@ def takeover(contract: Contract, req: ElectricityTermination, *, user: User, now
     both customers go to the cashier. No field order, no removal."""
     if req.index is None:
         raise DomainError("L'index de mutation est obligatoire (E4).", {"index": ["Index requis."]})
-    today = now.date()
+    today = local_day(now, "electricity")
     refuse_incoherent_takeover_index(contract, req, today)
     successor = successor_customer(req, contract.point.address)
     new = Contract(number=next_ref("CT"), customer_id=successor.id, delivery_point_id=contract.delivery_point_id,
@@ -126,7 +127,7 @@ def terminate_without_takeover(contract: Contract, req: ElectricityTermination, 
         errors["termination_on"] = ["La date de coupure est obligatoire pour une résiliation anticipée (E5)."]
     if errors:
         raise DomainError("Demande de résiliation incomplète.", errors)
-    today = now.date()
+    today = local_day(now, "electricity")
     end_on = req.termination_on or today
     if end_on < today:
         raise DomainError("La date de résiliation ne peut pas être passée.", {"termination_on": ["Date passée."]})

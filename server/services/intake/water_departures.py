@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..closing.transfers import set_contract_iban
 from ...errors import DomainError
 from ...extensions import db
+from ...local_time import local_day
 from ...models import Contract, Customer, Dossier, Invoice, Meter, Order, PointContact, Reading, Task, User
 from ..base.audit import record
 from ..base.counters import next_ref
@@ -70,7 +71,7 @@ def last_remote(meter: Meter | None) -> Reading | None:
 def update_contacts(contract: Contract, req: WaterDeparture, *, user: User, now: datetime) -> None:
     """W13/W6: billing contacts, new address, bank details (audited: the trail the transfer refund's
     two-person rule reads); the owner or manager of a rented dwelling."""
-    today = now.date()
+    today = local_day(now, "water")
     customer = contract.customer
     customer.email = (req.email or "").strip() or customer.email
     customer.mobile = (req.mobile or "").strip() or customer.mobile
@@ -113,12 +114,12 @@ def announce_departure(contract: Contract, req: WaterDeparture, *, user: User, n
     """W7: a DSI with the planned date; e-mail and mobile required (for the W8 reminders)."""
     customer = contract.customer
     errors = announced_departure_errors(email=req.email or customer.email, mobile=req.mobile or customer.mobile,
-                                        planned_on=req.departure_on, today=now.date())
+                                        planned_on=req.departure_on, today=local_day(now, "water"))
     if errors:
         raise DomainError("Départ annoncé incomplet (W7).", errors)
     update_contacts(contract, req, user=user, now=now)
     successor = successor_of(req, contract.point.address)
-    return open_dossier("DSI", utility="water", contract=contract, requested_on=now.date(), planned_on=req.departure_on,
+    return open_dossier("DSI", utility="water", contract=contract, requested_on=local_day(now, "water"), planned_on=req.departure_on,
                         step="planned", due_on=reminder_day(req.departure_on), now=now, user=user,
                         data={"successor": successor, "new_address": req.new_address or None},
                         message=f"Départ annoncé pour le {req.departure_on:%d/%m/%Y} ; relance au jour 10, analyse au "
@@ -128,7 +129,7 @@ def announce_departure(contract: Contract, req: WaterDeparture, *, user: User, n
 def immediate_departure(contract: Contract, req: WaterDeparture, *, user: User, now: datetime) -> Dossier:
     """W13/W2/W3/W14/W15/W22: check the index; trusted and coherent → terminate now; else photo or
     READING appointment (with the travel fee announced); remote-read without data → INF_TELE."""
-    today, departure_on = now.date(), req.departure_on or now.date()
+    today, departure_on = local_day(now, "water"), req.departure_on or local_day(now, "water")
     update_contacts(contract, req, user=user, now=now)
     meter = active_meter(contract)
     remote = last_remote(meter)
@@ -226,11 +227,11 @@ def confirm_announced(dsi_id: int | None, dep: Dossier, *, user: User, now: date
 
 def open_remote_fault(contract: Contract, meter: Meter | None, dep: Dossier, *, user: User, now: datetime) -> Dossier:
     """W22: no warehouse data for a remote-read meter: INF_TELE for the technical service; visits are ours."""
-    fault = open_dossier("INF_TELE", utility="water", contract=contract, requested_on=now.date(), now=now, user=user,
+    fault = open_dossier("INF_TELE", utility="water", contract=contract, requested_on=local_day(now, "water"), now=now, user=user,
                          step="analysis", data={"meter": meter.serial if meter else None, "from": dep.ref},
                          message=f"Aucun index télérelevé récent pour le compteur {meter.serial if meter else '—'} : "
                                  "relevé donné par le client, intervention à notre charge (W22).")
-    db.session.add(Task(dossier_id=fault.id, kind="remote_reading_fault", role="chief", due_on=now.date(),
+    db.session.add(Task(dossier_id=fault.id, kind="remote_reading_fault", role="chief", due_on=local_day(now, "water"),
                         title=f"Analyser le dysfonctionnement de télérelève du compteur {meter.serial if meter else '—'}"))
     add_event(dep, "remote_fault", f"Dossier {fault.ref} ouvert (télérelève sans données, W22).", user, now)
     return fault
@@ -241,7 +242,7 @@ def unannounced_departure(contract: Contract, req: WaterDeparture, *, user: User
     until the customer reports the departure and paid invoices are not refunded. The inventory or timestamped
     photo gives the index only when coherent with the readings around its date and not older than the last
     billed reading; otherwise a READING visit with the travel fee."""
-    today = now.date()
+    today = local_day(now, "water")
     update_contacts(contract, req, user=user, now=now)
     end_on = unannounced_end_date(call_on=today)
     proof = req.proof in ("inventory", "photo") and req.index is not None and req.departure_on is not None
@@ -282,11 +283,11 @@ def departure_by_newcomer(contract: Contract, req: WaterDeparture, *, user: User
     if successor is None:
         raise DomainError("Indiquer le nouvel occupant (W11).", {"successor_name": ["Nom du nouvel occupant requis."]})
     asi = open_dossier("ASI", utility="water", point=contract.point, customer=db.session.get(Customer, successor["prospect_id"]),
-                       requested_on=now.date(), branch="third_party", step="transfer", now=now, user=user,
+                       requested_on=local_day(now, "water"), branch="third_party", step="transfer", now=now, user=user,
                        data={"transfer": True, "previous_contract": contract.number, "successor": successor},
                        message=f"Départ signalé par le nouvel occupant {successor['name']} : mutation du contrat "
                                f"{contract.number} selon la procédure Arrivée client (W11).")
-    db.session.add(Task(dossier_id=asi.id, kind="transfer", role="agent", due_on=now.date(),
+    db.session.add(Task(dossier_id=asi.id, kind="transfer", role="agent", due_on=local_day(now, "water"),
                         title=f"Procéder à la mutation du contrat {contract.number} au nom de {successor['name']} (W11)"))
     return asi
 
@@ -301,7 +302,7 @@ def contest_continued_billing(contract: Contract, req: WaterDeparture, *, user: 
                           {"departure_on": ["Date réelle du départ requise."], "index": ["Index réel requis."]})
     told = db.session.scalar(select(Dossier).where(
         Dossier.contract_id == contract.id, Dossier.type.in_(("DSI", "DEP")), Dossier.state != "cancelled",
-        Dossier.requested_on < now.date()).order_by(Dossier.requested_on))
+        Dossier.requested_on < local_day(now, "water")).order_by(Dossier.requested_on))
     invoices = list(db.session.scalars(select(Invoice).where(Invoice.contract_id == contract.id,
                                                              Invoice.kind == "periodic")))
     decision = contested_billing_outcome(told.requested_on if told else None,
@@ -315,7 +316,7 @@ def contest_continued_billing(contract: Contract, req: WaterDeparture, *, user: 
     contested = [invoice for invoice in invoices if invoice.id in decision.cancel_invoices]
     refunded = [invoice for invoice in contested
                 if cancel_contested_invoice(invoice, told_in=told.ref, user=user, now=now)]
-    dep = open_dossier("DEP", utility="water", contract=contract, requested_on=now.date(), now=now, user=user,
+    dep = open_dossier("DEP", utility="water", contract=contract, requested_on=local_day(now, "water"), now=now, user=user,
                        step="contest", data={"contest": True, "told_in": told.ref,
                                              "cancelled_invoices": [i.number for i in contested],
                                              "refunded_invoices": [i.number for i in refunded]},
