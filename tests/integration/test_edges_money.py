@@ -184,13 +184,15 @@ def assigned(world, order):
     return order
 
 
-def test_E8_cutoff_failed_then_meter_removed_settles_the_balance_against_the_deposit(world):
+@pytest.mark.parametrize("kind,failed", [("classic", "absent"), ("classic", "refused"), ("anticipated", "no_access")])
+def test_E8_cutoff_failed_then_meter_removed_settles_the_balance_against_the_deposit(world, kind, failed):
     c = power_contract(world, "EL-E8A")
     dep = record_termination(c.id, ElectricityTermination(
-        kind="classic", termination_on=date(2026, 11, 25), requester_name="Alex Client",
+        kind=kind, termination_on=date(2026, 11, 25), requester_name="Alex Client",
         requester_identity="CNI EL-E8A", requester_signed=True), user=world.user("agent.e"), now=at(date(2026, 11, 20)))
-    [cutoff] = orders_of(dep.id)
-    report_accepted(world, assigned(world, cutoff), outcome="absent", answers={"remarks": "Personne, portail fermé"},
+    [visit] = orders_of(dep.id)
+    assert visit.type == ("CUTOFF" if kind == "classic" else "READING")
+    report_accepted(world, assigned(world, visit), outcome=failed, answers={"remarks": "Personne, portail fermé"},
                     on=at(date(2026, 11, 24)))
     assert invoices_of(c) == [] and c.state == "terminating"
     assert unsettled_deposits(world.user("agent.e")).contracts == []
