@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from server.errors import Forbidden, IllegalTransition
 from server.extensions import db
+from server.local_time import local_day
 from server.models import (AuditEntry, Contract, Countersignature, Customer, DeliveryPoint, Dossier, Order, Reading,
                            Report, Task)
 from server.services.review.decisions import accept_report, bulk_accept_clean, reject_report
@@ -138,7 +139,7 @@ def test_W14_coherent_reading_terminates_closes_the_DEP_and_opens_the_ASI(demo_c
     contract = db.session.get(Contract, 1)
     dep = db.session.scalar(select(Dossier).where(Dossier.type == "DEP", Dossier.delivery_point_id == order.delivery_point_id))
     asi = db.session.scalar(select(Dossier).where(Dossier.type == "ASI", Dossier.delivery_point_id == order.delivery_point_id))
-    assert contract.state == "terminated" and contract.end_on == NOW.date()
+    assert contract.state == "terminated" and contract.end_on == local_day(NOW - timedelta(minutes=5), "water")
     assert dep.state == "closed" and asi.state == "open" and asi.branch == "vacant"
     assert report.state == "accepted" and order.state == "closed" and any("W14" in e for e in effects)
     assert db.session.scalar(select(Reading).where(Reading.meter_id == order.meter_id, Reading.index == 800)).source == "agent"
@@ -165,7 +166,7 @@ def test_W16_closure_report_updates_the_delivery_point_state_and_date(demo_ctx):
     report = store_report(order, answers={"index": 900, "branch_closed": True})
     countersign(report)
     accept_report(report.id, user=user("agent.eau"), now=NOW)
-    assert order.point.state == "closed" and order.point.closed_on == (NOW - timedelta(minutes=5)).date()
+    assert order.point.state == "closed" and order.point.closed_on == local_day(NOW - timedelta(minutes=5), "water")
     assert order.meter.leak_alert is False
 
 
