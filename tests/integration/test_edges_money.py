@@ -321,3 +321,20 @@ def test_W10_at_half_past_midnight_in_paris_a_departure_today_is_not_in_the_futu
                                  user=world.user("agent.w"), now=half_past_midnight_in_paris)
     assert (dep.requested_on, dep.state, c.state, c.end_on) == (date(2026, 12, 15), "closed", "terminated",
                                                                 date(2026, 12, 15))
+
+
+def test_W20_W17_a_contest_while_a_reading_is_planned_on_the_point_closes_with_its_refund_once_the_order_is_cancelled(world):
+    c = add_contract(world, "AB-W20D", readings=[(date(2026, 1, 15), 1000, True), (date(2026, 7, 15), 1060, True)])
+    water_departure(world, c, date(2026, 6, 1), kind="announced", departure_on=date(2026, 6, 10),
+                    email="a@example.org", mobile="0611")
+    paid = periodic_invoice(c, "FP-D1", issued_on=date(2026, 7, 20), reading=(date(2026, 7, 15), 1060),
+                            total="120.00", paid=True)
+    order = planned_reading(world, c, date(2026, 11, 23))
+    dep = water_departure(world, c, date(2026, 11, 20), kind="contest", departure_on=date(2026, 6, 10), index=1030)
+    assert (paid.state, dep.step, c.state, invoices_of(c, "closing")) == ("cancelled", "closing_deferred",
+                                                                          "terminating", [])
+    dispatch.cancel(order.id, "Relevé inutile", chief=world.user("chef.w"), now=at(date(2026, 11, 21)))
+    [closing] = invoices_of(c, "closing")
+    assert lines_of(closing) == [("30", "2.1000", "63.00"), ("146", "0.1315", "19.20"), ("82.20", "0.0550", "4.52"),
+                                 ("1", "-120.00", "-120.00")]
+    assert (closing.total, c.end_on, dep.state) == (Decimal("-33.28"), date(2026, 6, 10), "closed")

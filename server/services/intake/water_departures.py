@@ -22,7 +22,7 @@ from ..dossiers.dossiers import add_event, get_dossier, open_dossier, require_ac
 from ..closing.deferrals import terminate_unless_field_work_pending
 from ..closing.invoices import cancel_contested_invoice, last_billed_reading, travel_fee_applies
 from ..dossiers.orders import OPEN_STATES, issue_order, touch_order
-from ..closing.terminations import switch_off_alerts, terminate_contract
+from ..closing.terminations import switch_off_alerts
 
 
 @dataclass
@@ -325,8 +325,10 @@ def contest_continued_billing(contract: Contract, req: WaterDeparture, *, user: 
                                f"{_numbers(contested)}, dont {len(refunded)} réglée(s) remboursée(s) sur la facture "
                                f"d'arrêt de compte ; résiliation rétroactive au {req.departure_on:%d/%m/%Y}, "
                                f"index {req.index} (W20).")
-    terminate_contract(contract, end_on=req.departure_on, index=req.index, read_on=req.departure_on,
-                       source="customer", travel_fee=False, dossier=dep, user=user, now=now)
+    if not terminate_unless_field_work_pending(contract, end_on=req.departure_on, index=req.index,
+                                               read_on=req.departure_on, source="customer", travel_fee=False,
+                                               dossier=dep, user=user, now=now):
+        return dep  # W17: the retroactive closing (with its refunds) waits for the field work on the point
     closing = db.session.scalar(select(Invoice).where(Invoice.contract_id == contract.id,
                                                       Invoice.kind.in_(("closing", "credit_note")),
                                                       Invoice.state != "cancelled").order_by(Invoice.id.desc()))
