@@ -142,7 +142,10 @@ def planned_reading(world, contract, day):
     return order
 
 
-def test_W17_termination_at_intake_waits_for_the_field_order_planned_on_the_point_until_its_report_is_accepted(world):
+@pytest.mark.parametrize("report", [{"answers": {"index": 1112}}, {"outcome": "no_access", "answers": {"remarks": "Cave fermée"}}],
+                         ids=["done", "no_access"])
+def test_W17_termination_at_intake_waits_for_the_field_order_planned_on_the_point_until_its_report_is_accepted(world,
+                                                                                                             report):
     c = seen_meter_contract(world, "AB-W17D")
     order = planned_reading(world, c, date(2026, 11, 23))
     dep = water_departure(world, c, date(2026, 11, 20), kind="immediate", departure_on=date(2026, 11, 20), index=1110)
@@ -151,7 +154,7 @@ def test_W17_termination_at_intake_waits_for_the_field_order_planned_on_the_poin
     page = dossier_page(dep.id)
     assert STEP_LABELS[page.dossier.step].startswith("résiliation différée")
 
-    effects = report_accepted(world, order, answers={"index": 1112}, on=at(date(2026, 11, 23)))
+    effects = report_accepted(world, order, on=at(date(2026, 11, 23)), **report)
     assert any("Résiliation différée" in e for e in effects)
     assert (dep.state, c.state, c.end_on) == ("closed", "terminated", date(2026, 11, 20))
     [closing] = invoices_of(c)

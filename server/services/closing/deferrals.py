@@ -41,7 +41,7 @@ def terminate_unless_field_work_pending(contract: Contract, *, dossier: Dossier,
         return True
     contract.state = "terminating"
     dossier.step = DEFERRED_STEP
-    dossier.data = {**(dossier.data or {}), "closing_deferred": {
+    dossier.data = {**(dossier.data or {}), "termination_deferred": {
         "origin": "intake", "end_on": end_on.isoformat(), "index": index, "read_on": read_on.isoformat(),
         "source": source, "travel_fee": travel_fee, "waiting_for": pending.ref}}
     add_event(dossier, DEFERRED_STEP, f"Résiliation différée : l'intervention {pending.ref} "
@@ -66,15 +66,15 @@ def resume_deferred_terminations(order: Order, *, why: str, user: User | None, n
     for it, unless another order is still planned or assigned on the point. Returns the effects, in French."""
     effects = []
     for dep in deferred_at_intake(order.delivery_point_id):
-        deferred = dep.data["closing_deferred"]
+        deferred = dep.data["termination_deferred"]
         still = pending_field_order(order.delivery_point_id, except_order_id=order.id, except_dossier_id=dep.id)
         if still is not None:
-            dep.data = {**dep.data, "closing_deferred": {**deferred, "waiting_for": still.ref}}
+            dep.data = {**dep.data, "termination_deferred": {**deferred, "waiting_for": still.ref}}
             add_event(dep, "closing_still_deferred", f"Intervention {order.ref} {why} ; la résiliation attend encore "
                                                      f"l'intervention {still.ref} (W17).", user, now)
             continue
         contract = db.session.get(Contract, dep.contract_id)
-        dep.data = {k: v for k, v in dep.data.items() if k != "closing_deferred"}
+        dep.data = {k: v for k, v in dep.data.items() if k != "termination_deferred"}
         dep.step = "intake"
         add_event(dep, "closing_resumed", f"Intervention {order.ref} {why} : résiliation différée appliquée (W17).",
                   user, now)

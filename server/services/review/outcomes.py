@@ -41,7 +41,13 @@ def field_day(report: Report, content: dict, utility: str | None = None) -> date
 
 
 def apply_report_outcome(report: Report, order: Order, content: dict, *, user: User, now: datetime) -> list[str]:
-    """Dispatch on the order type; returns the effects, in French, for the page and the audit trail."""
+    """Dispatch on the order type; returns the effects, in French, for the page and the audit trail. Whatever
+    the outcome, the order is no longer planned on the point: a termination deferred at intake applies (W17)."""
+    effects = report_effects(report, order, content, user=user, now=now)
+    return effects + resume_deferred_terminations(order, why="dont le compte-rendu est accepté", user=user, now=now)
+
+
+def report_effects(report: Report, order: Order, content: dict, *, user: User, now: datetime) -> list[str]:
     day = field_day(report, content, order.point.commune.utility)
     if order.type == "INVESTIGATION" and content.get("outcome") == "absent":
         return close_after_empty_investigation(order, content, day=day, user=user, now=now)
@@ -52,7 +58,6 @@ def apply_report_outcome(report: Report, order: Order, content: dict, *, user: U
     rule = {"READING": reading_rules, "CUTOFF": cutoff_rules, "REMOVAL": removal_rules,
             "CLOSURE": closure_rules, "INVESTIGATION": investigation_rules}[order.type]
     effects += rule(report, order, content, day=day, index=index, user=user, now=now)
-    effects += resume_deferred_terminations(order, why="réalisée", user=user, now=now)
     return effects + resume_deferred_closing(order, index=index, day=day, user=user, now=now)
 
 
