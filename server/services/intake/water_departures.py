@@ -227,11 +227,11 @@ def confirm_announced(dsi_id: int | None, dep: Dossier, *, user: User, now: date
 
 def open_remote_fault(contract: Contract, meter: Meter | None, dep: Dossier, *, user: User, now: datetime) -> Dossier:
     """W22: no warehouse data for a remote-read meter: INF_TELE for the technical service; visits are ours."""
-    fault = open_dossier("INF_TELE", utility="water", contract=contract, requested_on=local_day(now, "water"), now=now, user=user,
+    fault = open_dossier("INF_TELE", utility="water", contract=contract, requested_on=now.date(), now=now, user=user,
                          step="analysis", data={"meter": meter.serial if meter else None, "from": dep.ref},
                          message=f"Aucun index télérelevé récent pour le compteur {meter.serial if meter else '—'} : "
                                  "relevé donné par le client, intervention à notre charge (W22).")
-    db.session.add(Task(dossier_id=fault.id, kind="remote_reading_fault", role="chief", due_on=local_day(now, "water"),
+    db.session.add(Task(dossier_id=fault.id, kind="remote_reading_fault", role="chief", due_on=now.date(),
                         title=f"Analyser le dysfonctionnement de télérelève du compteur {meter.serial if meter else '—'}"))
     add_event(dep, "remote_fault", f"Dossier {fault.ref} ouvert (télérelève sans données, W22).", user, now)
     return fault
@@ -283,11 +283,11 @@ def departure_by_newcomer(contract: Contract, req: WaterDeparture, *, user: User
     if successor is None:
         raise DomainError("Indiquer le nouvel occupant (W11).", {"successor_name": ["Nom du nouvel occupant requis."]})
     asi = open_dossier("ASI", utility="water", point=contract.point, customer=db.session.get(Customer, successor["prospect_id"]),
-                       requested_on=local_day(now, "water"), branch="third_party", step="transfer", now=now, user=user,
+                       requested_on=now.date(), branch="third_party", step="transfer", now=now, user=user,
                        data={"transfer": True, "previous_contract": contract.number, "successor": successor},
                        message=f"Départ signalé par le nouvel occupant {successor['name']} : mutation du contrat "
                                f"{contract.number} selon la procédure Arrivée client (W11).")
-    db.session.add(Task(dossier_id=asi.id, kind="transfer", role="agent", due_on=local_day(now, "water"),
+    db.session.add(Task(dossier_id=asi.id, kind="transfer", role="agent", due_on=now.date(),
                         title=f"Procéder à la mutation du contrat {contract.number} au nom de {successor['name']} (W11)"))
     return asi
 
