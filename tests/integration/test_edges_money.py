@@ -192,7 +192,7 @@ def test_E8_cutoff_failed_then_meter_removed_settles_the_balance_against_the_dep
     c = power_contract(world, "EL-E8A")
     dep = record_termination(c.id, ElectricityTermination(
         kind=kind, termination_on=date(2026, 11, 25), requester_name="Alex Client",
-        requester_identity="CNI EL-E8A", requester_signed=True), user=world.user("agent.e"), now=at(date(2026, 11, 20)))
+        requester_identity="CNI EL-E8A"), user=world.user("agent.e"), now=at(date(2026, 11, 20)))
     [visit] = orders_of(dep.id)
     assert visit.type == ("CUTOFF" if kind == "classic" else "READING")
     report_accepted(world, assigned(world, visit), outcome=failed, answers={"remarks": "Personne, portail fermé"},
@@ -283,7 +283,7 @@ def test_E6_on_site_the_agent_interrupts_supply_as_the_order_says_and_reads_the_
     c = power_contract(world, "EL-E6")
     dep = record_termination(c.id, ElectricityTermination(
         kind="classic", termination_on=date(2026, 11, 20), requester_name="Alex Client",
-        requester_identity="CNI EL-E6", requester_signed=True), user=world.user("agent.e"), now=at(date(2026, 11, 20)))
+        requester_identity="CNI EL-E6"), user=world.user("agent.e"), now=at(date(2026, 11, 20)))
     [cutoff] = orders_of(dep.id)
     assert cutoff.type == "CUTOFF" and "interrompre la fourniture" in cutoff.instructions
     unfinished = validate_submission(get_definition("CUTOFF"), "done", {"meter_serial": "M-EL-E6"}, {})
