@@ -2,14 +2,14 @@
 neither refunded nor used (E8)
 
 Revision ID: edges_money_0001
-Revises: edges_flow_0002
+Revises: planning_01
 
 """
 from alembic import op
 
 
 revision = 'edges_money_0001'
-down_revision = 'edges_flow_0002'
+down_revision = 'planning_01'
 branch_labels = None
 depends_on = None
 
