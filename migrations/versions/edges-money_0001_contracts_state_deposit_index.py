@@ -2,14 +2,14 @@
 neither refunded nor used (E8)
 
 Revision ID: edges_money_0001
-Revises: planning_01
+Revises: own_data_0002
 
 """
 from alembic import op
 
 
 revision = 'edges_money_0001'
-down_revision = 'planning_01'
+down_revision = 'own_data_0002'
 branch_labels = None
 depends_on = None
 
