@@ -96,6 +96,13 @@ def run_migrations_online():
     # SQLite: copied before and put back if a migration fails (PostgreSQL: transactional DDL).
     with guarded_upgrade(connectable, tuple(context.script.get_heads())):
         with connectable.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # SQLite's batch mode rebuilds a table (copy, drop, rename): with foreign keys enforced, dropping
+                # a table others point at (users) fails. Enforcement is paused for the migration only, and the
+                # keys are checked once it is done.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()  # end SQLAlchemy's autobegun transaction: the migration opens its own
             context.configure(
                 connection=connection,
                 target_metadata=get_metadata(),
@@ -104,6 +111,12 @@ def run_migrations_online():
 
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():
