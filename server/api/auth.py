@@ -3,6 +3,7 @@ from functools import wraps
 
 from flask import g, request
 
+from ..services.base.scope import check_route_arguments
 from ..services.field.devices import device_for_token
 
 
@@ -16,6 +17,7 @@ def device_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         g.device, g.api_user = device_for_token(bearer_token())
+        check_route_arguments(g.api_user, kwargs)  # every id in the URL is of the user's scope
         return view(*args, **kwargs)
     wrapped.device_required = True
     return wrapped

@@ -1,5 +1,6 @@
 """Customer search and the customer page."""
 from flask import render_template, request
+from flask_login import current_user
 
 from ..services.intake.customers import customer_overview, search_customers
 from .blueprint import web_bp
@@ -14,11 +15,11 @@ SEARCH_ROLES = ("agent", "chief", "controller", "cashier", "admin")
 def customer_search():
     form = SearchForm(request.args)
     query = form.q.data or ""
-    results = search_customers(query) if form.validate() else []
+    results = search_customers(query, current_user) if form.validate() else []
     return render_template("customers/search.html", form=form, query=query, results=results)
 
 
 @web_bp.route("/customers/<int:customer_id>")
 @roles_required(*SEARCH_ROLES)
 def customer_page(customer_id: int):
-    return render_template("customers/page.html", overview=customer_overview(customer_id))
+    return render_template("customers/page.html", overview=customer_overview(customer_id, current_user))

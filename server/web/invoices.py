@@ -109,7 +109,7 @@ def _refused(invoice_id: int, form):
 @roles_required(*CONTROLLERS)
 def invoice_control():
     return render_template("invoices/control.html", invoices=invoice_controls.invoices_to_control(current_user),
-                           tasks=invoice_controls.removal_reports_to_control(), labels=invoices.STATE_LABELS,
+                           tasks=invoice_controls.removal_reports_to_control(current_user), labels=invoices.STATE_LABELS,
                            form=ConfirmForm(), refuse_form=RefuseInvoiceForm())
 
 

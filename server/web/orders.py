@@ -38,7 +38,7 @@ def order_list():
 @web_bp.route("/orders/<int:order_id>")
 @roles_required(*READERS)
 def order_detail(order_id: int):
-    return render_template("orders/page.html", page=order_page(order_id), order_states=STATE_LABELS, window_of=window_label,
+    return render_template("orders/page.html", page=order_page(order_id, current_user), order_states=STATE_LABELS, window_of=window_label,
                            signature_form=RequesterSignatureForm())
 
 

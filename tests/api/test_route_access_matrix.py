@@ -1,69 +1,164 @@
-"""Every office route names the roles allowed to use it, and refuses every other role (PITFALLS 19)."""
+"""Every rule of the app's URL map × every role × an object of each utility (issue 12, PITFALLS 19).
+
+The routes come from the URL map, the roles each route grants from its own `roles_required`, the objects from a
+world of two utilities built here: a new route is covered without anyone writing a line. It fails on any access
+DESIGN.md §1 does not grant: a role outside its areas, a role the route does not name (403), an object of the
+other utility or of another technician (404), a route without a role check, a 500 anywhere."""
 import re
 
 import pytest
+from werkzeug.routing import Rule
 
-from server import create_app
+from server.extensions import db
+from server.services.base.scope import NOT_FOUND, ROUTE_ARGUMENTS
+from tests.api.scope_world import UTILITIES, build_scope_world, token_of
+from tests.conftest import csrf_token_from, sign_in
 
-ROLE_LOGINS = {"agent": "agent.eau", "chief": "chef.eau", "technician": "tech.eau1",
-               "controller": "controle", "cashier": "caisse", "admin": "admin"}
-# Routes anyone may reach without a role check of their own.
-PUBLIC = {"web.login", "web.logout", "web.healthz", "web.favicon", "web.home", "static",
+# Routes anyone may reach: sign-in and out, health, static files, the tablet app's files, the API's own
+# description and enrolment (which checks the password itself).
+PUBLIC = {"web.login", "web.logout", "web.healthz", "web.favicon", "web.home", "static", "api.enrol", "api.ping",
+          "api.openapi",
           "metrics"}  # /metrics: its own token or admin network (server/metrics.py), no session
-
-
-def office_rules():
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
-    rules = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("pwa.", "api.")) or rule.endpoint in PUBLIC:
-            continue
-        view = app.view_functions[rule.endpoint]
-        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
-        rules.append((rule.endpoint, rule.rule, methods, getattr(view, "allowed_roles", None)))
-    return rules
-
-
-RULES = office_rules()
-# Routes where who may act is a decision of its own (money leaving the utility), pinned here so that a
-# change of roles shows up in review; every other route is covered by the two generic tests below.
+# DESIGN.md §1: the office areas (URL prefixes) each role works in; an admin works everywhere, a technician in
+# none (the tablet only).
+AREAS = {
+    "agent": ("/customers", "/contracts", "/dossiers", "/orders", "/reports", "/tasks", "/invoices", "/letters",
+              "/indicators"),
+    "chief": ("/customers", "/devices", "/dispatch", "/reports", "/dossiers", "/orders", "/tasks", "/indicators",
+              "/account"),
+    "controller": ("/customers", "/invoices", "/reports", "/dossiers", "/orders", "/tasks", "/indicators"),
+    "cashier": ("/customers", "/cashier", "/invoices", "/contracts", "/tasks"),
+    "technician": (),
+}
+# Routes where who may act is a decision of its own (money leaving the utility), pinned here so that a change
+# of roles shows up in review.
 DECLARED = {
     "web.invoice_transfer_refund": {"agent", "admin"},  # refund of a credit balance by bank transfer
     "web.invoice_bank_details": {"agent", "admin"},  # the IBAN the refund by transfer goes to
     "web.transfer_list": {"agent", "admin"},
     "web.transfers_csv": {"agent", "admin"},
 }
+SHA = "0" * 64
 
 
-def concrete(path: str) -> str:
-    return re.sub(r"<(?:[^:<>]+:)?[^<>]+>", "1", path)
+def rules_of(app) -> list[tuple[Rule, object]]:
+    return [(rule, app.view_functions[rule.endpoint]) for rule in app.url_map.iter_rules()
+            if not rule.endpoint.startswith("pwa.") and rule.endpoint not in PUBLIC]
 
 
-@pytest.mark.parametrize("endpoint,path,methods,allowed", RULES, ids=[r[0] for r in RULES])
-def test_every_office_route_declares_its_roles(endpoint, path, methods, allowed):
-    assert allowed, f"{endpoint} ({path}) has no roles_required"
+def office_rules(app):
+    return [(rule, view) for rule, view in rules_of(app) if not rule.endpoint.startswith("api.")]
+
+
+def api_rules(app):
+    return [(rule, view) for rule, view in rules_of(app) if rule.endpoint.startswith("api.")]
+
+
+def path_for(rule: Rule, ids: dict) -> str:
+    """The rule's path with the ids of one utility's objects (other arguments: a well-formed value)."""
+    def value(match):
+        name = match.group(2)
+        return str(ids[name]) if name in ids else SHA
+    return re.sub(r"<(?:([^:<>]+):)?([^<>]+)>", value, rule.rule)
+
+
+def methods_of(rule: Rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def names_ids(rule: Rule) -> bool:
+    return any(name in ROUTE_ARGUMENTS for name in rule.arguments)
+
+
+def scope_refusal(rule: Rule, answer) -> bool:
+    """Whether a 404 is the scope's "not found" of an object the route names (not a service's own refusal)."""
+    text = answer.get_data(as_text=True)
+    return any(NOT_FOUND[ROUTE_ARGUMENTS[name]] in text for name in rule.arguments if name in ROUTE_ARGUMENTS)
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        built = build_scope_world()
+        db.session.remove()
+    return built
+
+
+def test_every_route_is_guarded_by_a_role_check_or_a_device_token(sqlite_app):
+    for rule, view in rules_of(sqlite_app):
+        guarded = getattr(view, "allowed_roles", None) or getattr(view, "device_required", False)
+        assert guarded, f"{rule.endpoint} ({rule.rule}) has neither roles_required nor device_required"
+
+
+def test_every_id_a_route_names_is_known_to_the_scope(sqlite_app):
+    for rule, _ in rules_of(sqlite_app):
+        unknown = [a for a in rule.arguments if a.endswith("_id") and a not in ROUTE_ARGUMENTS]
+        assert not unknown, f"{rule.rule} names {unknown}: add them to services.base.scope.ROUTE_ARGUMENTS"
+
+
+def test_roles_stay_in_the_areas_design_grants_them(sqlite_app):
+    for rule, view in office_rules(sqlite_app):
+        for role in view.allowed_roles:
+            if role != "admin":
+                assert rule.rule.startswith(AREAS[role]), f"{rule.rule} grants {role}, outside its areas (DESIGN §1)"
 
 
 @pytest.mark.parametrize("endpoint,roles", sorted(DECLARED.items()))
-def test_declared_routes_keep_their_roles(endpoint, roles):
-    allowed = {rule[0]: rule[3] for rule in RULES}
-    assert endpoint in allowed and set(allowed[endpoint]) == roles
+def test_declared_routes_keep_their_roles(sqlite_app, endpoint, roles):
+    assert set(sqlite_app.view_functions[endpoint].allowed_roles) == roles
 
 
-@pytest.mark.parametrize("role", sorted(ROLE_LOGINS))
-def test_every_office_route_refuses_the_roles_it_does_not_name(office, role):
-    client = office(ROLE_LOGINS[role])
-    from tests.conftest import csrf_token_from
-    token = csrf_token_from(client.get("/admin/users" if role == "admin" else "/").get_data(as_text=True)) \
-        if role != "technician" else None
-    checked = 0
-    for endpoint, path, methods, allowed in RULES:
-        if not allowed or role in allowed:
-            continue
-        for method in methods:
-            data = {"csrf_token": token} if token and method != "GET" else None
-            answer = client.open(concrete(path), method=method, data=data)
-            assert answer.status_code in (403, 400 if method != "GET" and not token else 403), \
-                f"{role} got {answer.status_code} on {method} {path}"
-            checked += 1
-    assert checked > 0 or role == "admin"
+def signed_in(app, login: str):
+    client = app.test_client()
+    assert sign_in(client, login).status_code == 302
+    return client, csrf_token_from(client.get("/login").get_data(as_text=True))
+
+
+def test_every_office_route_every_role_every_utility(app, world):
+    """403 for a role the route does not name, 404 for an object of the other utility, and an answer (no 403,
+    no 404 for the object, no 500) for a role it names on an object of its own utility."""
+    refusals = grants = 0
+    for login, (role, utility) in world["users"].items():
+        client, token = signed_in(app, login)
+        for rule, view in office_rules(app):
+            allowed = role in view.allowed_roles
+            targets = UTILITIES if allowed and names_ids(rule) else (utility or "water",)
+            for target in targets:
+                path = path_for(rule, world["objects"][target])
+                for method in methods_of(rule):
+                    answer = client.open(path, method=method, data={"csrf_token": token} if method != "GET" else None)
+                    seen = f"{login} {method} {path} ({rule.endpoint}) -> {answer.status_code}"
+                    assert answer.status_code < 500, seen
+                    if not allowed:
+                        assert answer.status_code == 403, seen
+                        refusals += 1
+                    elif utility not in (None, target):
+                        assert answer.status_code == 404, seen
+                        refusals += 1
+                    else:
+                        assert answer.status_code != 403 or rule.endpoint == "web.task_finish", seen
+                        assert answer.status_code != 404 or not scope_refusal(rule, answer), seen
+                        grants += 1
+    assert refusals > 500 and grants > 100, (refusals, grants)
+
+
+def test_every_api_route_every_token_every_utility(app, world):
+    """With the token of each user: another utility's or another technician's object is "not found"."""
+    client = app.test_client()
+    for login, (role, utility) in world["users"].items():
+        headers = {"Authorization": f"Bearer {token_of(login)}"}
+        for rule, view in api_rules(app):
+            if not names_ids(rule):
+                continue
+            for target in UTILITIES:
+                path = path_for(rule, world["objects"][target])
+                for method in methods_of(rule):
+                    answer = client.open(path, method=method, headers=headers)
+                    seen = f"{login} {method} {path} -> {answer.status_code}"
+                    if utility not in (None, target):
+                        expected = 404  # another utility's tablet does not exist for them
+                    elif role in ("chief", "admin"):
+                        expected = 204  # DESIGN §1: the chief and the admin revoke a lost tablet
+                    else:
+                        expected = 403  # the technician's own spare tablet, or a role that revokes nothing
+                    assert answer.status_code == expected, seen

@@ -47,13 +47,16 @@ def test_E11_controller_refuses_a_draft_and_closes_removal_controls(demo_ctx):
         controls.cancel_draft_invoice(invoice.id, "  ", user=controller, now=NOW)
     controls.cancel_draft_invoice(invoice.id, "Index de coupure mal lu", user=controller, now=NOW)
     assert invoice.state == "cancelled"
+    dossier = Dossier(ref="DEP-T-E11", type="DEP", state="open", utility="electricity", requested_on=TODAY)
+    db.session.add(dossier)
+    db.session.flush()
     task = Task(kind="removal_control", role="controller", title="Contrôler le compte-rendu de dépose AT1",
-                due_on=TODAY)
+                due_on=TODAY, dossier_id=dossier.id)
     db.session.add(task)
     db.session.commit()
-    assert [t.id for t in controls.removal_reports_to_control()] == [task.id]
+    assert [t.id for t in controls.removal_reports_to_control(controller)] == [task.id]
     controls.close_removal_control(task.id, user=controller, now=NOW)
-    assert task.state == "done" and controls.removal_reports_to_control() == []
+    assert task.state == "done" and controls.removal_reports_to_control(controller) == []
 
 
 def test_E9_cashier_collects_a_positive_balance(demo_ctx):

@@ -10,6 +10,7 @@ from ...extensions import db
 from ...models import LoginAttempt, User
 from ...models.people import ROLES
 from .audit import record
+from .scope import serves_utility  # noqa: F401  (re-exported: older callers import it from here)
 
 _hasher = PasswordHasher()
 
@@ -17,12 +18,6 @@ _hasher = PasswordHasher()
 class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"
-
-
-def serves_utility(user: User, utility: str | None) -> bool:
-    """Office users handle the requests, dossiers and documents of their own utility; an admin, or a user
-    with no utility, both."""
-    return user.role == "admin" or not user.utility or utility is None or user.utility == utility
 
 
 def hash_password(password: str) -> str:

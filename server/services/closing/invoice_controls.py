@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ...errors import IllegalTransition, NotFound
 from ...extensions import db
 from ...models import Contract, Invoice, Task, User
+from ..base import scope
 from ..base.audit import record
 from .invoices import STATE_LABELS, InvoiceView, cancel_invoice, get_invoice, in_scope
 
@@ -21,10 +22,11 @@ def invoices_to_control(user: User) -> list[InvoiceView]:
             for i in db.session.scalars(query) if in_scope(user, i)]
 
 
-def removal_reports_to_control() -> list[Task]:
-    """E11: removal reports sent to invoice-reliability control (tasks of the controller role)."""
-    return list(db.session.scalars(select(Task).where(Task.role == "controller", Task.state == "open")
-                                   .order_by(Task.due_on, Task.id)))
+def removal_reports_to_control(user: User) -> list[Task]:
+    """E11: removal reports sent to invoice-reliability control (tasks of the controller role, of the user's
+    utility)."""
+    return list(db.session.scalars(scope.visible(user, Task).where(Task.role == "controller", Task.state == "open")
+                                   .order_by(Task.due_on, Task.id).limit(500)))
 
 
 def control_invoice(invoice_id: int, step: str, *, user: User, now: datetime) -> Invoice:
@@ -54,8 +56,8 @@ def cancel_draft_invoice(invoice_id: int, reason: str, *, user: User, now: datet
 
 def close_removal_control(task_id: int, *, user: User, now: datetime) -> Task:
     """E11: the controller has looked at the removal report. Commits."""
-    task = db.session.get(Task, task_id)
-    if task is None or task.role != "controller":
+    task = scope.fetch(user, Task, task_id, "Tâche de contrôle introuvable.")
+    if task.role != "controller":
         raise NotFound("Tâche de contrôle introuvable.")
     if task.state != "open":
         raise IllegalTransition("Ce contrôle est déjà fait.")

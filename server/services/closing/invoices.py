@@ -10,7 +10,8 @@ from sqlalchemy import func, or_, select
 from ...errors import DomainError, IllegalTransition, NotFound
 from ...extensions import db
 from ...models import Commune, Contract, Customer, Dossier, Invoice, Meter, Reading, Tariff, User
-from ..base.accounts import serves_utility
+from ..base import scope
+from ..base.search import contains
 from ..base.audit import record
 from ..base.counters import next_ref
 from ..rules.invoice_lines import (ClosingFacts, Line, Refund, closing_lines, fr_date, is_credit_note, new_subscription_lines,
@@ -231,16 +232,13 @@ def search_invoices(text: str, user: User, *, states: tuple[str, ...] | None = N
         query = query.where(Invoice.state.in_(states))
     if text:
         query = query.where(or_(func.lower(Invoice.number) == text, func.lower(Contract.number) == text,
-                                func.lower(Customer.last_name).like(f"%{text}%")))
-    return [invoice for invoice in db.session.scalars(query) if in_scope(user, invoice)]
+                                contains(Customer.last_name, text)))
+    return list(db.session.scalars(query.where(scope.condition(user, Invoice))))
 
 
 def in_scope(user: User, invoice: Invoice) -> bool:
     """Office users handle the invoices of their own utility (an admin both)."""
-    if user.role == "admin" or not user.utility:
-        return True
-    contract = db.session.get(Contract, invoice.contract_id)
-    return serves_utility(user, contract.point.commune.utility)
+    return scope.may_see(user, Invoice, invoice.id)
 
 
 def cancel_invoice(invoice: Invoice, reason: str, *, user: User | None, now: datetime) -> Invoice:

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from ...errors import Forbidden, IllegalTransition, NotFound
+from ...errors import Forbidden, IllegalTransition
 from ...extensions import db
 from ...models import DeliveryPoint, Dossier, Task, User
+from ..base import scope
 from ..base.audit import record
 from .dossiers import ANALYSIS_TASK, add_event, close_when_done
 from .orders import issue_order
@@ -35,23 +36,19 @@ def visible_roles(user: User) -> tuple[str, ...]:
 
 
 def task_board(user: User, *, kind: str | None = None) -> TaskBoard:
-    """Open tasks of the user's role (filtered by kind), with counts per kind and per role."""
-    roles = visible_roles(user)
-    query = select(Task).where(Task.state == "open", Task.role.in_(roles)).order_by(Task.due_on, Task.id)
+    """Open tasks of the user's role and utility (filtered by kind), with counts per kind and per role."""
+    mine = (Task.state == "open", Task.role.in_(visible_roles(user)), scope.condition(user, Task))
+    query = select(Task).where(*mine).order_by(Task.due_on, Task.id)
     tasks = list(db.session.scalars(query.where(Task.kind == kind) if kind else query.limit(500)))
-    by_kind = Counter(dict(db.session.execute(select(Task.kind, func.count()).where(
-        Task.state == "open", Task.role.in_(roles)).group_by(Task.kind)).all()))
-    by_role = dict(db.session.execute(select(Task.role, func.count()).where(
-        Task.state == "open", Task.role.in_(roles)).group_by(Task.role)).all())
+    by_kind = Counter(dict(db.session.execute(select(Task.kind, func.count()).where(*mine).group_by(Task.kind)).all()))
+    by_role = dict(db.session.execute(select(Task.role, func.count()).where(*mine).group_by(Task.role)).all())
     ids = {t.dossier_id for t in tasks if t.dossier_id}
     dossiers = {d.id: d for d in db.session.scalars(select(Dossier).where(Dossier.id.in_(ids)))} if ids else {}
     return TaskBoard(tasks, dict(by_kind), by_role, dossiers)
 
 
 def open_task_for(task_id: int, user: User) -> Task:
-    task = db.session.get(Task, task_id)
-    if task is None:
-        raise NotFound("Tâche introuvable.")
+    task = scope.fetch(user, Task, task_id)
     if task.role not in visible_roles(user):
         raise Forbidden("Cette tâche appartient à un autre rôle.")
     if task.state != "open":

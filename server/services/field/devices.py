@@ -7,11 +7,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from ...errors import DomainError, Forbidden, NotFound
+from ...errors import DomainError, Forbidden
 from ...extensions import db
 from ...local_time import as_utc
 from ...models import Device, User
 from ..base.accounts import authenticate
+from ..base import scope
 from ..base.audit import record
 
 ENROLLING_ROLES = ("technician", "chief", "admin")  # a chief countersigns on a tablet
@@ -103,9 +104,7 @@ def revoke_device(device_id: int, *, by: User, now: datetime, from_device: int |
     """Revoke a tablet: its token is refused from its next request on."""
     if by.role not in REVOKING_ROLES:
         raise Forbidden("Seuls un chef de section ou un administrateur révoquent une tablette.")
-    device = db.session.get(Device, device_id) if 0 < device_id < 2**31 else None
-    if device is None:
-        raise NotFound("Appareil introuvable.")
+    device = scope.fetch(by, Device, device_id)  # a chief revokes only their utility's tablets
     if device.revoked_at is None:
         device.revoked_at = now
         record("revoke_device", "device", device.id, user=by, device_id=from_device, at=now)

@@ -4,9 +4,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ...errors import NotFound
 from ...extensions import db
 from ...models import Commune, DeliveryPoint, Dossier, Order, Report, User
+from ..base import scope
 
 LIST_LIMIT = 300
 STATE_LABELS = {"issued": "émis", "assigned": "affecté", "reported": "compte-rendu reçu",
@@ -65,10 +65,9 @@ class OrderPage:
     reports: list[Report]
 
 
-def order_page(order_id: int) -> OrderPage:
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise NotFound("Ordre d'intervention introuvable.")
+def order_page(order_id: int, user: User) -> OrderPage:
+    """The order, if the user may see it (services.base.scope), with its dossier, assignee and reports."""
+    order = scope.fetch(user, Order, order_id)
     reports = list(db.session.scalars(select(Report).where(Report.order_id == order.id).order_by(Report.id)))
     return OrderPage(order, db.session.get(Dossier, order.dossier_id) if order.dossier_id else None,
                      db.session.get(User, order.assignee_id) if order.assignee_id else None, reports)
