@@ -196,8 +196,8 @@ def test_E11_report_pdf_of_a_tampered_report_says_so(office, world, sqlite_demo_
 
 
 def test_documents_of_the_other_utility_are_refused(office, world):
-    assert office("agent.eau").get(f"/orders/{world['order']}/pdf").status_code == 403
-    assert office("agent.eau").get(f"/invoices/{world['invoice']}/pdf").status_code == 403
+    assert office("agent.eau").get(f"/orders/{world['order']}/pdf").status_code == 404  # another utility: not found
+    assert office("agent.eau").get(f"/invoices/{world['invoice']}/pdf").status_code == 404  # another utility: not found
     assert office("agent.eau").get("/invoices/999999/pdf").status_code == 404
 
 

@@ -79,10 +79,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(sqlite_demo_app, path):
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("Dupont", "Dupont"), ("rue des Tilleuls", None), ("AB00000001", None), ("EL00000121", None)])
-def test_customer_search_by_name_address_contract(office, query, expected):
-    html = office("agent.eau").get(f"/customers?q={query}").get_data(as_text=True)
+@pytest.mark.parametrize("login,query,expected", [
+    ("agent.eau", "Dupont", "Dupont"), ("agent.eau", "rue des Tilleuls", None), ("agent.eau", "AB00000001", None),
+    ("agent.elec", "EL00000121", None)])
+def test_customer_search_by_name_address_contract(office, login, query, expected):
+    html = office(login).get(f"/customers?q={query}").get_data(as_text=True)
     assert "/customers/" in html
     if expected:
         assert expected in html

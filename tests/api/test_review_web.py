@@ -148,7 +148,7 @@ def test_a_water_chief_cannot_plan_electricity_orders(office, sqlite_demo_app):
     token = token_of(chief, "/dispatch")
     with sqlite_demo_app.app_context():
         order = demo_order("P00000121").id
-    assert chief.post(f"/dispatch/orders/{order}/cancel", data={"csrf_token": token, "reason": "x"}).status_code == 403
+    assert chief.post(f"/dispatch/orders/{order}/cancel", data={"csrf_token": token, "reason": "x"}).status_code == 404  # another utility: not found
 
 
 def test_contents_kept_aside_by_the_sync_are_listed_in_the_cockpit(office, sqlite_demo_app):
@@ -178,12 +178,12 @@ def test_a_received_photo_is_served_to_the_office_by_its_content_type(office, sq
     answer = office("controle").get(f"/reports/{report_id}/blobs/{sha}")
     assert answer.status_code == 200 and answer.mimetype == "image/png" and answer.data == png
     assert office("tech.elec1").get(f"/reports/{report_id}/blobs/{sha}").status_code == 403
-    assert office("agent.eau").get(f"/reports/{report_id}/blobs/{sha}").status_code == 403  # another utility
+    assert office("agent.eau").get(f"/reports/{report_id}/blobs/{sha}").status_code == 404  # another utility: not found
 
 
 def test_office_users_work_only_on_the_reports_of_their_utility(office, world):
     agent = office("agent.elec")
     token = token_of(agent)
-    assert agent.get(f"/reports/{world['report']}").status_code == 403
-    assert agent.post(f"/reports/{world['report']}/reject", data={"csrf_token": token, "reason": "x"}).status_code == 403
+    assert agent.get(f"/reports/{world['report']}").status_code == 404
+    assert agent.post(f"/reports/{world['report']}/reject", data={"csrf_token": token, "reason": "x"}).status_code == 404
     assert office("admin").get(f"/reports/{world['report']}").status_code == 200
