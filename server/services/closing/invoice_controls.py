@@ -2,24 +2,21 @@
 readings go draft -> checked -> issued, or are refused; removal reports sent to control are looked at."""
 from datetime import datetime
 
-from sqlalchemy import select
-
 from ...errors import IllegalTransition, NotFound
 from ...extensions import db
 from ...models import Contract, Invoice, Task, User
 from ..base import scope
 from ..base.audit import record
-from .invoices import STATE_LABELS, InvoiceView, cancel_invoice, get_invoice, in_scope
+from .invoices import STATE_LABELS, InvoiceView, cancel_invoice, get_invoice
 
 CONTROL_STEPS = {"check": ("draft", "checked"), "issue": ("checked", "issued")}
 
 
 def invoices_to_control(user: User) -> list[InvoiceView]:
     """Closing and balance invoices built from field readings, waiting for the controller (draft, checked)."""
-    query = (select(Invoice).where(Invoice.state.in_(("draft", "checked")))
-             .order_by(Invoice.created_at, Invoice.id))
-    return [InvoiceView(i, db.session.get(Contract, i.contract_id))
-            for i in db.session.scalars(query) if in_scope(user, i)]
+    query = (scope.visible(user, Invoice).where(Invoice.state.in_(("draft", "checked")))
+             .order_by(Invoice.created_at, Invoice.id).limit(500))
+    return [InvoiceView(i, db.session.get(Contract, i.contract_id)) for i in db.session.scalars(query)]
 
 
 def removal_reports_to_control(user: User) -> list[Task]:

@@ -319,8 +319,7 @@ def overdue_closing_invoices(user: User, *, today: date) -> list[OverdueInvoice]
              .join(Customer, Invoice.customer_id == Customer.id)
              .where(Customer.kind == "person")  # the two-year limit protects consumers, not organisations
              .where(Invoice.kind.in_(("closing", "balance")), Invoice.state == "issued", Invoice.total > 0,
-                    Invoice.issued_on <= cutoff)
-             .order_by(Invoice.issued_on, Invoice.id))
-    rows = [OverdueInvoice(i, c, prescription_limit(i.issued_on), (prescription_limit(i.issued_on) - today).days)
+                    Invoice.issued_on <= cutoff, scope.condition(user, Invoice))
+             .order_by(Invoice.issued_on, Invoice.id).limit(500))
+    return [OverdueInvoice(i, c, prescription_limit(i.issued_on), (prescription_limit(i.issued_on) - today).days)
             for i, c in db.session.execute(query)]
-    return [row for row in rows if in_scope(user, row.invoice)]
