@@ -1,5 +1,5 @@
 """The project's own commands of the `tournee` CLI (registered on the app by create_app)."""
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import click
 from flask import Flask
@@ -12,7 +12,7 @@ from .extensions import db
 def register_commands(app: Flask) -> None:
     for command in (load_demo_command, generate_command, generate_day_command, create_user_command, serve_command,
                     tick_command, backup_command, restore_command, verify_command, import_command,
-                    create_integration_client_command, purge_command):
+                    create_integration_client_command, purge_command, set_password_command, deactivate_command):
         app.cli.add_command(command)
 
 
@@ -86,6 +86,35 @@ def create_user_command(login: str, name: str, role: str, password: str):
     from .services.base.accounts import create_user
     create_user(login, name, role, password)
     click.echo(f"Utilisateur {login} créé.")
+
+
+@click.command("set-password")
+@click.argument("login")
+@click.password_option()
+@with_appcontext
+def set_password_command(login: str, password: str):
+    """Change a user's password (their open sessions end)."""
+    from .errors import DomainError
+    from .services.base.accounts import change_password, user_by_login
+    try:
+        change_password(user_by_login(login).id, password, by=None, at=datetime.now(timezone.utc))
+    except DomainError as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"Mot de passe de {login} changé ; ses sessions ouvertes sont fermées.")
+
+
+@click.command("deactivate")
+@click.argument("login")
+@with_appcontext
+def deactivate_command(login: str):
+    """Deactivate a user: no sign-in, open sessions and tablets refused at their next request."""
+    from .errors import DomainError
+    from .services.base.accounts import set_active, user_by_login
+    try:
+        set_active(user_by_login(login).id, False, by=None, at=datetime.now(timezone.utc))
+    except DomainError as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"Utilisateur {login} désactivé ; ses sessions et ses tablettes sont refusées.")
 
 
 @click.command("serve")

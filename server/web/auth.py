@@ -3,10 +3,10 @@ from datetime import datetime, timezone
 from urllib.parse import urlparse
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
-from ..services.base.accounts import authenticate
+from ..services.base.accounts import authenticate, sign_out
 from .blueprint import web_bp
 from .webforms import LoginForm
 
@@ -38,6 +38,7 @@ def login():
 @web_bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    sign_out(current_user, datetime.now(timezone.utc))  # a copied cookie dies too
     logout_user()
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("web.login"))

@@ -13,6 +13,7 @@ from .audit import record
 from .scope import serves_utility  # noqa: F401  (re-exported: older callers import it from here)
 
 _hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
 
 
 class TooManyAttempts(DomainError):
@@ -79,14 +80,61 @@ def load_session_user(session_id: str) -> User | None:
     return user
 
 
-def revoke_sessions(user_id: int, by: User, at: datetime) -> User:
-    """Every open session of the user stops working at its next request."""
-    user = db.session.get(User, user_id)
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None:
         raise NotFound("Utilisateur introuvable.")
-    user.session_version += 1
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session cookie of the user, copies included, stops working at its next request (PITFALLS 17):
+    the cookie names a session version that is no longer the user's."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def revoke_sessions(user_id: int, by: User, at: datetime) -> User:
+    """Every open session of the user stops working at its next request."""
+    user = _user(user_id)
+    end_sessions(user)
     record("revoke_sessions", "user", user.id, user=by, at=at)
     db.session.commit()
+    return user
+
+
+def sign_out(user: User, at: datetime) -> None:
+    """Sign-out ends the session on the server, not only in the browser; audited."""
+    end_sessions(user)
+    record("logout", "user", user.id, user=user, at=at)
+    db.session.commit()
+
+
+def change_password(user_id: int, password: str, *, by: User | None, at: datetime) -> User:
+    """A new password; every open session of the user ends with the old one. Audited."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+    user = _user(user_id)
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    record("change_password", "user", user.id, user=by, at=at)
+    db.session.commit()
+    return user
+
+
+def set_active(user_id: int, active: bool, *, by: User | None, at: datetime) -> User:
+    """Deactivate (or reactivate) a user; deactivation ends their sessions and their tablets' access. Audited."""
+    user = _user(user_id)
+    user.active = active
+    end_sessions(user)
+    record("activate_user" if active else "deactivate_user", "user", user.id, user=by, at=at)
+    db.session.commit()
+    return user
+
+
+def user_by_login(login: str) -> User:
+    user = db.session.scalar(select(User).where(User.login == login))
+    if user is None:
+        raise NotFound(f"Utilisateur {login} introuvable.")
     return user
 
 
