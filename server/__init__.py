@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import access_log, error_pages, metrics, outages, security
+    from . import access_log, error_pages, input_guard, metrics, outages, security
     from .web.display import register_filters
     from .web.navigation import menu_for
     error_pages.register(app)
@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.register(app)
     metrics.register(app)  # /metrics (Prometheus)
     access_log.register(app)  # one JSON line per request
+    input_guard.register(app)  # first of the before-request functions
 
     from .cli import register_commands
     register_commands(app)
