@@ -1,5 +1,5 @@
 """Domain exceptions and HTTP errors turned into answers: French pages for people, JSON for the tablet."""
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .errors import HTTP_MESSAGES, DomainError
@@ -29,4 +29,10 @@ def register(app: Flask) -> None:
         message = HTTP_MESSAGES.get(status, err.description or "Erreur.")
         if status == 400 and err.description and "CSRF" in err.description:
             message = "Le formulaire a expiré ou n'est pas authentique (jeton CSRF). Rechargez la page."
-        return _answer(status, (err.name or "error").lower().replace(" ", "_"), message)
+        body, status = _answer(status, (err.name or "error").lower().replace(" ", "_"), message)
+        allow = [(k, v) for k, v in err.get_headers() if k == "Allow"]  # 405 says what is allowed
+        if not allow:
+            return body, status
+        response = make_response(body, status)
+        response.headers.extend(allow)
+        return response

@@ -118,6 +118,7 @@ def length(lo: int, hi: int) -> validate.Validator:
             raise validate.ValidationError(msg.TOO_LONG.format(max=hi))
         if len(value) < lo:
             raise validate.ValidationError(msg.NULL)
+    check.bounds = (lo, hi)  # read by the OpenAPI document
     return check
 
 
@@ -128,6 +129,7 @@ def count(lo: int, hi: int) -> validate.Validator:
             raise validate.ValidationError(msg.TOO_MANY.format(max=hi))
         if len(value) < lo:
             raise validate.ValidationError(msg.TOO_FEW.format(min=lo))
+    check.bounds = (lo, hi)  # read by the OpenAPI document
     return check
 
 

@@ -25,6 +25,7 @@ MAX_ATTACHMENTS = 40
 MAX_BLOB_BYTES = 50 * 1024 * 1024  # what a report may announce; the blob store has its own limit
 PULL_LIMIT_DEFAULT = 100
 PULL_LIMIT_MAX = 500
+MAX_ID = 2**31 - 1  # ids and order versions are 32-bit integers in the database
 
 
 class Strict(Schema):
@@ -67,8 +68,8 @@ class ReportSchema(Strict):
     """REPORT of the contract; answers are checked against the form by forms/, not here."""
 
     uuid = Uuid(required=True)
-    order_id = Int(required=True, lo=1)
-    order_version = Int(required=True, lo=0)
+    order_id = Int(required=True, lo=1, hi=MAX_ID)
+    order_version = Int(required=True, lo=0, hi=MAX_ID)
     form_type = Str(required=True, max_length=16, validate=[one_of(ORDER_TYPES)])
     form_version = Int(required=True, lo=1, hi=100_000)
     device_seq = Int(required=True, lo=0)

@@ -61,4 +61,6 @@ def _blob_refused(err: BlobRefused):
 @api_bp.errorhandler(HTTPException)
 def _http_error(err: HTTPException):
     status = err.code or 400
-    return error_body(status, HTTP_CODES.get(status, "error"), HTTP_MESSAGES.get(status, "Erreur."))
+    body, status = error_body(status, HTTP_CODES.get(status, "error"), HTTP_MESSAGES.get(status, "Erreur."))
+    body.headers.extend((k, v) for k, v in err.get_headers() if k == "Allow")  # 405 says what is allowed
+    return body, status

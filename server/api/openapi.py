@@ -15,6 +15,11 @@ SCALARS = [(wire.Sha256, {"type": "string", "pattern": "^[0-9a-f]{64}$"}),
            (fields.Integer, {"type": "integer"}), (fields.Float, {"type": "number"}),
            (fields.Boolean, {"type": "boolean"}), (fields.String, {"type": "string"})]
 ERROR = {"$ref": "#/components/schemas/Error"}
+SIZE_KEYWORDS = {"string": ("minLength", "maxLength"), "array": ("minItems", "maxItems"),
+                 "object": ("minProperties", "maxProperties")}
+# The messages of the wire (requests and answers); every schema they nest is described with them.
+ROOTS = (schemas.DeviceEnrolmentSchema, schemas.DeviceEnrolledSchema, schemas.ReportSchema, schemas.PushRequestSchema,
+         schemas.PushResponseSchema, schemas.PullResponseSchema, schemas.BlobReceiptSchema, schemas.ErrorSchema)
 
 
 def field_schema(field: fields.Field) -> dict:
@@ -32,6 +37,8 @@ def field_schema(field: fields.Field) -> dict:
             out["enum"] = list(validator.choices)
         elif isinstance(validator, validate.Range):
             out.update({k: v for k, v in (("minimum", validator.min), ("maximum", validator.max)) if v is not None})
+        elif hasattr(validator, "bounds"):  # sync.fields.length / count
+            out.update(dict(zip(SIZE_KEYWORDS[out.get("type", "string")], validator.bounds)))
     if field.allow_none and "$ref" not in out:
         out["type"] = [out.get("type", "string"), "null"]
     return out
@@ -54,24 +61,44 @@ def object_schema(schema_cls: type[Schema]) -> dict:
     return out
 
 
+def described_schemas() -> list[type[Schema]]:
+    """The root messages and every schema nested in them (none referenced without being defined)."""
+    found: list[type[Schema]] = []
+    pending = list(ROOTS)
+    while pending:
+        cls = pending.pop(0)
+        if cls in found:
+            continue
+        found.append(cls)
+        for field in cls().fields.values():
+            inner = field.inner if isinstance(field, fields.List) else field
+            if isinstance(inner, fields.Nested):
+                nested = inner.nested if isinstance(inner.nested, type) else type(inner.nested)
+                pending.append(nested)
+    return found
+
+
 def _json(ref: str) -> dict:
     return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
 def _errors(*statuses: int) -> dict:
-    return {str(s): {"description": "Erreur", **_json("Error")} for s in statuses}
+    """Error answers (JSON); every operation may answer 400 (unreadable request: NUL byte, invalid UTF-8)."""
+    return {str(s): {"description": "Erreur", **_json("Error")} for s in sorted({400, *statuses})}
+
+
+def _no_body(*statuses: int) -> dict:
+    """The same answers for HEAD: status only, no body."""
+    return {str(s): {"description": "Erreur (sans corps)"} for s in sorted({400, *statuses})}
 
 
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
-    components = {name_of(cls): object_schema(cls) for cls in (
-        schemas.DeviceEnrolmentSchema, schemas.DeviceEnrolledSchema, schemas.TechnicianSchema,
-        schemas.ReportSchema, schemas.AttachmentSchema, schemas.PositionSchema, schemas.PushRequestSchema,
-        schemas.PushResponseSchema, schemas.PushResultSchema, schemas.PullResponseSchema, schemas.OrderSchema,
-        schemas.FormRefSchema, schemas.PremisesSchema, schemas.MeterSchema, schemas.ContactSchema,
-        schemas.RequesterSchema, schemas.TombstoneSchema, schemas.CountsSchema, schemas.BlobReceiptSchema,
-        schemas.ErrorSchema)}
-    components["PushRequest"]["properties"]["reports"]["items"] = {"$ref": "#/components/schemas/Report"}
+    components = {name_of(cls): object_schema(cls) for cls in described_schemas()}
+    # PROTOCOL: each report is judged on its own; one that is not a valid Report is answered "rejected" in the
+    # results (HTTP 200), never blocking the others: the envelope accepts any object.
+    components["PushRequest"]["properties"]["reports"]["items"] = {
+        "type": "object", "description": "Un compte-rendu (schéma Report) ; invalide, il est refusé seul dans results."}
     components["PushRequest"]["properties"]["reports"]["maxItems"] = schemas.MAX_REPORTS_PER_PUSH
     sha = {"name": "sha256", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}
     bearer = [{"device": []}]
@@ -82,7 +109,7 @@ def openapi_document() -> dict:
                                              "appareil avec un nouveau jeton (PROTOCOL §2).",
                               "requestBody": _json("DeviceEnrolment"),
                               "responses": {"201": {"description": "Enrôlée", **_json("DeviceEnrolled")},
-                                            **_errors(401, 403, 422, 429)}}},
+                                            **_errors(401, 403, 413, 415, 422, 429)}}},
         "/devices/{device_id}": {"delete": {
             "summary": "Révoquer une tablette (chef, admin)", "security": bearer,
             "parameters": [{"name": "device_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
@@ -92,12 +119,12 @@ def openapi_document() -> dict:
             "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}},
                            {"name": "limit", "in": "query",
                             "schema": {"type": "integer", "minimum": 1, "maximum": schemas.PULL_LIMIT_MAX}}],
-            "responses": {"200": {"description": "Une page", **_json("PullResponse")}, **_errors(400, 401, 422)}}},
+            "responses": {"200": {"description": "Une page", **_json("PullResponse")}, **_errors(401, 422)}}},
         "/sync/push": {"post": {
             "summary": "Envoyer des comptes-rendus (50 au plus)", "security": bearer,
             "requestBody": _json("PushRequest"),
             "responses": {"200": {"description": "Un résultat par compte-rendu", **_json("PushResponse")},
-                          **_errors(401, 413, 422)}}},
+                          **_errors(401, 413, 415, 422)}}},
         "/blobs/{sha256}": {
             "put": {"summary": "Déposer une photo ou une signature", "security": bearer, "parameters": [sha],
                     "requestBody": {"content": {t: {"schema": {"type": "string", "format": "binary"}}
@@ -106,7 +133,8 @@ def openapi_document() -> dict:
                                   "200": {"description": "Déjà présent", **_json("BlobReceipt")},
                                   **_errors(401, 413, 415, 422)}},
             "head": {"summary": "Présence d'un fichier", "security": bearer, "parameters": [sha],
-                     "responses": {"200": {"description": "Présent"}, "404": {"description": "Absent"}}}},
+                     "responses": {"200": {"description": "Présent"}, "404": {"description": "Absent"},
+                                   **_no_body(401)}}},
         "/exports/{kind}": {"get": {
             "summary": "Export vers la facturation : objets changés depuis le curseur, dans l'ordre des validations "
                        "(client d'intégration, jeton et portée propres)",
@@ -124,7 +152,8 @@ def openapi_document() -> dict:
         "/exports/evidence/{sha256}": {"get": {
             "summary": "Photo justifiant un relevé exporté", "security": [{"integration": []}], "parameters": [sha],
             "responses": {"200": {"description": "La photo"}, **_errors(401, 403, 404)}}},
-        "/ping": {"get": {"summary": "Point d'entrée trivial", "responses": {"200": {"description": "OK"}}}},
+        "/ping": {"get": {"summary": "Point d'entrée trivial",
+                          "responses": {"200": {"description": "OK"}, **_errors()}}},
     }
     return {"openapi": "3.1.0",
             "info": {"title": "Tournée — API des tablettes", "version": "1",
