@@ -1,5 +1,8 @@
 """HTTP security headers on every answer (PITFALLS 21)."""
-from flask import Flask
+from flask import Flask, request
+
+PERSONAL_TYPES = ("application/pdf", "text/csv", "image/")  # orders, invoices, letters, exports, photos
+SHARED_PREFIXES = ("/static/", "/app/", "/favicon.ico")  # the app's own files, the same for everyone
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -15,6 +18,14 @@ def register(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if is_personal_document(response.mimetype, request.path):
+            response.headers["Cache-Control"] = "private, no-store"  # never in a shared or disk cache
+            response.headers.pop("Expires", None)
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def is_personal_document(mimetype: str | None, path: str) -> bool:
+    """Photos, PDFs and CSV exports carry personal data (W24); the app's own files do not."""
+    return bool(mimetype) and mimetype.startswith(PERSONAL_TYPES) and not path.startswith(SHARED_PREFIXES)
