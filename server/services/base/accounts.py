@@ -1,4 +1,5 @@
 """Users, passwords (Argon2id), office sign-in with rate limiting, revocable sessions."""
+import secrets
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -7,13 +8,17 @@ from sqlalchemy import delete, func, select
 
 from ...errors import DomainError, NotFound
 from ...extensions import db
+from ...local_time import as_utc
 from ...models import LoginAttempt, User
 from ...models.people import ROLES
 from .audit import record
 from .scope import serves_utility  # noqa: F401  (re-exported: older callers import it from here)
 
 _hasher = PasswordHasher()
+_DUMMY: list[str] = []  # a hash of a random password, made once, for unknown logins
 MIN_PASSWORD_LENGTH = 8
+THROTTLE_BASE_SECONDS = 30
+PER_ADDRESS_FACTOR = 10
 
 
 class TooManyAttempts(DomainError):
@@ -25,11 +30,19 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def password_matches(user: User, password: str) -> bool:
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether the password is the user's. An unknown (or inactive) login costs the same Argon2 work as a
+    known one, against a dummy hash: the time of an answer tells nothing about which logins exist."""
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(user.password_hash if user is not None else _dummy_hash(), password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY:
+        _DUMMY.append(_hasher.hash(secrets.token_urlsafe(16)))
+    return _DUMMY[0]
 
 
 def create_user(login: str, name: str, role: str, password: str, utility: str | None = None,
@@ -45,24 +58,44 @@ def create_user(login: str, name: str, role: str, password: str, utility: str | 
     return user
 
 
+def throttle_delay(failures: int, max_attempts: int, window_seconds: int) -> int:
+    """Seconds to wait after the last failure: none below `max_attempts`, then doubling from
+    `THROTTLE_BASE_SECONDS` with each further failure, at most the window."""
+    if failures < max_attempts:
+        return 0
+    return min(window_seconds, THROTTLE_BASE_SECONDS * 2 ** min(failures - max_attempts, 20))
+
+
+def _failures(since: datetime, *where) -> tuple[int, datetime | None]:
+    count, last = db.session.execute(select(func.count(), func.max(LoginAttempt.at))
+                                      .where(LoginAttempt.at >= since, *where)).one()
+    return count, as_utc(last)
+
+
+def check_throttle(login: str, remote_addr: str, now: datetime, max_attempts: int, window_seconds: int) -> None:
+    """Wrong passwords are counted per login and client address (and, ten times more loosely, per address for
+    every login): guessing from one place slows down that place only; the right password from another address
+    still works."""
+    since = now - timedelta(seconds=window_seconds)
+    for failures, last, limit in (
+            (*_failures(since, LoginAttempt.login == login, LoginAttempt.remote_addr == remote_addr), max_attempts),
+            (*_failures(since, LoginAttempt.remote_addr == remote_addr), max_attempts * PER_ADDRESS_FACTOR)):
+        wait = throttle_delay(failures, limit, window_seconds)
+        if wait and last is not None and now < last + timedelta(seconds=wait):
+            left = int((last + timedelta(seconds=wait) - now).total_seconds()) + 1
+            raise TooManyAttempts(f"Trop de tentatives de connexion. Réessayez dans {left} secondes.")
+
+
 def authenticate(login: str, password: str, remote_addr: str, now: datetime,
                  max_attempts: int, window_seconds: int) -> User:
-    """The user for these credentials, or a refusal; failures are counted per login and per address."""
-    since = now - timedelta(seconds=window_seconds)
-    failures = db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.at >= since,
-            (LoginAttempt.login == login) | (LoginAttempt.remote_addr == remote_addr),
-        )
-    )
-    if failures >= max_attempts:
-        raise TooManyAttempts("Trop de tentatives de connexion. Réessayez dans quelques minutes.")
+    """The user for these credentials, or a refusal; failures slow down the login from that address."""
+    check_throttle(login, remote_addr, now, max_attempts, window_seconds)
     user = db.session.scalar(select(User).where(User.login == login))
-    if user is None or not user.active or not password_matches(user, password):
-        db.session.add(LoginAttempt(login=login, remote_addr=remote_addr, at=now))
+    if not password_matches(user, password) or not user.active:
+        db.session.add(LoginAttempt(login=login[:64], remote_addr=remote_addr[:64], at=now))
         db.session.commit()
         raise DomainError("Identifiant ou mot de passe incorrect.")
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.login == login))
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.login == login, LoginAttempt.remote_addr == remote_addr))
     record("login", "user", user.id, user=user, at=now)
     db.session.commit()
     return user
