@@ -57,6 +57,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "PLANNING_DEFAULT_CAP": int(os.environ.get("TOURNEE_PLANNING_CAP", 40)),
         "LOGIN_MAX_ATTEMPTS": int(os.environ.get("TOURNEE_LOGIN_MAX_ATTEMPTS", 5)),
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("TOURNEE_LOGIN_WINDOW", 300)),
+        "DEVICE_IDLE_DAYS": int(os.environ.get("TOURNEE_DEVICE_IDLE_DAYS", 30)),  # a token unused longer expires
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("TOURNEE_SECURE_COOKIES", "0") == "1",

@@ -1,7 +1,9 @@
 """Bearer-token authentication of the tablets: the device and its user on `g`, or 401."""
 from functools import wraps
 
-from flask import g, request
+from datetime import datetime, timezone
+
+from flask import current_app, g, request
 
 from ..services.base.scope import check_route_arguments
 from ..services.field.devices import device_for_token
@@ -16,7 +18,8 @@ def device_required(view):
     """Only a live enrolled device (a session cookie is ignored here)."""
     @wraps(view)
     def wrapped(*args, **kwargs):
-        g.device, g.api_user = device_for_token(bearer_token())
+        g.device, g.api_user = device_for_token(bearer_token(), now=datetime.now(timezone.utc),
+                                                idle_days=current_app.config["DEVICE_IDLE_DAYS"])
         check_route_arguments(g.api_user, kwargs)  # every id in the URL is of the user's scope
         return view(*args, **kwargs)
     wrapped.device_required = True

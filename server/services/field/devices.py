@@ -2,7 +2,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -83,13 +83,16 @@ def enrolled_device(user: User, enrolment_id: str | None) -> Device | None:
 
 def _renew_token(device: Device, user: User, token: str, device_name: str, now: datetime) -> Enrolment:
     device.token_hash, device.name = hash_token(token), device_name
+    device.last_sync_at = now  # a renewed token is in use: its idle time starts again (TOURNEE_DEVICE_IDLE_DAYS)
     record("renew_device_token", "device", device.id, user=user, device_id=device.id, at=now, name=device_name)
     db.session.commit()
     return Enrolment(device, token, user)
 
 
-def device_for_token(token: str | None) -> tuple[Device, User]:
-    """The live device and its user for a bearer token; Unauthenticated otherwise."""
+def device_for_token(token: str | None, *, now: datetime | None = None,
+                     idle_days: int | None = None) -> tuple[Device, User]:
+    """The live device and its user for a bearer token; Unauthenticated otherwise. A token unused (no sync) for
+    `idle_days` has expired: the tablet enrols again."""
     if not token or len(token) > 200:
         raise Unauthenticated("Authentification requise : jeton d'appareil absent.")
     row = db.session.execute(select(Device, User).join(User, User.id == Device.user_id)
@@ -97,7 +100,15 @@ def device_for_token(token: str | None) -> tuple[Device, User]:
     device, user = row if row else (None, None)
     if device is None or device.revoked_at is not None or not user.active:
         raise Unauthenticated("Appareil inconnu ou révoqué : enrôlez de nouveau la tablette.")
+    if now is not None and idle_days and token_expired(device, now, idle_days):
+        raise Unauthenticated(f"Jeton expiré : la tablette ne s'est pas synchronisée depuis plus de {idle_days} jours. "
+                              "Enrôlez-la de nouveau.")
     return device, user
+
+
+def token_expired(device: Device, now: datetime, idle_days: int) -> bool:
+    last_use = as_utc(device.last_sync_at or device.created_at)
+    return last_use is not None and now - last_use > timedelta(days=idle_days)
 
 
 def revoke_device(device_id: int, *, by: User, now: datetime, from_device: int | None = None) -> Device:
