@@ -3,12 +3,12 @@ from .audit import AuditEntry, Counter
 from .billing import Invoice, Payment
 from .communications import Communication, Letter
 from .contracts import Contract
-from .devices import Device
+from .devices import BlobUpload, Device
 from .dossiers import Dossier, DossierEvent, Task
 from .exports import ExportEvent, IntegrationClient
 from .network import Commune, DeliveryPoint, Meter, PointContact, Reading, Tariff
 from .orders import Order
-from .people import Customer, LoginAttempt, User
+from .people import CountersignGuesses, Customer, LoginAttempt, User
 from .planning import RoundProposal
 from .prepayments import Prepayment
 from .reports import Countersignature, QuarantinedReport, Report, ReportVersion
@@ -17,5 +17,5 @@ __all__ = [
     "AuditEntry", "Counter", "Invoice", "Payment", "Communication", "Letter", "Contract", "Device",
     "Dossier", "DossierEvent", "Task", "ExportEvent", "IntegrationClient", "Commune", "DeliveryPoint", "Meter", "PointContact", "Reading",
     "Tariff", "Order", "Customer", "LoginAttempt", "User", "QuarantinedReport", "Report",
-    "Countersignature", "ReportVersion", "Prepayment", "RoundProposal",
+    "Countersignature", "ReportVersion", "Prepayment", "RoundProposal", "BlobUpload", "CountersignGuesses",
 ]

@@ -30,3 +30,16 @@ class Device(db.Model):
     queue_depth: Mapped[int | None] = mapped_column(Integer)
     storage_used: Mapped[int | None] = mapped_column(BigInteger)
     storage_quota: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class BlobUpload(db.Model):
+    """Who uploaded a photo or signature: a tablet learns that a blob is present only for its own uploads
+    (a hash guessed from a photo taken elsewhere tells nothing)."""
+    __tablename__ = "blob_uploads"
+    __table_args__ = (UniqueConstraint("sha256", "user_id", name="uq_blob_uploads_sha_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

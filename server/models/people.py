@@ -1,7 +1,7 @@
 """People: office and field users, customers and prospects."""
 from datetime import datetime, time
 
-from sqlalchemy import DateTime, Float, Integer, String, Boolean, Time, false as sa_false
+from sqlalchemy import Boolean, DateTime, Float, Integer, String, Time, UniqueConstraint, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -61,6 +61,20 @@ class User(db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+class CountersignGuesses(db.Model):
+    """Wrong countersignature proofs of one technician's tablets against one chief's current code (its salt):
+    MAX_FAILURES of them lock the code for that technician only; a new code (a new salt) starts afresh."""
+    __tablename__ = "countersign_guesses"
+    __table_args__ = (UniqueConstraint("chief_id", "technician_id", name="uq_countersign_guesses_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chief_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"))
+    technician_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    salt: Mapped[str] = mapped_column(String(32))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LoginAttempt(db.Model):

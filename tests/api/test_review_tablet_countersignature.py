@@ -10,6 +10,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import AuditEntry, Countersignature, Report, User
 from server.services.field import dispatch
+from server.services.base.countersigners import code_state, countersigners_for
 from server.services.base.seeding import DEMO_COUNTERSIGN_CODE
 from tests.conftest import csrf_token_from
 from tests.e2e.tablet_client import SIGNATURE_PNG, Tablet, sha
@@ -108,7 +109,7 @@ def test_E7_a_resent_report_is_judged_once(tablet):
     assert again["status"] == "duplicate" and again["countersignature"] == first["countersignature"]
 
 
-def test_E7_five_wrong_proofs_in_a_row_lock_the_chiefs_code_until_renewed(office, sqlite_demo_app, tablet):
+def test_E7_five_wrong_proofs_lock_the_chiefs_code_for_that_tablet_until_renewed(office, sqlite_demo_app, tablet):
     mine = sorted(tablet.orders.values(), key=lambda o: o["id"])
     orders = [mine[i % len(mine)] for i in range(7)]  # a report again on the same order is stored too
     for order in orders[:5]:
@@ -118,8 +119,11 @@ def test_E7_five_wrong_proofs_in_a_row_lock_the_chiefs_code_until_renewed(office
     assert tablet.countersigners == []  # the locked chief left the list
     with sqlite_demo_app.app_context():
         chief = db.session.scalar(select(User).where(User.login == "chef.eau"))
-        assert chief.countersign_locked_at is not None and chief.countersign_failures == 5
+        state = code_state(chief)
+        assert state.locked_at is not None and state.failures == 5 and chief.countersign_locked_at is None
         salt, iterations = chief.countersign_salt, chief.countersign_iterations
+        other = db.session.scalar(select(User).where(User.login == "tech.eau2"))
+        assert [c["login"] for c in countersigners_for(other)] == ["chef.eau"]  # another tablet keeps the code
     tablet.countersigners = [{"login": "chef.eau", "salt": salt, "iterations": iterations}]  # a stale list
     locked = tablet.complete(orders[5], countersignature=countersignature("chef.eau"), chief_code=DEMO_COUNTERSIGN_CODE)
     assert locked["countersignature"] == {"status": "refused", "reason": "code_locked"}
@@ -168,7 +172,7 @@ def test_E7_a_chiefs_new_code_replaces_the_old_one_and_is_never_stored_in_clear(
                           chief_code=DEMO_COUNTERSIGN_CODE)  # the tablet has not pulled the new salt yet
     assert old["countersignature"] == {"status": "refused", "reason": "code_renewed"}
     with sqlite_demo_app.app_context():  # not a guess: nothing counted against the new code
-        assert db.session.scalar(select(User.countersign_failures).where(User.login == "chef.eau")) == 0
+        assert code_state(db.session.scalar(select(User).where(User.login == "chef.eau"))).failures == 0
     tablet.pull()
     new = tablet.complete(some_order(tablet, 1), countersignature=countersignature("chef.eau"), chief_code="nouveau2027")
     assert new["countersignature"] == {"status": "sealed"}

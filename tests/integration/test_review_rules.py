@@ -11,7 +11,7 @@ from server.models import (AuditEntry, Contract, Countersignature, Customer, Del
                            Report, Task)
 from server.services.review.decisions import accept_report, bulk_accept_clean, reject_report
 from server.services.dossiers.orders import issue_order
-from server.services.base.countersigners import MAX_FAILURES, countersigners_for
+from server.services.base.countersigners import MAX_FAILURES, code_state, countersigners_for
 from server.services.review.arrivals import absorb_synced_reports, tablet_verdict
 from server.services.base.seeding import DEMO_COUNTERSIGN_CODE
 from server.services.review.corrections import correct_report
@@ -93,7 +93,8 @@ def test_E7_countersignature_made_on_the_tablet_is_verified_and_sealed(demo_ctx)
     assert tablet_verdict(good) == {"status": "sealed"}
 
 
-def test_E7_wrong_tablet_proofs_lock_the_chiefs_code_right_ones_between_buy_no_more_guesses(demo_ctx):
+def test_E7_wrong_tablet_proofs_lock_the_chiefs_code_for_that_technician_right_ones_between_buy_no_more_guesses(
+        demo_ctx):
     tablet = {"chief_login": "chef.eau", "salt": user("chef.eau").countersign_salt, "signature": CHIEF_SIGNATURE,
               "device_time": NOW.isoformat()}
     order = demo_order("P00000001")
@@ -106,11 +107,12 @@ def test_E7_wrong_tablet_proofs_lock_the_chiefs_code_right_ones_between_buy_no_m
     for attempt in range(MAX_FAILURES - 1):
         assert push(f"devine{attempt}x", 800 + attempt)["reason"] == "bad_proof"
     assert push(DEMO_COUNTERSIGN_CODE, 850) == {"status": "sealed"}  # the chief, between two guesses
-    assert user("chef.eau").countersign_failures == MAX_FAILURES - 1
+    assert code_state(user("chef.eau")).failures == MAX_FAILURES - 1
     assert push("devine9x", 860)["reason"] == "bad_proof"
-    chief = user("chef.eau")
-    assert chief.countersign_failures == MAX_FAILURES and chief.countersign_locked_at is not None
+    state = code_state(user("chef.eau"))
+    assert state.failures == MAX_FAILURES and state.locked_at is not None and state.in_force
     assert countersigners_for(user("tech.eau1")) == []
+    assert [c["login"] for c in countersigners_for(user("tech.eau2"))] == ["chef.eau"]  # the others keep it
     assert push(DEMO_COUNTERSIGN_CODE, 900) == {"status": "refused", "reason": "code_locked"}
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "lock_countersign_code")) is not None
 
@@ -120,7 +122,7 @@ def test_E7_a_proof_made_with_a_code_since_renewed_is_refused_without_counting_a
     report = store_report(demo_order("P00000001"), answers={"index": 800}, countersignature=old)
     absorb_synced_reports(NOW, proofs={report.uuid: "a" * 64})
     assert tablet_verdict(report) == {"status": "refused", "reason": "code_renewed"}
-    assert user("chef.eau").countersign_failures == 0
+    assert code_state(user("chef.eau")).failures == 0
 
 
 def test_E7_countersigning_a_report_on_an_order_now_someone_elses_leaves_that_order_alone(demo_ctx):

@@ -1,18 +1,20 @@
 """Who may countersign a technician's report (E7), and how a chief proves it on the technician's tablet
 (E11, PROTOCOL §8): a countersignature code set in the office, never stored or sent in clear; the tablet
 sends an HMAC keyed by its PBKDF2 derivation, checked here when the report comes in. Wrong proofs lock
-the code: MAX_FAILURES of them against the same code, whatever came in between."""
+the code for the technician whose tablet sent them: MAX_FAILURES of them against the same code, whatever came
+in between; the chief's other technicians keep countersigning with it."""
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from sync.proofs import derive_countersign_key, proof_matches
 
 from ...errors import DomainError
 from ...extensions import db
-from ...models import Report, User
+from ...models import CountersignGuesses, Report, User
 from .accounts import password_matches
 from .audit import record
 
@@ -85,8 +87,25 @@ def install_countersign_code(chief: User, code: str, *, now: datetime) -> None:
 
 
 def code_state(chief: User) -> CodeState:
-    return CodeState(code_in_force(chief), chief.countersign_set_at, chief.countersign_locked_at,
-                     chief.countersign_failures or 0)
+    """In force unless locked for everyone; the latest lock for one technician and the most wrong proofs of one
+    technician against the current code are shown."""
+    locked_at, failures = db.session.execute(
+        select(func.max(CountersignGuesses.locked_at), func.max(CountersignGuesses.failures))
+        .where(CountersignGuesses.chief_id == chief.id, CountersignGuesses.salt == chief.countersign_salt)).one()
+    return CodeState(code_in_force(chief), chief.countersign_set_at, chief.countersign_locked_at or locked_at,
+                     failures or 0)
+
+
+def _guesses(chief: User, technician_id: int) -> CountersignGuesses | None:
+    """The wrong proofs of this technician against the chief's current code (None: none)."""
+    return db.session.scalar(select(CountersignGuesses).where(
+        CountersignGuesses.chief_id == chief.id, CountersignGuesses.technician_id == technician_id,
+        CountersignGuesses.salt == chief.countersign_salt))
+
+
+def locked_for(chief: User, technician_id: int) -> bool:
+    guesses = _guesses(chief, technician_id)
+    return guesses is not None and guesses.locked_at is not None
 
 
 def code_in_force(chief: User) -> bool:
@@ -99,7 +118,7 @@ def countersigners_for(technician: User) -> list[dict]:
                                                    User.countersign_key.is_not(None),
                                                    User.countersign_locked_at.is_(None)).order_by(User.name))
     return [{"login": c.login, "name": c.name, "salt": c.countersign_salt, "iterations": c.countersign_iterations}
-            for c in chiefs if may_countersign(c, technician)]
+            for c in chiefs if may_countersign(c, technician) and not locked_for(c, technician.id)]
 
 
 def tablet_countersignature_refusal(chief: User | None, technician: User, report: Report, tablet: dict,
@@ -112,7 +131,7 @@ def tablet_countersignature_refusal(chief: User | None, technician: User, report
         return "not_allowed"
     if not chief.countersign_key:
         return "no_code"
-    if chief.countersign_locked_at is not None:
+    if chief.countersign_locked_at is not None or locked_for(chief, technician.id):
         return "code_locked"
     if tablet.get("salt") != chief.countersign_salt:  # made with a code since renewed: not a guess
         return "code_renewed"
@@ -127,15 +146,33 @@ def tablet_countersignature_refusal(chief: User | None, technician: User, report
     return None
 
 
-def count_wrong_proof(chief: User, *, now: datetime, report_id: int) -> None:
-    """A wrong proof against the chief's current code (a technician guessing it, or a typo): counted
-    atomically, never reset but by a new code, so right proofs in between buy no more guesses; the
-    MAX_FAILURES-th locks the code. Commits at once, whatever the caller does next."""
-    db.session.execute(update(User).where(User.id == chief.id)
-                       .values(countersign_failures=User.countersign_failures + 1))
-    db.session.refresh(chief)
-    if chief.countersign_failures >= MAX_FAILURES and chief.countersign_locked_at is None:
-        chief.countersign_locked_at = now
-        record("lock_countersign_code", "user", chief.id, at=now, report_id=report_id,
-               failures=chief.countersign_failures)
+def count_wrong_proof(chief: User, *, now: datetime, report_id: int, technician_id: int) -> None:
+    """A wrong proof from a technician's tablet against the chief's current code (a guess, or a typo): counted
+    atomically per technician and chief, never reset but by a new code, so right proofs in between buy no more
+    guesses; the MAX_FAILURES-th locks the code for that technician only. Commits at once."""
+    if _guesses(chief, technician_id) is None:
+        _start_counting(chief, technician_id)
+    pair = (CountersignGuesses.chief_id == chief.id, CountersignGuesses.technician_id == technician_id)
+    db.session.execute(update(CountersignGuesses).where(*pair)
+                       .values(failures=CountersignGuesses.failures + 1))
+    guesses = _guesses(chief, technician_id)
+    db.session.refresh(guesses)
+    if guesses.failures >= MAX_FAILURES and guesses.locked_at is None:
+        guesses.locked_at = now
+        record("lock_countersign_code", "user", chief.id, at=now, report_id=report_id, technician_id=technician_id,
+               failures=guesses.failures)
     db.session.commit()
+
+
+def _start_counting(chief: User, technician_id: int) -> None:
+    """The pair's counter for the current code: a row of a former code starts again from zero."""
+    pair = (CountersignGuesses.chief_id == chief.id, CountersignGuesses.technician_id == technician_id)
+    if db.session.execute(update(CountersignGuesses).where(*pair).values(
+            salt=chief.countersign_salt, failures=0, locked_at=None)).rowcount:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(CountersignGuesses(chief_id=chief.id, technician_id=technician_id,
+                                              salt=chief.countersign_salt, failures=0))
+    except IntegrityError:  # another push of the same technician made it at the same moment
+        pass

@@ -68,7 +68,7 @@ def _judge_tablet_countersignature(report: Report, tablet: dict, proof: str | No
                chief_login=tablet.get("chief_login"), reason=refusal)
         db.session.commit()  # the verdict stays whatever happens to the next report of the push
         if refusal == "bad_proof":
-            count_wrong_proof(chief, now=now, report_id=report.id)
+            count_wrong_proof(chief, now=now, report_id=report.id, technician_id=report.technician_id)
         return 1
     try:
         countersign_report(report.id, chief=chief, signature=tablet["signature"], now=now, channel="tablet",
