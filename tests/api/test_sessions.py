@@ -67,3 +67,16 @@ def test_a_copied_cookie_and_the_tablets_die_at_deactivation(app):
     assert sign_in(app.test_client(), "agent.sessions").status_code == 422
     answer = app.test_client().get("/api/v1/sync/pull", headers={"Authorization": "Bearer t-sessions"})
     assert answer.status_code == 401
+
+
+def test_the_command_line_deactivates_and_sets_passwords(app):
+    thief = copy_of(app, agent_signed_in(app))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["set-password", "agent.sessions"], input="court\ncourt\n")
+    assert result.exit_code != 0 and "au moins 8 caractères" in result.output
+    result = runner.invoke(args=["set-password", "agent.sessions"], input="nouveau-2027\nnouveau-2027\n")
+    assert result.exit_code == 0, result.output
+    assert thief.get("/customers").status_code == 302
+    assert runner.invoke(args=["deactivate", "agent.sessions"]).exit_code == 0
+    assert sign_in(app.test_client(), "agent.sessions", "nouveau-2027").status_code == 422
+    assert "introuvable" in runner.invoke(args=["deactivate", "nobody"]).output
