@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 from server.extensions import db
 from server.models import (Commune, Contract, Customer, DeliveryPoint, Device, Dossier, Invoice, Letter, Meter, Order,
-                           Report, Task, User)
+                           Report, RoundProposal, Task, User)
 from server.services.base.accounts import hash_password
 from server.services.field.devices import hash_token
 
@@ -76,11 +76,14 @@ def _utility_objects(utility: str, n: int, users: dict) -> dict:
                     addressee="M. et Mme le Nouvel Occupant", address=point.address)
     spare = Device(user_id=technician.id, name=f"Tablette de rechange {utility}",
                    token_hash=hash_token(f"spare-{utility}"))
-    db.session.add_all([report, invoice, letter, spare])
+    proposal = RoundProposal(chief_id=users[("chief", utility)].id, day=TODAY, utility=utility, state="proposed",
+                             content={"rounds": [], "unplanned": [], "km": 0, "current_km": 0}, accepted=[])
+    db.session.add_all([report, invoice, letter, spare, proposal])
     db.session.flush()
     return {"customer_id": customer.id, "contract_id": contract.id, "order_id": order.id, "dossier_id": dossier.id,
             "task_id": task.id, "invoice_id": invoice.id, "report_id": report.id, "letter_id": letter.id,
-            "device_id": spare.id, "user_id": technician.id}
+            "device_id": spare.id, "user_id": technician.id, "technician_id": technician.id,
+            "proposal_id": proposal.id}
 
 
 def build_scope_world() -> dict:

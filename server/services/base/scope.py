@@ -8,20 +8,21 @@ from sqlalchemy.sql.elements import ColumnElement
 from ...errors import NotFound
 from ...extensions import db
 from ...models import (Commune, Contract, Customer, DeliveryPoint, Device, Dossier, Invoice, Letter, Order, Report,
-                       Task, User)
+                       RoundProposal, Task, User)
 
 MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer do not exist (PostgreSQL would refuse to compare them)
 
 NOT_FOUND = {Customer: "Client introuvable.", Contract: "Contrat introuvable.", Order: "Ordre d'intervention introuvable.",
              Dossier: "Dossier introuvable.", Task: "Tâche introuvable.", Invoice: "Facture introuvable.",
              Report: "Compte-rendu introuvable.", Letter: "Courrier introuvable.", Device: "Appareil introuvable.",
-             User: "Utilisateur introuvable.", DeliveryPoint: "Point de livraison introuvable."}
+             User: "Utilisateur introuvable.", DeliveryPoint: "Point de livraison introuvable.",
+             RoundProposal: "Proposition de tournées introuvable."}
 
 # The ids a route may name, and what they designate: a route naming another id is refused (fail closed) and
 # the route × role × object test lists it.
 ROUTE_ARGUMENTS = {"customer_id": Customer, "contract_id": Contract, "order_id": Order, "dossier_id": Dossier,
                    "task_id": Task, "invoice_id": Invoice, "report_id": Report, "letter_id": Letter,
-                   "device_id": Device, "user_id": User}
+                   "device_id": Device, "user_id": User, "technician_id": User, "proposal_id": RoundProposal}
 
 
 def utility_of(user: User) -> str | None:
@@ -79,6 +80,8 @@ def _utility_condition(model, utility: str) -> ColumnElement:
         return Device.user_id.in_(select(User.id).where(User.utility == utility))
     if model is User:
         return User.utility == utility
+    if model is RoundProposal:  # the planner's proposals of the utility's chiefs
+        return RoundProposal.chief_id.in_(select(User.id).where(User.utility == utility))
     raise LookupError(f"no scope for {model.__name__}")  # a model added here is scoped on purpose
 
 
