@@ -1,7 +1,7 @@
 """scoping: who uploaded each blob; wrong countersignature proofs per technician and chief
 
 Revision ID: scoping_0002
-Revises: planning_01
+Revises: edges_money_0001
 
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'scoping_0002'
-down_revision = 'planning_01'
+down_revision = 'edges_money_0001'
 branch_labels = None
 depends_on = None
 
