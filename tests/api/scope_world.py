@@ -83,7 +83,7 @@ def _utility_objects(utility: str, n: int, users: dict) -> dict:
     return {"customer_id": customer.id, "contract_id": contract.id, "order_id": order.id, "dossier_id": dossier.id,
             "task_id": task.id, "invoice_id": invoice.id, "report_id": report.id, "letter_id": letter.id,
             "device_id": spare.id, "user_id": technician.id, "technician_id": technician.id,
-            "proposal_id": proposal.id}
+            "proposal_id": proposal.id, "commune_id": commune.id}
 
 
 def build_scope_world() -> dict:

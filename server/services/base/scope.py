@@ -16,13 +16,14 @@ NOT_FOUND = {Customer: "Client introuvable.", Contract: "Contrat introuvable.", 
              Dossier: "Dossier introuvable.", Task: "Tâche introuvable.", Invoice: "Facture introuvable.",
              Report: "Compte-rendu introuvable.", Letter: "Courrier introuvable.", Device: "Appareil introuvable.",
              User: "Utilisateur introuvable.", DeliveryPoint: "Point de livraison introuvable.",
-             RoundProposal: "Proposition de tournées introuvable."}
+             RoundProposal: "Proposition de tournées introuvable.", Commune: "Commune introuvable."}
 
 # The ids a route may name, and what they designate: a route naming another id is refused (fail closed) and
 # the route × role × object test lists it.
 ROUTE_ARGUMENTS = {"customer_id": Customer, "contract_id": Contract, "order_id": Order, "dossier_id": Dossier,
                    "task_id": Task, "invoice_id": Invoice, "report_id": Report, "letter_id": Letter,
-                   "device_id": Device, "user_id": User, "technician_id": User, "proposal_id": RoundProposal}
+                   "device_id": Device, "user_id": User, "technician_id": User, "proposal_id": RoundProposal,
+                   "commune_id": Commune}
 
 
 def utility_of(user: User) -> str | None:
@@ -134,8 +135,8 @@ def check_route_arguments(user: User, arguments: dict) -> None:
     """Every id a route names must designate an object the user may see; an id the scope does not know is
     refused (a new route is scoped before it is written)."""
     for name, value in arguments.items():
-        if not name.endswith("_id"):
-            continue
+        if not name.endswith("_id") or not isinstance(value, int):
+            continue  # a database id is an integer; other names (an import job's file name) are not rows
         model = ROUTE_ARGUMENTS.get(name)
         if model is None:
             raise NotFound("Introuvable.")
