@@ -123,7 +123,7 @@ async function route() {
     (await import('./views/order.js')).renderOrder(view, app, { order, draft, report: reports[reports.length - 1] });
   } else if (screen === 'sync') {
     (await import('./views/status.js')).renderStatus(view, app, { outbox: await listOutbox(app.db, tech), reports: await listReports(app.db, tech),
-      storage: await storageState() });
+      storage: await storageState(), orders: await listOrders(app.db, tech) });
   } else {
     renderRound(view, app, await roundData());
     if (!performance.getEntriesByName('tournee:round').length) performance.mark('tournee:round');
