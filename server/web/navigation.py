@@ -7,6 +7,7 @@ NAVIGATION = [
     ("/admin/communes", "Communes et tarifs", ("admin",)),
     ("/devices", "Tablettes", ("chief", "admin")),
     ("/dispatch", "Tournées", ("chief", "admin")),
+    ("/reports/review", "Relecture", ("chief",)),
     ("/reports", "Comptes-rendus", ("agent", "chief", "controller", "admin")),
     ("/dossiers", "Dossiers", ("agent", "chief", "controller", "admin")),
     ("/orders", "Ordres", ("agent", "chief", "controller", "admin")),
