@@ -101,5 +101,8 @@ def report_correct(report_id: int):
 @roles_required(*DECIDERS)
 def report_bulk_accept():
     if ConfirmForm().validate_on_submit():
-        flash(f"{decisions.bulk_accept_clean(user=current_user, now=_now())} compte(s)-rendu(s) sans alerte accepté(s).", "info")
+        result = decisions.bulk_accept_clean(user=current_user, now=_now())
+        flash(f"{result.accepted} compte(s)-rendu(s) sans alerte accepté(s).", "info")
+        for ref, why in result.left:
+            flash(f"{ref} laissé de côté : {why}", "error")
     return redirect(url_for("web.report_queue"))
