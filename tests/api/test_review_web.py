@@ -26,6 +26,10 @@ ROUTES = [  # (method, path template, roles allowed)
     ("POST", "/reports/{report}/reject", {"agent", "admin"}),
     ("POST", "/reports/{report}/correct", {"agent", "chief", "admin"}),
     ("POST", "/reports/bulk-accept", {"agent", "admin"}),
+    ("GET", "/reports/review", {"chief"}),
+    ("GET", "/reports/review/{report}", {"chief"}),
+    ("POST", "/reports/review/{report}/clean", {"chief"}),
+    ("POST", "/reports/review/countersign", {"chief"}),
 ]
 LOGINS = {"agent": "agent.eau", "chief": "chef.eau", "technician": "tech.eau1", "controller": "controle",
           "cashier": "caisse", "admin": "admin"}
@@ -187,3 +191,21 @@ def test_office_users_work_only_on_the_reports_of_their_utility(office, world):
     assert agent.get(f"/reports/{world['report']}").status_code == 403
     assert agent.post(f"/reports/{world['report']}/reject", data={"csrf_token": token, "reason": "x"}).status_code == 403
     assert office("admin").get(f"/reports/{world['report']}").status_code == 200
+
+
+def test_E7_chief_judges_reports_clean_in_the_queue_then_countersigns_them_at_once(office, world, sqlite_demo_app):
+    chief = office("chef.eau")
+    page = chief.get("/reports/review", follow_redirects=True).get_data(as_text=True)
+    assert 'id="queue-position"' in page and "Bon à contresigner" in page
+    answer = chief.post(f"/reports/review/{world['report']}/clean", data={"csrf_token": csrf_token_from(page)})
+    assert answer.status_code == 302
+    page = chief.get(f"/reports/review/{world['report']}").get_data(as_text=True)
+    assert 'id="batch-form"' in page and f'value="{world["report"]}"' in page
+    strokes = json.dumps([[[10, 10], [50, 40], [90, 20]]])
+    answer = chief.post("/reports/review/countersign", follow_redirects=True, data={
+        "csrf_token": csrf_token_from(page), "signer_name": "Bruno Lambert", "strokes": strokes, "ids": str(world["report"])})
+    assert "1 compte(s)-rendu(s) contresigné(s), chacun scellé" in answer.get_data(as_text=True)
+    with sqlite_demo_app.app_context():
+        assert db.session.get(Report, world["report"]).state == "countersigned"
+    elec = chief.post(f"/reports/review/{world['elec_report']}/clean", data={"csrf_token": csrf_token_from(page)})
+    assert elec.status_code == 403                       # another utility's report
