@@ -2,7 +2,7 @@
 through one after the other; the ones the chief opened and judged clean are countersigned together with
 one drawn signature, each report still sealed on its own (countersign_report, one seal per report)."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -49,6 +49,12 @@ class ChiefReview:
     queue: list[QueueEntry]
     judged: list[int]
     plausible: tuple[int | None, int | None]
+    previous: tuple[int | None, date | None] = (None, None)   # the meter's last index and its date
+
+    @property
+    def typed(self) -> int | None:
+        value = (self.review.current.content.get("answers") or {}).get("index")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     @property
     def position(self) -> int | None:
@@ -72,11 +78,10 @@ class ChiefReview:
 
     @property
     def in_range(self) -> bool | None:
-        typed = self.review.index_comparison
         low, high = self.plausible
-        if typed is None or low is None:
+        if self.typed is None or low is None:
             return None
-        return low <= typed[0] <= (high if high is not None else typed[0])
+        return low <= self.typed <= (high if high is not None else self.typed)
 
 
 def chief_review(report_id: int, chief: User) -> ChiefReview:
@@ -86,7 +91,9 @@ def chief_review(report_id: int, chief: User) -> ChiefReview:
     facts = meter_facts(review.meter, report.received_at.date()) or {}
     queue = chief_queue(chief)
     return ChiefReview(review, queue, judged_clean(chief, [e.report_id for e in queue]),
-                       (facts.get("plausible_min"), facts.get("plausible_max")))
+                       (facts.get("plausible_min"), facts.get("plausible_max")),
+                       (facts.get("previous_index"),
+                        date.fromisoformat(facts["previous_date"][:10]) if facts.get("previous_date") else None))
 
 
 def judge_clean(report_id: int, *, chief: User, now: datetime) -> int | None:
