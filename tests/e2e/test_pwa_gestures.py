@@ -142,3 +142,18 @@ def test_closure_states_the_branch_closed_once_and_removal_is_one_step_at_a_time
     page.wait_for_timeout(300)
     saved = idb(page, "return (await (await m('db/drafts.js')).getDraft(db, tech, arg)).answers.safety_steps;", removal)
     assert len(saved) == 8
+
+
+def test_offline_the_map_and_the_sync_say_what_they_can_do(browser, tablet, server):
+    page = tablet("tech.eau1")
+    order_id = next(o["id"] for o in Office(server).orders_of("tech.eau1") if o["type"] == "READING")
+    page.context.set_offline(True)
+    page.goto(server.url + f"/app/#/order/{order_id}")
+    page.wait_for_selector("#map-link")
+    assert page.get_attribute("#map-link", "href").startswith("geo:")       # the device's own map app
+    assert "Hors ligne" in page.inner_text("#map-offline") and page.locator("#map-web").count() == 0
+    page.goto(server.url + "/app/#/sync")
+    page.wait_for_selector("#sync-now")
+    page.tap("#sync-now")
+    assert page.inner_text("#sync-why").startswith("Hors ligne : rien ne peut partir maintenant.")
+    page.context.set_offline(False)
