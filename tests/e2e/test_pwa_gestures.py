@@ -157,3 +157,17 @@ def test_offline_the_map_and_the_sync_say_what_they_can_do(browser, tablet, serv
     page.tap("#sync-now")
     assert page.inner_text("#sync-why").startswith("Hors ligne : rien ne peut partir maintenant.")
     page.context.set_offline(False)
+
+
+def test_a_missing_signature_marks_the_empty_pad_not_the_name(tablet, server):
+    page = tablet("tech.elec1")
+    cutoff = next(o["id"] for o in Office(server).orders_of("tech.elec1") if o["type"] == "CUTOFF")
+    page.goto(server.url + f"/app/#/form/{cutoff}")
+    page.wait_for_selector("#finish")
+    page.tap("#finish")
+    assert page.locator("#form-steps button[aria-current=step]").inner_text().startswith("1.")   # at the first error
+    show_step_of(page, "sig_technician")
+    pad = page.locator("canvas#f-sig_technician")
+    assert "empty" in pad.get_attribute("class")
+    assert page.get_attribute("#f-sig_technician-name", "aria-invalid") == "false"   # the name is filled in already
+    assert page.locator("[data-field='sig_technician'] .error").inner_text() == "Signez dans le cadre."
