@@ -1,7 +1,7 @@
 """Report review: the reconciliation cockpit, the report page, countersignature and decisions."""
 from datetime import datetime, timezone
 
-from flask import current_app, flash, redirect, render_template, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..blobs import DiskBlobStore
@@ -10,7 +10,7 @@ from ..services.review import cockpit, corrections, decisions, reports
 from .blueprint import web_bp
 from .access import roles_required
 from .review_forms import CorrectForm, CountersignForm, ReasonForm
-from .webforms import ConfirmForm
+from .webforms import ConfirmForm, SearchForm
 
 READERS = ("agent", "chief", "controller", "admin")
 DECIDERS = ("agent", "admin")
@@ -30,8 +30,11 @@ def _to_report(report_id: int, form=None):
 @web_bp.route("/reports")
 @roles_required(*READERS)
 def report_queue():
-    rows = cockpit.review_queue(current_user, now=_now())
-    return render_template("reports/queue.html", rows=rows, aside=cockpit.kept_aside(current_user), form=ConfirmForm())
+    search = SearchForm(request.args)
+    text = search.q.data or "" if search.validate() else ""
+    rows = cockpit.review_queue(current_user, now=_now(), text=text)
+    return render_template("reports/queue.html", rows=rows, aside=cockpit.kept_aside(current_user), form=ConfirmForm(),
+                           search=search)
 
 
 @web_bp.route("/reports/<int:report_id>")

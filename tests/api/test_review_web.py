@@ -209,3 +209,14 @@ def test_E7_chief_judges_reports_clean_in_the_queue_then_countersigns_them_at_on
         assert db.session.get(Report, world["report"]).state == "countersigned"
     elec = chief.post(f"/reports/review/{world['elec_report']}/clean", data={"csrf_token": csrf_token_from(page)})
     assert elec.status_code == 403                       # another utility's report
+
+
+def test_a_report_opens_from_its_order_reference_or_its_customer(office, world, sqlite_demo_app):
+    with sqlite_demo_app.app_context():
+        ref = db.session.get(Order, world["order"]).ref
+    agent = office("agent.eau")
+    page = agent.get(f"/reports?q={ref}").get_data(as_text=True)
+    assert f'href="/reports/{world["report"]}" class="order-ref">{ref}</a>' in page
+    names = re.findall(r'class="customer-name">([^<]+)</a>', page)
+    assert names and f'/reports/{world["report"]}' in agent.get(f"/reports?q={names[0].split()[-1]}").get_data(as_text=True)
+    assert f'/reports/{world["report"]}"' not in agent.get("/reports?q=AT9999999").get_data(as_text=True)
