@@ -220,3 +220,10 @@ def test_a_report_opens_from_its_order_reference_or_its_customer(office, world, 
     names = re.findall(r'class="customer-name">([^<]+)</a>', page)
     assert names and f'/reports/{world["report"]}' in agent.get(f"/reports?q={names[0].split()[-1]}").get_data(as_text=True)
     assert f'/reports/{world["report"]}"' not in agent.get("/reports?q=AT9999999").get_data(as_text=True)
+
+
+def test_staff_read_flags_and_messages_without_rule_codes(sqlite_demo_app):
+    from server.web.display import rule_codes, without_rule_codes
+    assert without_rule_codes("Contrat résilié au 01/12/2026 (W14/W15).") == "Contrat résilié au 01/12/2026."
+    assert rule_codes("Contrat résilié au 01/12/2026 (W14/W15).") == "W14/W15"
+    assert without_rule_codes("Dossier DEP0001 clos.") == "Dossier DEP0001 clos."
