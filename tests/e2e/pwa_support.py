@@ -70,7 +70,7 @@ class Office:
     def devices(self, login: str) -> list[dict]:
         from server.models import Device
         uid = self.user_id(login)
-        return self._run(lambda db: [{"id": d.id, "revoked": d.revoked_at is not None, "app_version": d.app_version,
+        return self._run(lambda db: [{"id": d.id, "name": d.name, "revoked": d.revoked_at is not None, "app_version": d.app_version,
                                       "queue_depth": d.queue_depth, "storage_quota": d.storage_quota}
                                      for d in db.session.query(Device).filter_by(user_id=uid).order_by(Device.id)])
 

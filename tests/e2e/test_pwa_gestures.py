@@ -171,3 +171,16 @@ def test_a_missing_signature_marks_the_empty_pad_not_the_name(tablet, server):
     assert "empty" in pad.get_attribute("class")
     assert page.get_attribute("#f-sig_technician-name", "aria-invalid") == "false"   # the name is filled in already
     assert page.locator("[data-field='sig_technician'] .error").inner_text() == "Signez dans le cadre."
+
+
+def test_a_tablet_is_named_at_enrolment(browser, server):
+    context = browser.new_context(locale="fr-FR", viewport=PORTRAIT, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/app/")
+        page.wait_for_selector("#login")
+        page.fill("#device-name", "Tablette équipe Nord 2")
+        enrol(page, server.url, "tech.eau2")
+        assert [d["name"] for d in Office(server).devices("tech.eau2")][-1:] == ["Tablette équipe Nord 2"]
+    finally:
+        context.close()
