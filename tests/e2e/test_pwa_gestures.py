@@ -166,6 +166,7 @@ def test_a_missing_signature_marks_the_empty_pad_not_the_name(tablet, server):
     page.wait_for_selector("#finish")
     page.tap("#finish")
     assert page.locator("#form-steps button[aria-current=step]").inner_text().startswith("1.")   # at the first error
+    assert "à compléter" in page.locator("#form-steps button[data-step='rest']").inner_text()     # where else to go
     show_step_of(page, "sig_technician")
     pad = page.locator("canvas#f-sig_technician")
     assert "empty" in pad.get_attribute("class")

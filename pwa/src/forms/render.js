@@ -122,6 +122,12 @@ export function renderForm(container, { definition, order, draft, services, onCh
     showErrors(errors) {
       for (const [key, handle] of Object.entries(handles)) handle.setErrors(errors[key] || []);
       outcome.setErrors([...(errors.outcome || []), ...(errors.reason_code || [])]);
+      // Each step says how many of its fields are still to complete, so the technician knows where to go.
+      nav.querySelectorAll('button').forEach((button, n) => {
+        const count = steps[n].fields.filter((id) => errors[id]).length;
+        button.textContent = `${n + 1}. ${steps[n].title}${count ? t(' ({count} à compléter)', { count }) : ''}`;
+        button.classList.toggle('has-errors', count > 0);
+      });
     },
     /** Goes to the step holding `element` (the first field in error). */
     showStepOf(element) {
