@@ -1,6 +1,7 @@
-"""The office menu per role: (path, French label, roles allowed, group). Add an entry when an area lands.
-Entries without a group show in the bar; the others fold under their group, so the bar holds on one
-line at 1280 px whatever the role."""
+"""The office menu per role: (path, French label, roles allowed, group[, roles that keep it in the bar]).
+Add an entry when an area lands. Entries without a group show in the bar, and so does a role's own daily
+work (the controller's control, the cashier's counter); the others fold under their group, so the bar
+holds on one line at 1280 px whatever the role."""
 NAVIGATION = [
     ("/", "Accueil", ("agent", "chief", "controller", "cashier", "admin"), None),
     ("/customers", "Clients", ("agent", "chief", "controller", "cashier", "admin"), None),
@@ -8,14 +9,14 @@ NAVIGATION = [
     ("/reports", "Comptes-rendus", ("agent", "chief", "controller", "admin"), None),
     ("/dossiers", "Dossiers", ("agent", "chief", "controller", "admin"), None),
     ("/tasks", "Tâches", ("agent", "chief", "controller", "cashier", "admin"), None),
-    ("/invoices/control", "Contrôle factures", ("controller", "admin"), "Facturation"),
-    ("/cashier", "Guichet", ("cashier", "admin"), "Facturation"),
+    ("/invoices/control", "Contrôle factures", ("controller", "admin"), "Facturation", ("controller",)),
+    ("/cashier", "Guichet", ("cashier", "admin"), "Facturation", ("cashier",)),
     ("/cashier/account", "Paiement d'avance", ("cashier", "admin"), "Facturation"),
     ("/dispatch", "Tournées", ("chief", "admin"), "Terrain"),
     ("/orders", "Ordres", ("agent", "chief", "controller", "admin"), "Terrain"),
     ("/orders/print", "Impression", ("agent", "chief", "admin"), "Terrain"),
     ("/devices", "Tablettes", ("chief", "admin"), "Terrain"),
-    ("/invoices", "Factures", ("agent", "controller", "cashier", "admin"), "Facturation"),
+    ("/invoices", "Factures", ("agent", "controller", "cashier", "admin"), "Facturation", ("agent", "cashier")),
     ("/invoices/overdue", "Impayés clôture", ("agent", "controller", "cashier", "admin"), "Facturation"),
     ("/invoices/deposits", "Dépôts non soldés", ("agent", "controller", "cashier", "admin"), "Facturation"),
     ("/invoices/transfers", "Virements de remboursement", ("agent", "admin"), "Facturation"),
@@ -30,17 +31,18 @@ NAVIGATION = [
 
 
 def menu_for(role: str) -> list[tuple[str, str]]:
-    return [(path, label) for path, label, roles, _ in NAVIGATION if role in roles]
+    return [(path, label) for path, label, roles, *_ in NAVIGATION if role in roles]
 
 
 def menu_groups_for(role: str) -> list[tuple[str | None, list[tuple[str, str]]]]:
-    """[(None, [(path, label)]) for each entry of the bar, (group, entries) for each folded group], in order."""
-    groups: list[tuple[str | None, list[tuple[str, str]]]] = []
-    for path, label, roles, group in NAVIGATION:
+    """[(None, [(path, label)]) for each entry of the bar, then (group, entries) for each folded group]."""
+    bar: list[tuple[str | None, list[tuple[str, str]]]] = []
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for path, label, roles, group, *inline in NAVIGATION:
         if role not in roles:
             continue
-        if group is not None and any(g == group for g, _ in groups):
-            next(entries for g, entries in groups if g == group).append((path, label))
+        if group is None or (inline and role in inline[0]):
+            bar.append((None, [(path, label)]))
         else:
-            groups.append((group, [(path, label)]))
-    return groups
+            groups.setdefault(group, []).append((path, label))
+    return bar + list(groups.items())

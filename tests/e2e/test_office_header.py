@@ -12,6 +12,8 @@ def test_the_header_fits_one_line_at_1280_for_every_role(browser, live_server):
         page.goto(live_server.url + "/")
         header = page.locator("header.topbar").bounding_box()
         assert header["height"] <= 64, (login, header)
+        logout = page.locator("header .who button").bounding_box()
+        assert logout["x"] + logout["width"] <= 1280 and page.evaluate("document.documentElement.scrollWidth") <= 1280, login
         assert page.locator("#work-title").is_visible()
         groups = page.locator("header details.menu-group")
         if groups.count():
