@@ -4,6 +4,7 @@ fixtures/forms/cases.json. Never raises on what a tablet sends: every problem is
 from .fields import VALIDATORS, is_blank, is_complete, is_integer
 
 MAX_DIALS = 15
+MIN_SERIAL_FOR_TYPO = 6  # on a shorter serial, one character off is another number, not a slip
 # What a technician must do to answer a required field that is still blank, by field type.
 WHAT_TO_DO = {"serial": "Confirmez le n° du compteur ou saisissez celui que vous lisez.",
               "index": "Saisissez l'index lu sur le cadran.", "boolean": "Répondez oui ou non.",
@@ -57,7 +58,7 @@ def field_problems(field: dict, outcome: dict, answers: dict, context: dict, fie
         if field["id"] in outcome["requires"]:
             return [WHAT_TO_DO[field["type"]]]
         if condition_holds(field.get("required_when"), answers):
-            return [f"{WHAT_TO_DO[field['type']]} (puisque {describe(field['required_when'], fields)})"]
+            return [f"Obligatoire puisque {describe(field['required_when'], fields)}."]
         return []
     problems = VALIDATORS[field["type"]](field, value, context, answers)
     if problems:
@@ -106,7 +107,7 @@ def serial_mismatch(outcome_code: str, value: str, context: dict) -> list[str]:
     found, wanted = value.strip().upper(), (expected or "").strip().upper()
     if outcome_code == "anomaly" or not expected or found == wanted:
         return []
-    if one_edit_apart(found, wanted):
+    if len(wanted) >= MIN_SERIAL_FOR_TYPO and one_edit_apart(found, wanted):
         return [f"Vérifiez la saisie : {value.strip()} diffère d'un caractère du n° attendu ({expected.strip()}). "
                 "Si c'est bien le n° lu sur le compteur, déclarez une anomalie."]
     return [f"Le compteur trouvé ({value.strip()}) n'est pas celui de l'ordre ({expected.strip()}) : déclarez une anomalie."]

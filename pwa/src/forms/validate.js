@@ -13,6 +13,7 @@ const MAX_POINTS = 5000;
 const MAX_COORDINATE = 100000;
 const DEFAULT_MAX_PHOTOS = 10;
 const MAX_DIALS = 15;
+const MIN_SERIAL_FOR_TYPO = 6;   // on a shorter serial, one character off is another number, not a slip
 /** What a technician must do to answer a required field that is still blank, by field type. */
 const WHAT_TO_DO = { serial: 'Confirmez le n° du compteur ou saisissez celui que vous lisez.',
   index: 'Saisissez l\'index lu sur le cadran.', boolean: 'Répondez oui ou non.',
@@ -178,7 +179,7 @@ function serialMismatch(outcomeCode, value, context) {
   const found = strip(value).toUpperCase();
   const wanted = strip(expected || '').toUpperCase();
   if (outcomeCode === 'anomaly' || !expected || found === wanted) return [];
-  if (oneEditApart(found, wanted)) return [`Vérifiez la saisie : ${strip(value)} diffère d'un caractère du n° attendu (${strip(expected)}). Si c'est bien le n° lu sur le compteur, déclarez une anomalie.`];
+  if (wanted.length >= MIN_SERIAL_FOR_TYPO && oneEditApart(found, wanted)) return [`Vérifiez la saisie : ${strip(value)} diffère d'un caractère du n° attendu (${strip(expected)}). Si c'est bien le n° lu sur le compteur, déclarez une anomalie.`];
   return [`Le compteur trouvé (${strip(value)}) n'est pas celui de l'ordre (${strip(expected)}) : déclarez une anomalie.`];
 }
 
@@ -186,7 +187,7 @@ function fieldProblems(field, outcome, answers, context) {
   const value = answers[field.id];
   if (isBlank(value)) {
     if (outcome.requires.includes(field.id)) return [WHAT_TO_DO[field.type]];
-    if (conditionHolds(field.required_when, answers)) return [`${WHAT_TO_DO[field.type]} (d'après les autres réponses)`];
+    if (conditionHolds(field.required_when, answers)) return ['Obligatoire d\'après les autres réponses.'];
     return [];
   }
   const problems = VALIDATORS[field.type](field, value, context, answers);
