@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test chromium pg-client bench mutate
+.PHONY: run test chromium pg-client npm bench mutate
 
 run: $(BIN)/tournee
 	$(BIN)/tournee serve
 
-test: $(BIN)/tournee chromium pg-client
+test: $(BIN)/tournee chromium pg-client npm
 	$(BIN)/pytest
 
 bench: $(BIN)/tournee chromium
@@ -33,3 +33,7 @@ chromium:
 # pg_dump / pg_restore for `tournee backup` and `restore` on PostgreSQL (and their tests).
 pg-client:
 	@command -v pg_dump >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; }
+
+# npm installs axe-core (the accessibility checker of the browser tests) into the test cache on first use.
+npm:
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }

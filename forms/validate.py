@@ -4,6 +4,13 @@ fixtures/forms/cases.json. Never raises on what a tablet sends: every problem is
 from .fields import VALIDATORS, is_blank, is_complete, is_integer
 
 MAX_DIALS = 15
+MIN_SERIAL_FOR_TYPO = 6  # on a shorter serial, one character off is another number, not a slip
+# What a technician must do to answer a required field that is still blank, by field type.
+WHAT_TO_DO = {"serial": "Confirmez le n° du compteur ou saisissez celui que vous lisez.",
+              "index": "Saisissez l'index lu sur le cadran.", "boolean": "Répondez oui ou non.",
+              "text": "Écrivez ce qu'il faut savoir ici.", "choice": "Choisissez une réponse.",
+              "photo": "Prenez une photo.", "signature": "Signez dans le cadre.",
+              "checklist": "Cochez les étapes une à une.", "person": "Indiquez le nom de la personne."}
 
 
 def validate_submission(definition: dict, outcome, answers, order_context,
@@ -49,7 +56,7 @@ def field_problems(field: dict, outcome: dict, answers: dict, context: dict, fie
     value = answers.get(field["id"])
     if is_blank(value):
         if field["id"] in outcome["requires"]:
-            return [f"Obligatoire pour le résultat « {outcome['label']} »."]
+            return [WHAT_TO_DO[field["type"]]]
         if condition_holds(field.get("required_when"), answers):
             return [f"Obligatoire puisque {describe(field['required_when'], fields)}."]
         return []
@@ -97,9 +104,25 @@ def describe(condition: dict, fields: dict) -> str:
 def serial_mismatch(outcome_code: str, value: str, context: dict) -> list[str]:
     """A meter that is not the order's is an anomaly to declare, never a silent pass."""
     expected = context.get("meter_serial")
-    if outcome_code == "anomaly" or not expected or value.strip().upper() == expected.strip().upper():
+    found, wanted = value.strip().upper(), (expected or "").strip().upper()
+    if outcome_code == "anomaly" or not expected or found == wanted:
         return []
+    if len(wanted) >= MIN_SERIAL_FOR_TYPO and one_edit_apart(found, wanted):
+        return [f"Vérifiez la saisie : {value.strip()} diffère d'un caractère du n° attendu ({expected.strip()}). "
+                "Si c'est bien le n° lu sur le compteur, déclarez une anomalie."]
     return [f"Le compteur trouvé ({value.strip()}) n'est pas celui de l'ordre ({expected.strip()}) : déclarez une anomalie."]
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """One character replaced, added, removed, or two neighbours swapped: a typing slip, not another meter."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    start = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    if len(a) == len(b):
+        swapped = a[start + 1:start + 2] + a[start:start + 1] == b[start:start + 2]
+        return a[start + 1:] == b[start + 1:] or (swapped and a[start + 2:] == b[start + 2:])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[start + 1:] == shorter[start:]
 
 
 def order_facts(order_context) -> dict:

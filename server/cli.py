@@ -36,8 +36,22 @@ def load_demo_command(if_empty: bool, today: datetime | None):
             return
         raise click.ClickException("La base contient déjà des données ; utilisez une base vide.")
     summary = load_demo(today.date() if today else date.today())
+    _seed_demo_reports()
     click.echo(f"Données de démonstration chargées : {summary['points']} points de livraison.")
     _print_demo_accounts(summary)
+
+
+def _seed_demo_reports() -> None:
+    """Reports in every state of their review, with photos and signatures, for the office's screens."""
+    from datetime import timezone
+
+    from flask import current_app
+
+    from .blobs import DiskBlobStore
+    from .services.reporting.demo_reports import demo_report_scenarios, seed_demo_reports
+    store = DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
+    count = seed_demo_reports(demo_report_scenarios(), now=datetime.now(timezone.utc), store=store)
+    click.echo(f"Comptes-rendus de démonstration : {count}, dans tous les états de leur relecture.")
 
 
 @click.command("generate")

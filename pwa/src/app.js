@@ -16,6 +16,7 @@ import { renderPin } from './views/pin.js';
 import { renderRound } from './views/round.js';
 
 const UNLOCKED = 'tournee-unlocked';
+const DEVICE_NAME = 'tournee-device-name';
 const view = document.getElementById('view');
 const app = { technician: null, technicians: [], formOpen: false, updateReady: false, roundFilters: {},
   progress: {}, version: 'inconnue', timer: null };
@@ -123,7 +124,7 @@ async function route() {
     (await import('./views/order.js')).renderOrder(view, app, { order, draft, report: reports[reports.length - 1] });
   } else if (screen === 'sync') {
     (await import('./views/status.js')).renderStatus(view, app, { outbox: await listOutbox(app.db, tech), reports: await listReports(app.db, tech),
-      storage: await storageState() });
+      storage: await storageState(), orders: await listOrders(app.db, tech) });
   } else {
     renderRound(view, app, await roundData());
     if (!performance.getEntriesByName('tournee:round').length) performance.mark('tournee:round');
@@ -134,11 +135,13 @@ async function route() {
 }
 
 Object.assign(app, {
-  async enrol(login, password, pin) {
+  async enrol(login, password, pin, deviceName = '') {
     let answer;
     try {
-      answer = await app.api.enrol(login, password, `Tablette ${navigator.platform || ''}`.trim(),
-        await tabletEnrolmentId(app.db));
+      // The name the team knows this tablet by (the chief can rename it in the office); remembered on the device.
+      const name = deviceName.trim() || localStorage.getItem(DEVICE_NAME) || `Tablette ${navigator.platform || ''}`.trim();
+      answer = await app.api.enrol(login, password, name.slice(0, 80), await tabletEnrolmentId(app.db));
+      if (deviceName.trim()) localStorage.setItem(DEVICE_NAME, deviceName.trim().slice(0, 80));
     } catch (err) {
       if (err instanceof NetworkError) throw new Error(t('Connexion impossible : le réseau est nécessaire pour la première connexion.'));
       if (err instanceof ApiError && err.status === 401) throw new Error(t('Identifiant ou mot de passe incorrect.'));

@@ -15,7 +15,7 @@ ORDER_LABELS = {
     "CUTOFF": "Interruption et relevé",
     "REMOVAL": "Dépose de compteur",
     "CLOSURE": "Fermeture de branchement",
-    "INVESTIGATION": "Compteur enquêter client",
+    "INVESTIGATION": "Enquête client",
 }
 
 

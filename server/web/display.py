@@ -1,5 +1,6 @@
 """The display filters of the office pages: stored codes as labels, moments in the local time of the
 signed-in user's utility, amounts. They read the signed-in user, hence they live on the web side."""
+import re
 from datetime import date, datetime
 
 from flask import Flask, has_request_context
@@ -36,7 +37,22 @@ def amount(value, currency: str = "EUR") -> str:
     return "—" if value is None else money(value, currency or "EUR")
 
 
+RULE_CODES = re.compile(r"\s*\((?:règles?\s+)?[WE]\d+(?:\s*(?:[/,]|et)\s*[WE]?\d+)*\)")
+
+
+def without_rule_codes(message: str) -> str:
+    """A message for staff without the procedure's rule ids ("… (W14/W15)."), which stay in the audit trail."""
+    return RULE_CODES.sub("", str(message or ""))
+
+
+def rule_codes(message: str) -> str:
+    """The rule ids a message cites, for a "détails" line ("W14/W15"), or ""."""
+    return " ".join(m.strip(" ()") for m in RULE_CODES.findall(str(message or "")))
+
+
 def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["without_rule_codes"] = without_rule_codes
+    app.jinja_env.filters["rule_codes"] = rule_codes
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["amount"] = amount

@@ -1,7 +1,7 @@
 """Report review: the reconciliation cockpit, the report page, countersignature and decisions."""
 from datetime import datetime, timezone
 
-from flask import current_app, flash, redirect, render_template, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..blobs import DiskBlobStore
@@ -10,7 +10,7 @@ from ..services.review import cockpit, corrections, decisions, reports
 from .blueprint import web_bp
 from .access import roles_required
 from .review_forms import CorrectForm, CountersignForm, ReasonForm
-from .webforms import ConfirmForm
+from .webforms import ConfirmForm, SearchForm
 
 READERS = ("agent", "chief", "controller", "admin")
 DECIDERS = ("agent", "admin")
@@ -30,8 +30,11 @@ def _to_report(report_id: int, form=None):
 @web_bp.route("/reports")
 @roles_required(*READERS)
 def report_queue():
-    rows = cockpit.review_queue(current_user, now=_now())
-    return render_template("reports/queue.html", rows=rows, aside=cockpit.kept_aside(current_user), form=ConfirmForm())
+    search = SearchForm(request.args)
+    text = search.q.data or "" if search.validate() else ""
+    rows = cockpit.review_queue(current_user, now=_now(), text=text)
+    return render_template("reports/queue.html", rows=rows, aside=cockpit.kept_aside(current_user), form=ConfirmForm(),
+                           search=search)
 
 
 @web_bp.route("/reports/<int:report_id>")
@@ -101,5 +104,8 @@ def report_correct(report_id: int):
 @roles_required(*DECIDERS)
 def report_bulk_accept():
     if ConfirmForm().validate_on_submit():
-        flash(f"{decisions.bulk_accept_clean(user=current_user, now=_now())} compte(s)-rendu(s) sans alerte accepté(s).", "info")
+        result = decisions.bulk_accept_clean(user=current_user, now=_now())
+        flash(f"{result.accepted} compte(s)-rendu(s) sans alerte accepté(s).", "info")
+        for ref, why in result.left:
+            flash(f"{ref} laissé de côté : {why}", "error")
     return redirect(url_for("web.report_queue"))

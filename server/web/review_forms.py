@@ -36,6 +36,14 @@ class CountersignForm(FlaskForm):
     strokes = HiddenField("Signature", validators=[DataRequired("Signez dans le cadre."), Length(max=60000)])
 
 
+class BatchCountersignForm(CountersignForm):
+    """One drawn signature for the reports the chief judged clean (their ids, comma separated)."""
+    ids = HiddenField("Comptes-rendus", validators=[DataRequired("Aucun compte-rendu jugé bon."), Regexp(r"^\d+(,\d+){0,199}$")])
+
+    def report_ids(self) -> list[int]:
+        return [int(i) for i in self.ids.data.split(",")]
+
+
 class CorrectForm(FlaskForm):
     field_id = StringField("Champ", validators=[DataRequired(), Length(max=64)])
     value = StringField("Nouvelle valeur", validators=[Length(max=500)])

@@ -36,7 +36,7 @@ def task_finish(task_id: int, outcome: str):
             raise DomainError("Formulaire expiré : rechargez la page et recommencez.")
         if outcome == "no_answer":
             order = tasks.record_no_answer(task_id, user=current_user, now=_now())
-            flash(f"Client injoignable : ordre {order.ref} « Compteur enquêter client » émis (W8).", "success")
+            flash(f"Client injoignable : ordre {order.ref} « Enquête client » émis (W8).", "success")
         else:
             tasks.complete_task(task_id, user=current_user, now=_now())
             flash("Tâche terminée.", "success")

@@ -31,3 +31,14 @@ def test_revocation_needs_the_csrf_token(sqlite_demo_app, office):
     assert office("chef.eau").post(f"/devices/{enrolled['device_id']}/revoke").status_code == 400
     headers = {"Authorization": f"Bearer {enrolled['token']}"}
     assert tablet.get("/api/v1/sync/pull", headers=headers).status_code == 200
+
+
+def test_the_waiting_reports_count_follows_every_sync(sqlite_demo_app, office):
+    tablet, enrolled = enrol(sqlite_demo_app)
+    headers = {"Authorization": f"Bearer {enrolled['token']}", "X-Tournee-App-Version": "v-1"}
+    for waiting in ("3", "0"):                   # two syncs within the same minute
+        assert tablet.get("/api/v1/sync/pull", headers={**headers, "X-Tournee-Queue-Depth": waiting}).status_code == 200
+    from server.extensions import db
+    from server.models import Device
+    with sqlite_demo_app.app_context():
+        assert db.session.get(Device, enrolled["device_id"]).queue_depth == 0

@@ -26,6 +26,10 @@ ROUTES = [  # (method, path template, roles allowed)
     ("POST", "/reports/{report}/reject", {"agent", "admin"}),
     ("POST", "/reports/{report}/correct", {"agent", "chief", "admin"}),
     ("POST", "/reports/bulk-accept", {"agent", "admin"}),
+    ("GET", "/reports/review", {"chief"}),
+    ("GET", "/reports/review/{report}", {"chief"}),
+    ("POST", "/reports/review/{report}/clean", {"chief"}),
+    ("POST", "/reports/review/countersign", {"chief"}),
 ]
 LOGINS = {"agent": "agent.eau", "chief": "chef.eau", "technician": "tech.eau1", "controller": "controle",
           "cashier": "caisse", "admin": "admin"}
@@ -187,3 +191,39 @@ def test_office_users_work_only_on_the_reports_of_their_utility(office, world):
     assert agent.get(f"/reports/{world['report']}").status_code == 404
     assert agent.post(f"/reports/{world['report']}/reject", data={"csrf_token": token, "reason": "x"}).status_code == 404
     assert office("admin").get(f"/reports/{world['report']}").status_code == 200
+
+
+def test_E7_chief_judges_reports_clean_in_the_queue_then_countersigns_them_at_once(office, world, sqlite_demo_app):
+    chief = office("chef.eau")
+    page = chief.get("/reports/review", follow_redirects=True).get_data(as_text=True)
+    assert 'id="queue-position"' in page and "Bon à contresigner" in page
+    answer = chief.post(f"/reports/review/{world['report']}/clean", data={"csrf_token": csrf_token_from(page)})
+    assert answer.status_code == 302
+    page = chief.get(f"/reports/review/{world['report']}").get_data(as_text=True)
+    assert 'id="batch-form"' in page and f'value="{world["report"]}"' in page
+    strokes = json.dumps([[[10, 10], [50, 40], [90, 20]]])
+    answer = chief.post("/reports/review/countersign", follow_redirects=True, data={
+        "csrf_token": csrf_token_from(page), "signer_name": "Bruno Lambert", "strokes": strokes, "ids": str(world["report"])})
+    assert "1 compte(s)-rendu(s) contresigné(s), chacun scellé" in answer.get_data(as_text=True)
+    with sqlite_demo_app.app_context():
+        assert db.session.get(Report, world["report"]).state == "countersigned"
+    elec = chief.post(f"/reports/review/{world['elec_report']}/clean", data={"csrf_token": csrf_token_from(page)})
+    assert elec.status_code == 403                       # another utility's report
+
+
+def test_a_report_opens_from_its_order_reference_or_its_customer(office, world, sqlite_demo_app):
+    with sqlite_demo_app.app_context():
+        ref = db.session.get(Order, world["order"]).ref
+    agent = office("agent.eau")
+    page = agent.get(f"/reports?q={ref}").get_data(as_text=True)
+    assert f'href="/reports/{world["report"]}" class="order-ref">{ref}</a>' in page
+    names = re.findall(r'class="customer-name">([^<]+)</a>', page)
+    assert names and f'/reports/{world["report"]}' in agent.get(f"/reports?q={names[0].split()[-1]}").get_data(as_text=True)
+    assert f'/reports/{world["report"]}"' not in agent.get("/reports?q=AT9999999").get_data(as_text=True)
+
+
+def test_staff_read_flags_and_messages_without_rule_codes(sqlite_demo_app):
+    from server.web.display import rule_codes, without_rule_codes
+    assert without_rule_codes("Contrat résilié au 01/12/2026 (W14/W15).") == "Contrat résilié au 01/12/2026."
+    assert rule_codes("Contrat résilié au 01/12/2026 (W14/W15).") == "W14/W15"
+    assert without_rule_codes("Dossier DEP0001 clos.") == "Dossier DEP0001 clos."

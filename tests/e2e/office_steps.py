@@ -50,6 +50,11 @@ def accept(page: Page) -> str:
     return page.inner_text("main")
 
 
+def rules_cited(page: Page) -> str:
+    """The procedure's rule ids the flashed messages cite: kept out of the staff's text, in each message's details."""
+    return " ".join(page.locator(".flash").evaluate_all("(els) => els.map((e) => e.title || '')"))
+
+
 def open_customer(page: Page, base_url: str, contract_number: str) -> None:
     page.goto(base_url + f"/customers?q={contract_number}")
     page.click("table.list a >> nth=0")

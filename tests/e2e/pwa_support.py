@@ -70,7 +70,7 @@ class Office:
     def devices(self, login: str) -> list[dict]:
         from server.models import Device
         uid = self.user_id(login)
-        return self._run(lambda db: [{"id": d.id, "revoked": d.revoked_at is not None, "app_version": d.app_version,
+        return self._run(lambda db: [{"id": d.id, "name": d.name, "revoked": d.revoked_at is not None, "app_version": d.app_version,
                                       "queue_depth": d.queue_depth, "storage_quota": d.storage_quota}
                                      for d in db.session.query(Device).filter_by(user_id=uid).order_by(Device.id)])
 
@@ -198,12 +198,15 @@ def fill_form(page, order_id: int, photo: Path = PHOTO, outcome: str = "done") -
     for field in definition["fields"]:
         condition = field.get("required_when") or {}
         required = field["id"] in requires or (condition and all(answers.get(k) == v for k, v in condition.items()))
-        if not required:
+        if not required or outcome in field.get("must_be_true_for", []):   # the outcome states it already
             continue
         fid, kind = field["id"], field["type"]
         answers[fid] = True
-        if kind == "serial":
-            page.fill(f"#f-{fid}", meter.get("serial", ""))
+        show_step_of(page, fid)
+        if kind == "serial" and meter.get("serial"):
+            page.click(f"#f-{fid}-confirm")               # "le compteur porte bien le n° …"
+        elif kind == "serial":
+            page.fill(f"#f-{fid}", "INCONNU")
         elif kind == "index":
             value = meter.get("plausible_min") or meter.get("previous_index") or 0
             page.fill(f"#f-{fid}", str(value + 3 if (meter.get("plausible_max") or 0) >= value + 3 else value))
@@ -225,6 +228,14 @@ def fill_form(page, order_id: int, photo: Path = PHOTO, outcome: str = "done") -
             page.fill(f"#f-{fid}", "Nouvel Occupant")
     page.wait_for_timeout(200)
     return definition
+
+
+def show_step_of(page, field_id: str) -> None:
+    """Goes to the step of a long form that holds the field (the technician's tap on the step)."""
+    step = page.evaluate("""(id) => { const s = document.querySelector(`[data-field="${id}"]`)?.closest('.form-step');
+        return s && s.classList.contains('step-off') ? s.dataset.step : null; }""", field_id)
+    if step:
+        page.click(f"#form-steps button[data-step='{step}']")
 
 
 def finish(page) -> None:

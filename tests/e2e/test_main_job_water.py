@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.office_steps import (accept, assign_on_board, countersign, open_customer, open_report_of, pdf_text,
+from tests.e2e.office_steps import (accept, assign_on_board, countersign, open_customer, open_report_of, pdf_text, rules_cited,
                                     signed_in)
 from tests.e2e.pwa_support import enrol, fill_form, finish, wait_controlled, wait_outbox_empty
 
@@ -58,7 +58,7 @@ def test_W14_water_departure_from_intake_to_closed_dossier_with_invoice(browser,
 
     open_report_of(agent, url, order_ref)
     text = accept(agent)
-    assert "W14" in text and "Contrat AB00000013 résilié" in text
+    assert "W14" in rules_cited(agent) and "W14" not in text and "Contrat AB00000013 résilié" in text
     assert f"{dep_ref} clos" in text and "logement vacant" in text
     invoice = pdf_text(agent, url + agent.locator("a.invoice-pdf").first.get_attribute("href"))
     assert "AB00000013" in invoice and "déplacement" in invoice.lower()      # W4: the announced fee is billed

@@ -2,7 +2,7 @@
 the screen, and a signature that survives rotation and reload (PITFALLS 8)."""
 import pytest
 
-from tests.e2e.pwa_support import Office, enrol, idb, sign, start_server
+from tests.e2e.pwa_support import Office, enrol, idb, show_step_of, sign, start_server
 
 PORTRAIT = {"width": 800, "height": 1280}
 LANDSCAPE = {"width": 1280, "height": 800}
@@ -42,8 +42,10 @@ def test_touch_targets_and_width_in_both_orientations(tablet):
 
 def test_signature_survives_rotation_and_reload(tablet):
     server, page = tablet
-    reading = next(o["id"] for o in Office(server).orders_of("tech.elec1") if o["type"] == "READING")
+    reading = next(o["id"] for o in Office(server).orders_of("tech.elec1") if o["type"] == "CUTOFF")
     page.goto(server.url + f"/app/#/form/{reading}")
+    page.wait_for_selector("#finish")
+    show_step_of(page, "sig_technician")
     canvas = page.locator("canvas#f-sig_technician")
     sign(page, canvas, "Mawulé Tossou")
     before = idb(page, "return (await (await m('db/drafts.js')).getDraft(db, tech, arg)).answers.sig_technician;", reading)
@@ -55,7 +57,21 @@ def test_signature_survives_rotation_and_reload(tablet):
     page.wait_for_timeout(200)
     assert page.evaluate(ink) == drawn
     page.reload()
-    page.wait_for_selector("canvas#f-sig_technician")
+    page.wait_for_selector("#finish")
+    show_step_of(page, "sig_technician")
     assert page.evaluate(ink) == drawn                     # redrawn from the stored strokes
     after = idb(page, "return (await (await m('db/drafts.js')).getDraft(db, tech, arg)).answers.sig_technician;", reading)
     assert after == before
+
+
+def test_a_signature_keeps_its_shape(tablet):
+    """The pad is shown at the 8:3 shape of its drawing, so stored strokes are not stretched."""
+    server, page = tablet
+    cutoff = next(o["id"] for o in Office(server).orders_of("tech.elec1") if o["type"] == "CUTOFF")
+    for viewport in (PORTRAIT, LANDSCAPE):
+        page.set_viewport_size(viewport)
+        page.goto(server.url + f"/app/#/form/{cutoff}")
+        page.wait_for_selector("#finish")
+        show_step_of(page, "sig_technician")
+        box = page.locator("canvas#f-sig_technician").bounding_box()
+        assert abs(box["width"] / box["height"] - 800 / 300) < 0.03, (viewport, box)

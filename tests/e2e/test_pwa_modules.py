@@ -40,6 +40,19 @@ def test_validate_replays_every_golden_form_case(app_page):
     assert len(cases) >= 40 and mismatches == []
 
 
+def test_a_serial_one_character_off_asks_to_check_the_typing_as_on_the_server(app_page):
+    checks = json.loads((ROOT / "fixtures" / "forms" / "serial_checks.json").read_text())
+    got = run(app_page, """
+        return arg.checks.map((c) => {
+            const context = { meter_serial: c.expected, dials: 5, previous_index: 800, plausible_min: 800, plausible_max: 900 };
+            const answers = { meter_serial: c.typed, index: 842, photo_index: ['a'.repeat(64)] };
+            const messages = mods.validate.validateSubmission(arg.def, 'done', answers, context).meter_serial || [];
+            return !messages.length ? null : (messages[0].startsWith('Vérifiez la saisie') ? 'typo' : 'other');
+        });
+    """, {"checks": checks, "def": definitions()["READING@2"]})
+    assert got == [c["says"] for c in checks]
+
+
 # ---- push: every golden exchange through the client engine -------------------------------------
 
 def push_cases():

@@ -74,6 +74,7 @@ def test_W17_bank_details_by_one_agent_refund_by_transfer_by_another(browser, li
     no_full_iban(admin)
     admin.context.close()
 
+    agent.click("nav >> summary:has-text('Facturation')")          # the menu group that holds it
     agent.click("nav >> text=Virements de remboursement")
     row = agent.locator(f"table.transfers tr:has-text('{number}')")
     row.wait_for()

@@ -101,8 +101,8 @@ def test_W8_no_answer_on_the_analysis_task_issues_the_investigation_order(office
     assert "Analyser un départ annoncé" in board and "/invoices/overdue" in board
     task_id = re.findall(r"/tasks/(\d+)/no_answer", board)[-1]
     answer = post_form(client, f"/tasks/{task_id}/no_answer", {}, page="/tasks")
-    assert "Compteur enquêter client" in answer.get_data(as_text=True)
-    assert "Compteur enquêter client" in client.get("/orders?type=INVESTIGATION").get_data(as_text=True)
+    assert "Enquête client" in answer.get_data(as_text=True)
+    assert "Enquête client" in client.get("/orders?type=INVESTIGATION").get_data(as_text=True)
 
 
 def test_E4_takeover_page_shows_both_invoices_and_sends_to_the_cashier(office):

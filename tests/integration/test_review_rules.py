@@ -271,8 +271,10 @@ def test_bulk_accept_takes_only_clean_countersigned_reports(demo_ctx):
     flagged = store_report(demo_order("P00000005"), answers={"index": 900, "meter_serial": "WRONG"})
     for r in (clean, flagged):
         countersign(r)
-    assert bulk_accept_clean(user=user("agent.eau"), now=NOW) == 1
-    assert clean.state == "accepted" and flagged.state == "countersigned"
+    result = bulk_accept_clean(user=user("agent.eau"), now=NOW)
+    assert result.accepted == 1 and clean.state == "accepted" and flagged.state == "countersigned"
+    [(ref, why)] = result.left                          # the flagged one is left out, and the page says why
+    assert ref == db.session.get(Order, flagged.order_id).ref and "WRONG" in why
 
 
 def test_E10_accepted_cutoff_on_the_termination_date_issues_the_removal_order_once(demo_ctx):

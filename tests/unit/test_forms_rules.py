@@ -2,6 +2,7 @@
 (NaN, hostile contexts) and a fuzz run proving that nothing a tablet sends raises."""
 import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +65,18 @@ def test_a_serial_that_is_not_the_orders_meter_must_be_declared_as_an_anomaly(ty
         assert "anomalie" in errors["meter_serial"][0]
 
 
+SERIAL_CHECKS = json.loads((Path(__file__).resolve().parents[2] / "fixtures/forms/serial_checks.json").read_text())
+
+
+@pytest.mark.parametrize("check", SERIAL_CHECKS, ids=[f"{c['typed']}-{c['says']}" for c in SERIAL_CHECKS])
+def test_a_serial_one_character_off_asks_to_check_the_typing_not_to_declare_an_anomaly(check):
+    """The same table is replayed by the tablet's validator (tests/e2e/test_pwa_modules.py)."""
+    context = {**CONTEXT, "meter_serial": check["expected"]}
+    messages = reading_errors(context=context, meter_serial=check["typed"]).get("meter_serial", [])
+    says = None if not messages else ("typo" if messages[0].startswith("Vérifiez la saisie") else "other")
+    assert says == check["says"], messages
+
+
 @pytest.mark.parametrize("photos,in_error", [
     ([PHOTO], False), ([PHOTO, OTHER_PHOTO, "d" * 64], False), ([PHOTO, OTHER_PHOTO, "d" * 64, "e" * 64], True),
     ([PHOTO, PHOTO], True), (["A" * 64], True), (["a" * 63], True), ([PHOTO + "\n"], True), ([None], True),
@@ -93,7 +106,16 @@ def test_photos_are_lowercase_sha256_hashes_within_the_count(photos, in_error):
     ("signed", True),
 ])
 def test_signatures(signature, in_error):
-    assert ("sig_technician" in reading_errors(sig_technician=signature)) is in_error
+    errors = reading_errors(outcome="anomaly", reason_code="broken", remarks="vitre cassée", sig_technician=signature)
+    assert ("sig_technician" in errors) is in_error
+
+
+def test_a_plain_reading_needs_no_signature_an_anomaly_does():
+    unsigned = {"sha256": None, "signer_name": "", "strokes": []}
+    assert reading_errors(sig_technician=unsigned) == {}
+    assert "sig_technician" in reading_errors(outcome="anomaly", reason_code="broken", remarks="x", sig_technician=unsigned)
+    version_1 = validate_submission(get_definition("READING", 1), "done", {**READING, "sig_technician": unsigned}, CONTEXT)
+    assert list(version_1) == ["sig_technician"]     # reports captured against version 1 still validate as then
 
 
 STEPS = [s["id"] for s in next(f for f in get_definition("REMOVAL")["fields"] if f["id"] == "safety_steps")["steps"]]

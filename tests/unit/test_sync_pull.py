@@ -112,10 +112,10 @@ def test_other_technicians_orders_never_come_down(store):
 
 def test_new_form_version_comes_down_once(store):
     _, cursor = pull_all(store, ALICE)
-    newer = {**store.definitions[("READING", 1)], "version": 2}
-    store.definitions[("READING", 2)] = newer
+    newer = {**store.definitions[("READING", 1)], "version": 9}
+    store.definitions[("READING", 9)] = newer
     page = pull_changes(store, ALICE, cursor, 100)
-    assert page["forms"] == [newer] and page["counts"]["forms"]["READING"] == 2
+    assert page["forms"] == [newer] and page["counts"]["forms"]["READING"] == 9
     assert pull_changes(store, ALICE, page["cursor"], 100)["forms"] == []
 
 

@@ -13,6 +13,13 @@ const MAX_POINTS = 5000;
 const MAX_COORDINATE = 100000;
 const DEFAULT_MAX_PHOTOS = 10;
 const MAX_DIALS = 15;
+const MIN_SERIAL_FOR_TYPO = 6;   // on a shorter serial, one character off is another number, not a slip
+/** What a technician must do to answer a required field that is still blank, by field type. */
+const WHAT_TO_DO = { serial: 'Confirmez le n° du compteur ou saisissez celui que vous lisez.',
+  index: 'Saisissez l\'index lu sur le cadran.', boolean: 'Répondez oui ou non.',
+  text: 'Écrivez ce qu\'il faut savoir ici.', choice: 'Choisissez une réponse.',
+  photo: 'Prenez une photo.', signature: 'Signez dans le cadre.',
+  checklist: 'Cochez les étapes une à une.', person: 'Indiquez le nom de la personne.' };
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isString = (v) => typeof v === 'string';
@@ -154,16 +161,32 @@ function reasonProblem(outcome, reasonCode) {
   return null;
 }
 
+/** One character replaced, added, removed, or two neighbours swapped: a typing slip, not another meter. */
+export function oneEditApart(a, b) {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let start = 0;
+  while (start < Math.min(a.length, b.length) && a[start] === b[start]) start += 1;
+  if (a.length === b.length) {
+    const swapped = a.slice(start + 1, start + 2) + a.slice(start, start + 1) === b.slice(start, start + 2);
+    return a.slice(start + 1) === b.slice(start + 1) || (swapped && a.slice(start + 2) === b.slice(start + 2));
+  }
+  const [longer, shorter] = a.length > b.length ? [a, b] : [b, a];
+  return longer.slice(start + 1) === shorter.slice(start);
+}
+
 function serialMismatch(outcomeCode, value, context) {
   const expected = context.meter_serial;
-  if (outcomeCode === 'anomaly' || !expected || strip(value).toUpperCase() === strip(expected).toUpperCase()) return [];
+  const found = strip(value).toUpperCase();
+  const wanted = strip(expected || '').toUpperCase();
+  if (outcomeCode === 'anomaly' || !expected || found === wanted) return [];
+  if (wanted.length >= MIN_SERIAL_FOR_TYPO && oneEditApart(found, wanted)) return [`Vérifiez la saisie : ${strip(value)} diffère d'un caractère du n° attendu (${strip(expected)}). Si c'est bien le n° lu sur le compteur, déclarez une anomalie.`];
   return [`Le compteur trouvé (${strip(value)}) n'est pas celui de l'ordre (${strip(expected)}) : déclarez une anomalie.`];
 }
 
 function fieldProblems(field, outcome, answers, context) {
   const value = answers[field.id];
   if (isBlank(value)) {
-    if (outcome.requires.includes(field.id)) return [`Obligatoire pour le résultat « ${outcome.label} ».`];
+    if (outcome.requires.includes(field.id)) return [WHAT_TO_DO[field.type]];
     if (conditionHolds(field.required_when, answers)) return ['Obligatoire d\'après les autres réponses.'];
     return [];
   }

@@ -49,9 +49,9 @@ async function answerValue(field, value, order, services) {
     case 'checklist': return value.map((id) => field.steps?.find((s) => s.id === id)?.label ?? id).join(' · ');
     case 'person': return [value.name, value.phone, value.email].filter(Boolean).join(' · ');
     case 'index': return el('span', { 'data-index': '' }, indexText(value, order));
-    case 'photo': return el('div', { class: 'photos' }, await Promise.all(value.map((sha) => image(services, sha, field.label))));
+    case 'photo': return el('div', { class: 'photos whole' }, await Promise.all(value.map((sha) => image(services, sha, field.label))));
     case 'signature': return el('div', {}, el('div', { text: value.signer_name || '' }),
-      value.sha256 ? el('div', { class: 'photos' }, await image(services, value.sha256, t('Signature de {name}', { name: value.signer_name || '' }))) : '');
+      value.sha256 ? el('div', { class: 'photos whole' }, await image(services, value.sha256, t('Signature de {name}', { name: value.signer_name || '' }))) : '');
     case 'serial': {
       const expected = order.meter?.serial;
       return expected && expected !== value ? t('{serial} (attendu : {expected})', { serial: value, expected }) : String(value);
@@ -85,7 +85,7 @@ export async function renderCountersign(root, app, { order, definition, report, 
   const message = el('p', { class: 'bad', role: 'alert', id: 'countersign-message' });
   const chooser = el('fieldset', { class: 'card', id: 'countersign-chief' }, el('legend', { text: t('Chef qui contresigne') }),
     chiefs.map((c) => el('label', { class: 'choice' },
-      el('input', { type: 'radio', name: 'chief', value: c.login }), c.name)));
+      el('input', { type: 'radio', name: 'chief', value: c.login, checked: chiefs.length === 1 }), c.name)));   // one chief listed: preselected
   const pad = signaturePad({ id: 'countersign-pad', label: t('Zone de signature du chef') });
   const code = el('input', { id: 'countersign-code', type: 'password', autocomplete: 'one-time-code', autocapitalize: 'none',
     spellcheck: false });

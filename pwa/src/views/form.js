@@ -9,14 +9,15 @@ import { finishReport } from '../db/reports.js';
 import { countersignersOf } from '../db/technicians.js';
 import { compress } from '../forms/fields/photo.js';
 import { el } from '../forms/fields/dom.js';
-import { renderForm } from '../forms/render.js';
+import { impliedAnswers, renderForm } from '../forms/render.js';
 import { buildReport, isoWithOffset, namedBlobs } from '../forms/report.js';
 import { orderContext, validateSubmission } from '../forms/validate.js';
+import { TYPES } from './labels.js';
 
 export function newDraft(tech, order, definition) {
   return { tech, order_id: order.id, uuid: crypto.randomUUID(), order_version: order.version,
     form_type: definition.type, form_version: definition.version, outcome: 'done', reason_code: null,
-    answers: {}, attachments: {}, started_at: isoWithOffset(new Date()) };
+    answers: impliedAnswers(definition, 'done', null, {}), attachments: {}, started_at: isoWithOffset(new Date()) };
 }
 
 export async function renderFormView(root, app, { order, definition, draft: stored }) {
@@ -74,7 +75,8 @@ export async function renderFormView(root, app, { order, definition, draft: stor
   }
   async function onChange(patch) {
     if (patch.answers) Object.keys(patch.answers).forEach((k) => touched.add(k));
-    Object.assign(draft, { ...patch, answers: { ...draft.answers, ...(patch.answers || {}) } });
+    const implied = 'outcome' in patch ? impliedAnswers(definition, patch.outcome, draft.outcome, draft.answers) : {};
+    Object.assign(draft, { ...patch, answers: { ...draft.answers, ...implied, ...(patch.answers || {}) } });
     refresh();
     await save().catch(() => {});      // the message says it; the next change tries again
     if ('outcome' in patch) redraw();
@@ -86,9 +88,15 @@ export async function renderFormView(root, app, { order, definition, draft: stor
     showAll = true;
     const errors = refresh();
     if (!Object.keys(errors).length) return true;
-    message.textContent = t('Le compte-rendu est incomplet : voir les champs signalés.');
-    const first = root.querySelector('.field.invalid, [data-field="outcome"]');
-    if (first && errors[first.dataset.field]) first.scrollIntoView({ block: 'center' });
+    const missing = definition.fields.filter((f) => errors[f.id]).map((f) => f.label);
+    if (errors.outcome || errors.reason_code) missing.unshift(t('Résultat ou motif'));
+    message.textContent = t('À compléter : {fields}.', { fields: missing.join(', ') });
+    const first = [...root.querySelectorAll('.field.invalid, [data-field="outcome"]')].find((f) => !f.closest('[hidden]') && (errors[f.dataset.field] || (f.dataset.field === 'outcome' && errors.reason_code)));
+    if (first) {
+      view.showStepOf?.(first);
+      first.scrollIntoView({ block: 'center' });
+      first.querySelector('input:not([type=file]), canvas, select, textarea, button')?.focus({ preventScroll: true });
+    }
     return false;
   }
   function done() {
@@ -161,9 +169,12 @@ export async function renderFormView(root, app, { order, definition, draft: stor
       .map(([k, v]) => `${k} : ${v.join(' ')}`).join(' ; ')}` }) : '';
 
   let view;
-  function redraw() { view = renderForm(formBox, { definition, order, draft, services, onChange }); refresh(); }
+  function redraw() { view = renderForm(formBox, { definition, order, draft, services, onChange, context, title: t(TYPES[order.type] || definition.title) }); refresh(); }
   editor.append(refused, el('p', { class: 'hint', text: t('Chaque saisie est enregistrée sur la tablette immédiatement.') }),
-    formBox, message, el('div', { class: 'actions' }, finish, countersign, abandon));
+    formBox, el('div', { class: 'actions' }, abandon));
+  // The action bar stays in view (sticky at the bottom of the screen) whatever the length of the form.
+  const bar = el('div', { class: 'action-bar', id: 'form-actions' }, message, el('div', { class: 'actions' }, finish, countersign));
+  editor.append(bar);
   root.replaceChildren(back, el('h1', { text: `${order.ref} — ${order.premises?.address || ''}` }), editor, panel);
   redraw();
   await saving.catch(() => {});

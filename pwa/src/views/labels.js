@@ -4,6 +4,9 @@ import { t } from '../i18n.js';
 export const TYPES = { READING: 'Relevé d\'index', CUTOFF: 'Interruption et relevé', REMOVAL: 'Dépose de compteur',
   CLOSURE: 'Fermeture de branchement', INVESTIGATION: 'Enquête client' };
 export const LOCAL = { todo: 'À faire', draft: 'En cours', done: 'Terminé, à envoyer', sent: 'Envoyé', conflict: 'Conflit' };
+/** Where a report stands on the tablet (the outbox states and the server's acknowledgements). */
+export const REPORT_STATES = { queued: 'en attente d\'envoi', parked: 'à traiter', applied: 'reçu par le bureau',
+  duplicate: 'reçu par le bureau', conflict: 'reçu, en conflit : le bureau tranchera' };
 export const REMOVED = { cancelled: 'Annulé par le bureau', reassigned: 'Réaffecté', absent: 'Retiré de la tournée' };
 export const ORDER_STATES = { issued: 'Émis', assigned: 'Affecté', reported: 'Compte-rendu reçu',
   countersigned: 'Contresigné', closed: 'Clos', cancelled: 'Annulé' };
@@ -12,6 +15,11 @@ export const PREMISES_KINDS = { water: 'Eau potable', sewage: 'Assainissement', 
   elec_mt: 'Électricité moyenne tension' };
 export const ROLES = { owner: 'Propriétaire', manager: 'Gestionnaire', agency: 'Agence', notary: 'Notaire',
   landlord: 'Bailleur social', customer: 'Client', requester: 'Demandeur' };
+
+/** The order's reference (AT0000006) for a report or outbox entry, from the orders the tablet holds. */
+export function orderRef(orders, orderId) {
+  return orders.find((o) => o.id === orderId)?.ref || t('ordre retiré de la tablette');
+}
 
 /** Street of an address: without its leading number. */
 export function street(address) {

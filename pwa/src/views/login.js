@@ -11,13 +11,15 @@ export function renderLogin(root, app) {
   const password = el('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const pin = el('input', { id: 'pin', type: 'password', inputmode: 'numeric', maxlength: 8, required: true });
   const pin2 = el('input', { id: 'pin2', type: 'password', inputmode: 'numeric', maxlength: 8, required: true });
+  const deviceName = el('input', { id: 'device-name', maxlength: 80, autocomplete: 'off',
+    value: localStorage.getItem('tournee-device-name') || '', placeholder: t('ex. Tablette équipe Nord 2') });
   const form = el('form', { class: 'card', onsubmit: async (event) => {
     event.preventDefault();
     if (!validPin(pin.value)) { error.textContent = t('Le code PIN doit comporter 4 à 8 chiffres.'); return; }
     if (pin.value !== pin2.value) { error.textContent = t('Les deux codes PIN diffèrent.'); return; }
     error.textContent = t('Connexion…');
     try {
-      await app.enrol(login.value.trim(), password.value, pin.value);
+      await app.enrol(login.value.trim(), password.value, pin.value, deviceName.value);
     } catch (err) {
       error.textContent = err.message;
     }
@@ -30,6 +32,7 @@ export function renderLogin(root, app) {
   el('label', { for: 'password', text: t('Mot de passe') }), password,
   el('label', { for: 'pin', text: t('Code PIN de déverrouillage hors ligne (4 à 8 chiffres)') }), pin,
   el('label', { for: 'pin2', text: t('Confirmer le code PIN') }), pin2,
+  el('label', { for: 'device-name', text: t('Nom de cette tablette (facultatif, visible au bureau)') }), deviceName,
   error,
   el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', text: t('Se connecter') })));
   const known = app.technicians.filter((t) => t.pin);

@@ -2,7 +2,7 @@
  *  meter and its reference values), and the button to the form. */
 import { formatDate, t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
-import { LOCAL, ORDER_STATES, PREMISES_KINDS, READING_MODES, REMOVED, ROLES, TYPES, countersignState } from './labels.js';
+import { LOCAL, ORDER_STATES, PREMISES_KINDS, READING_MODES, REMOVED, REPORT_STATES, ROLES, TYPES, countersignState } from './labels.js';
 
 function fact(term, value) {
   return value == null || value === '' ? [] : [el('dt', { text: t(term) }), el('dd', {}, value instanceof Node ? value : String(value))];
@@ -13,12 +13,18 @@ function label(labels, code) {
   return code == null ? null : t(labels[code] || code);
 }
 
-/** Link to the position on OpenStreetMap (new tab; works only online). */
+/** The position: the device's own map app (a geo: link, works offline when it has maps), and
+ *  OpenStreetMap, which needs the network (said so, and not offered while offline). */
 function mapLink(premises) {
   if (premises.lat == null || premises.lon == null) return null;
   const [lat, lon] = [Number(premises.lat).toFixed(5), Number(premises.lon).toFixed(5)];
-  return el('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}`,
-    target: '_blank', rel: 'noopener', id: 'map-link', class: 'btn', text: t('Voir sur la carte ({lat}, {lon})', { lat, lon }) });
+  const online = navigator.onLine;
+  return el('span', { class: 'row' },
+    el('a', { href: `geo:${lat},${lon}?q=${lat},${lon}`, id: 'map-link', class: 'btn',
+      text: t('Ouvrir dans l\'application de cartes ({lat}, {lon})', { lat, lon }) }),
+    online ? el('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}`, target: '_blank', rel: 'noopener',
+      id: 'map-web', class: 'btn', text: t('Voir sur OpenStreetMap (réseau nécessaire)') })
+      : el('span', { class: 'hint', id: 'map-offline', text: t('Hors ligne : la carte en ligne n\'est pas disponible.') }));
 }
 
 /** The line telling where the tablet countersignature of `report` stands ('' when none). */
@@ -49,7 +55,7 @@ export function renderOrder(root, app, { order, draft, report }) {
       fact('Plage plausible', meter.plausible_min != null ? `${meter.plausible_min} – ${meter.plausible_max}` : null))),
     order.contacts?.length ? el('section', { class: 'card' }, el('h2', { text: t('Contacts') }),
       el('dl', { class: 'facts' }, order.contacts.flatMap((c) => fact(ROLES[c.role] || c.role, `${c.name}${c.phone ? ` — ${c.phone}` : ''}`)))) : '',
-    el('p', { class: 'status', text: t('État sur la tablette : {state}', { state: t(LOCAL[order.local] || order.local) }) + (report ? t(' — compte-rendu {status}', { status: report.status === 'queued' ? t('en attente d\'envoi') : report.status }) : '') }),
+    el('p', { class: 'status', text: t('État sur la tablette : {state}', { state: t(LOCAL[order.local] || order.local) }) + (report ? t(' — compte-rendu {status}', { status: t(REPORT_STATES[report.status] || report.status) }) : '') }),
     countersignLine(report),
     el('div', { class: 'actions' }, finished ? '' : el('button', { type: 'button', class: 'primary', id: 'start-form',
       text: draft ? t('Reprendre le compte-rendu') : t('Commencer le compte-rendu'),

@@ -1,13 +1,24 @@
 /** Sync state: network, queue, progress, last sync, storage, reports "à traiter". */
 import { t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
-import { countersignState } from './labels.js';
+import { countersignState, orderRef } from './labels.js';
 
 function megabytes(bytes) {
   return t('{n} Mo', { n: (bytes / 1048576).toFixed(1) });
 }
 
-export function renderStatus(root, app, { outbox, reports, storage }) {
+/** "Synchroniser maintenant": offline, nothing can happen, and the technician is told why. */
+function syncNow(app, why) {
+  if (!navigator.onLine) {
+    why.textContent = t('Hors ligne : rien ne peut partir maintenant. Les comptes-rendus restent sur la tablette et partiront seuls au retour du réseau.');
+    return;
+  }
+  why.textContent = t('Synchronisation en cours…');
+  app.sync().then(() => { why.textContent = ''; }, (err) => { why.textContent = err.message; });
+}
+
+export function renderStatus(root, app, { outbox, reports, storage, orders = [] }) {
+  const why = el('p', { class: 'warn', role: 'status', id: 'sync-why' });
   const technician = app.technician;
   const queued = outbox.filter((e) => e.state === 'queued');
   const parked = outbox.filter((e) => e.state === 'parked');
@@ -34,14 +45,14 @@ export function renderStatus(root, app, { outbox, reports, storage }) {
     technician.needs_enrol ? el('p', { class: 'ready bad', text: t('Session expirée : reconnectez-vous. Rien n\'est perdu.') }) : '',
     parked.length ? el('section', { class: 'card' }, el('h2', { text: t('Comptes-rendus à traiter') }),
       el('ul', { id: 'parked' }, parked.map((e) => el('li', { 'data-report': e.uuid },
-        `${t('Ordre {id}', { id: e.order_id })} : ${e.reason?.message || ''} ${
+        `${orderRef(orders, e.order_id)} : ${e.reason?.message || ''} ${
           Object.entries(e.reason?.errors || {}).map(([k, v]) => `${k} : ${v.join(' ')}`).join(' ; ')} `,
         el('button', { type: 'button', class: 'reopen', text: t('Corriger et renvoyer'), onclick: () => app.reopen(e.uuid) }))))) : '',
     countersigned.length ? el('section', { class: 'card' }, el('h2', { text: t('Contresignatures sur la tablette') }),
       el('ul', { id: 'countersignatures' }, countersigned.map(([r, s]) => el('li', { class: s.tone, 'data-report': r.uuid,
-        'data-order': r.order_id, 'data-state': s.state, text: `${t('Ordre {id}', { id: r.order_id })} : ${s.text}` })))) : '',
+        'data-order': r.order_id, 'data-state': s.state, text: `${orderRef(orders, r.order_id)} : ${s.text}` })))) : '',
     el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'primary', id: 'sync-now', text: t('Synchroniser maintenant'), onclick: () => app.sync() }),
+      el('button', { type: 'button', class: 'primary', id: 'sync-now', text: t('Synchroniser maintenant'), onclick: () => syncNow(app, why) }),
       technician.needs_enrol ? el('button', { type: 'button', text: t('Se reconnecter'), onclick: () => app.switchUser() }) : '',
-      el('button', { type: 'button', id: 'switch-user', text: t('Changer de technicien'), onclick: () => app.switchUser() })));
+      el('button', { type: 'button', id: 'switch-user', text: t('Changer de technicien'), onclick: () => app.switchUser() })), why);
 }

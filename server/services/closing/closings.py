@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from ...documents.formats import money
 from ...extensions import db
 from ...models import Contract, Dossier, Invoice, User
 from ..base.audit import record
@@ -22,7 +23,7 @@ def terminate_on_field_reading(contract: Contract, *, index: int, read_on: date,
     invoice = latest_invoice(contract, ("closing", "credit_note"))
     effects = [f"Contrat {contract.number} résilié au {read_on.strftime('%d/%m/%Y')} (W14/W15)."]
     if invoice is not None:
-        effects.append(f"Facture d'arrêt de compte {invoice.number} : {invoice.total} (W17).")
+        effects.append(f"Facture d'arrêt de compte {invoice.number} : {money(invoice.total, contract.point.commune.currency)} (W17).")
     if dossier is not None and dossier.state != "open":
         effects.append(f"Dossier {dossier.ref} clos.")
     arrival = db.session.scalar(select(Dossier).where(Dossier.delivery_point_id == contract.delivery_point_id,
@@ -50,7 +51,7 @@ def issue_balance(contract: Contract, *, index: int, read_on: date, user: User, 
     switch_off_alerts(contract)
     invoice = issue_balance_invoice(contract, index=index, read_on=read_on, user=user, now=now)
     deduct_prepayments(invoice, contract, user=user, now=now)  # E1: what was paid on account
-    effect = (f"Facture de solde {invoice.number} : {invoice.total} {contract.point.commune.currency}"
+    effect = (f"Facture de solde {invoice.number} : {money(invoice.total, contract.point.commune.currency)}"
               f"{f' ({why}, index de dépose)' if why else ''} (E8).")
     if dossier is not None:
         invoice.dossier_id = dossier.id

@@ -70,7 +70,7 @@ def complete_task(task_id: int, *, user: User, now: datetime, outcome: str = "do
 
 def record_no_answer(task_id: int, *, user: User, now: datetime):
     """W8: the customer could not be reached about the announced departure: the analysis task ends and
-    an INVESTIGATION order ("Compteur enquêter client") goes to the premises."""
+    an INVESTIGATION order ("Enquête client") goes to the premises."""
     task = open_task_for(task_id, user)
     if task.kind != ANALYSIS_TASK or task.dossier is None:
         raise IllegalTransition("« Sans réponse » ne s'applique qu'à l'analyse d'un départ annoncé (W8).")
@@ -84,7 +84,7 @@ def record_no_answer(task_id: int, *, user: User, now: datetime):
                                      "qui occupe les lieux ? Relever l'index ; personne sur place → fermer le "
                                      "branchement (W8).")
     dossier.step = "investigation"
-    add_event(dossier, "investigation", f"Client injoignable : ordre {order.ref} « Compteur enquêter client » émis (W8).",
+    add_event(dossier, "investigation", f"Client injoignable : ordre {order.ref} « Enquête client » émis (W8).",
               user, now)
     record("no_answer_task", "task", task.id, user=user, at=now, order=order.ref)
     db.session.commit()

@@ -126,7 +126,8 @@ def revoke_device(device_id: int, *, by: User, now: datetime, from_device: int |
 def record_telemetry(device: Device, headers, now: datetime) -> None:
     """Last sync time and what the tablet says of itself (malformed values are ignored).
 
-    Written at most once a minute unless the app version changed, so a burst of pushes costs no writes."""
+    Within a minute of the last write, written again only when the app version or the number of reports
+    waiting on the tablet changed (the office shows what is still to come); storage figures may lag."""
     values = {}
     version = headers.get("X-Tournee-App-Version")
     if version:
@@ -138,8 +139,8 @@ def record_telemetry(device: Device, headers, now: datetime) -> None:
             values[column] = int(raw)
     last = as_utc(device.last_sync_at)
     fresh = last is not None and (now - last).total_seconds() < TELEMETRY_QUIET_SECONDS
-    if fresh and values.get("app_version", device.app_version) == device.app_version:
-        return  # queue depth and storage may lag a minute; a new app version shows at once
+    if fresh and all(values.get(key, getattr(device, key)) == getattr(device, key) for key in ("app_version", "queue_depth")):
+        return  # nothing the office watches changed: a burst of identical requests costs no writes
     db.session.execute(update(Device).where(Device.id == device.id).values(last_sync_at=now, **values))
     db.session.commit()
 

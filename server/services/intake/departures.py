@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from ...documents.formats import money
 from ...errors import DomainError, NotFound
 from ...extensions import db
 from ...local_time import local_day
@@ -59,7 +60,7 @@ def intake_context(contract_id: int, today: date, user: User | None = None) -> I
     commune, meter = contract.point.commune, active_meter(contract)
     remote = last_remote(meter)
     missing = remote_data_missing(meter, remote.read_on if remote else None, today)
-    fee = f"{commune.travel_fee_amount} {commune.currency}" if travel_fee_applies(commune, own_failure=missing) else None
+    fee = money(commune.travel_fee_amount or 0, commune.currency) if travel_fee_applies(commune, own_failure=missing) else None
     known = {c.role for c in contract.point.contacts}
     dsi = list(db.session.scalars(select(Dossier).where(Dossier.contract_id == contract.id, Dossier.type == "DSI",
                                                         Dossier.state == "open")))

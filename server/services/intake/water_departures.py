@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from ..closing.transfers import set_contract_iban
+from ...documents.formats import money
 from ...errors import DomainError
 from ...extensions import db
 from ...local_time import local_day
@@ -207,7 +208,7 @@ def book_reading(contract: Contract, dep: Dossier, day: date, fee: bool, why: st
                         instructions=f"Relevé contradictoire pour arrêt de compte ({why}).")
     contract.state = "terminating"
     dep.step = "reading_appointment"
-    fee_text = f"frais de déplacement {commune.travel_fee_amount} {commune.currency} annoncés au client" if fee \
+    fee_text = f"frais de déplacement {money(commune.travel_fee_amount or 0, commune.currency)} annoncés au client" if fee \
         else "sans frais de déplacement"
     add_event(dep, "reading_order", f"Rendez-vous de relevé le {day:%d/%m/%Y}, ordre {order.ref}, {fee_text} (W4, W15).",
               user, now)

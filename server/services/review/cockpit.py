@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ...blobs import BlobStore, sniffed_kind
 from ...errors import DomainError, NotFound
 from ...extensions import db
-from ...models import Commune, DeliveryPoint, Order, QuarantinedReport, Report, User
+from ...models import Commune, Contract, Customer, DeliveryPoint, Order, QuarantinedReport, Report, User
 from ..rules.checks import Flag
 from ..rules.signatures import strokes_from_text  # noqa: F401  (the office countersignature reads it here)
 from .arrivals import absorb_synced_reports
@@ -24,21 +24,37 @@ class QueueRow:
     order: Order
     technician: User
     flags: list[Flag]
+    customer: Customer | None = None
 
     @property
     def clean(self) -> bool:
         return not self.flags
 
 
-def review_queue(user: User, *, now: datetime) -> list[QueueRow]:
-    """Reports waiting for a countersignature or a decision, in the user's utility, oldest first."""
+def customer_of(order: Order) -> Customer | None:
+    """The account holder the order is about: its contract's, else the point's latest contract's."""
+    contract = db.session.get(Contract, order.contract_id) if order.contract_id else db.session.scalar(
+        select(Contract).where(Contract.delivery_point_id == order.delivery_point_id).order_by(Contract.start_on.desc()).limit(1))
+    return db.session.get(Customer, contract.customer_id) if contract else None
+
+
+def matches(row: QueueRow, text: str) -> bool:
+    """A row found by its order reference or its customer's name (case and accents as typed)."""
+    wanted = text.strip().casefold()
+    return wanted in row.order.ref.casefold() or bool(row.customer and wanted in row.customer.display_name.casefold())
+
+
+def review_queue(user: User, *, now: datetime, text: str = "") -> list[QueueRow]:
+    """Reports waiting for a countersignature or a decision, in the user's utility, oldest first; with
+    `text`, only those whose order reference or customer matches."""
     absorb_synced_reports(now)
     query = (select(Report, Order).join(Order, Report.order_id == Order.id).join(DeliveryPoint)
              .join(Commune).where(Report.state.in_(QUEUE_STATES)).order_by(Report.received_at, Report.id))
     if user.role != "admin" and user.utility:
         query = query.where(Commune.utility == user.utility)
-    rows = [QueueRow(report, order, db.session.get(User, report.technician_id), review_flags(report))
+    rows = [QueueRow(report, order, db.session.get(User, report.technician_id), review_flags(report), customer_of(order))
             for report, order in db.session.execute(query)]
+    rows = [row for row in rows if matches(row, text)] if text.strip() else rows
     first = "received" if user.role == "chief" else "countersigned"  # what this role acts on comes first
     return sorted(rows, key=lambda row: row.report.state != first)
 

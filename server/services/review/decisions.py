@@ -1,5 +1,6 @@
 """The back office's decision on a countersigned report: accept (the rules of DESIGN.md §4 apply, see
 services.outcomes), reject with a reason (the order is issued again), bulk accept of clean reports."""
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -103,21 +104,38 @@ def _close(report: Report, order: Order, state: str, user: User, now: datetime) 
 
 def clean_reports(utility: str | None) -> list[Report]:
     """Countersigned reports without any flag: they may be accepted in bulk."""
+    return [r for r, flags in countersigned_with_flags(utility) if not flags]
+
+
+def countersigned_with_flags(utility: str | None) -> list[tuple[Report, list]]:
+    """Countersigned reports of the utility, oldest first, with their review flags."""
     reports = db.session.scalars(select(Report).where(Report.state == "countersigned").order_by(Report.received_at))
-    return [r for r in reports if (utility is None or _utility(r) == utility) and not review_flags(r)]
+    return [(r, review_flags(r)) for r in reports if utility is None or _utility(r) == utility]
 
 
-def bulk_accept_clean(*, user: User, now: datetime) -> int:
-    """Accept every clean countersigned report of the user's utility, each in its own transaction."""
+@dataclass
+class BulkAcceptance:
+    accepted: int
+    left: list[tuple[str, str]]      # (order reference, why it was left for a look)
+
+
+def bulk_accept_clean(*, user: User, now: datetime) -> BulkAcceptance:
+    """Accept every clean countersigned report of the user's utility, each in its own transaction; say
+    why each other one was left out (its flags, or the rule that refused it)."""
     absorb_synced_reports(now)
-    done = 0
-    for report in clean_reports(user.utility):
+    result = BulkAcceptance(0, [])
+    for report, flags in countersigned_with_flags(user.utility):
+        ref = db.session.get(Order, report.order_id).ref
+        if flags:
+            result.left.append((ref, " ; ".join(f.message for f in flags)))
+            continue
         try:
             accept_report(report.id, user=user, now=now)
-            done += 1
-        except DomainError:  # a rule refused this one (e.g. taken over meanwhile): left for a look
+            result.accepted += 1
+        except DomainError as refusal:  # a rule refused this one (e.g. taken over meanwhile): left for a look
             db.session.rollback()
-    return done
+            result.left.append((ref, str(refusal)))
+    return result
 
 
 def _utility(report: Report) -> str:

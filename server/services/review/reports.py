@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from ...errors import Conflict, DomainError, Forbidden, IllegalTransition, NotFound
 from ...extensions import db
-from ...models import (Contract, Countersignature, DeliveryPoint, Invoice, Meter, Order, QuarantinedReport, Reading, Report,
+from ...models import (Contract, Countersignature, DeliveryPoint, Device, Invoice, Meter, Order, QuarantinedReport, Reading, Report,
                       ReportVersion, User)
 from ...sync_store import definitions as form_definitions, meter_facts
 from ..base.audit import record
@@ -53,6 +53,15 @@ class ReportReview:
     quarantined: list[QuarantinedReport]
     definition: dict | None = None
     invoices: list[Invoice] = field(default_factory=list)
+    device: Device | None = None
+
+    @property
+    def reason_label(self) -> str | None:
+        """The French label of the outcome's reason (the code itself when the form does not know it)."""
+        code = self.current.content.get("reason_code")
+        outcomes = (self.definition or {}).get("outcomes", [])
+        reasons = {r["code"]: r["label"] for o in outcomes for r in o.get("reasons", [])}
+        return reasons.get(code, code) if code else None
 
     @property
     def labels(self) -> dict[str, str]:
@@ -222,7 +231,7 @@ def report_review(report_id: int) -> ReportReview:
     quarantined = list(db.session.scalars(select(QuarantinedReport).where(QuarantinedReport.uuid == report.uuid)))
     return ReportReview(report, order, order.point, order.meter, db.session.get(User, report.technician_id),
                         versions, seals, review_flags(report, versions), history, quarantined, definition_of(report),
-                        invoices_after(report, order))
+                        invoices_after(report, order), db.session.get(Device, report.device_id) if report.device_id else None)
 
 
 def invoices_after(report: Report, order: Order) -> list[Invoice]:

@@ -7,14 +7,25 @@ export function render(field, value, ctx) {
   let ticked = [...(value || [])];
   const list = el('ol', { class: 'checklist', id: `f-${field.id}` });
 
+  const progress = el('p', { class: 'status', role: 'status', id: `f-${field.id}-progress` });
+
+  /** An ordered checklist shows the steps ticked so far (the last one can be unticked) and only the
+   *  next one to do, with where the technician stands; an unordered one shows every step. */
   function draw() {
-    list.replaceChildren(...(field.steps || []).map((step, i) => {
+    const steps = field.steps || [];
+    const next = ticked.length;
+    list.replaceChildren(...steps.map((step, i) => {
+      if (field.ordered && i > next) return null;
       const done = ticked.includes(step.id);
-      const allowed = !field.ordered || done || (field.steps.slice(0, i).every((s) => ticked.includes(s.id)));
+      const allowed = !field.ordered || (done ? i === next - 1 : i === next);
       const box = el('input', { type: 'checkbox', checked: done, disabled: !allowed, 'data-step': step.id,
         onchange: () => toggle(step.id, box.checked, i) });
-      return el('li', {}, el('label', { class: 'choice' }, box, `${i + 1}. ${step.label}`));
-    }));
+      return el('li', { class: field.ordered && i === next ? 'current-step' : null },
+        el('label', { class: 'choice' }, box, `${i + 1}. ${step.label}`));
+    }).filter(Boolean));
+    progress.textContent = !field.ordered ? '' : (next < steps.length
+      ? t('Étape {n} sur {total} : faites-la, puis cochez-la.', { n: next + 1, total: steps.length })
+      : t('Les {total} étapes sont faites.', { total: steps.length }));
   }
 
   function toggle(id, on, i) {
@@ -26,5 +37,5 @@ export function render(field, value, ctx) {
   }
 
   draw();
-  return frame(field, list, field.ordered ? t('Cocher les étapes dans l\'ordre.') : null);
+  return frame(field, el('div', {}, progress, list), field.ordered ? t('Une étape à la fois, dans l\'ordre du mode opératoire.') : null);
 }

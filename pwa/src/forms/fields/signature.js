@@ -26,7 +26,7 @@ function draw(canvas, strokes) {
 /** A drawing pad: a canvas and its strokes (points only), redrawn from them; `onEnd()` runs after
  *  each stroke. Shared by the signature field and the chief's countersignature on the tablet. */
 export function signaturePad({ id, label, strokes = [], onEnd = () => {} }) {
-  const canvas = el('canvas', { class: 'signature', id, width: WIDTH, height: HEIGHT, 'aria-label': label });
+  const canvas = el('canvas', { class: 'signature', id, width: WIDTH, height: HEIGHT, role: 'img', 'aria-label': label });
   const pad = {
     canvas,
     strokes,
@@ -85,11 +85,20 @@ export function render(field, value, ctx) {
     if (old && old !== state.sha256) ctx.services.forget(old);
   }
 
-  const name = el('input', { id: `f-${field.id}-name`, placeholder: t('Nom du signataire'),
+  const name = el('input', { id: `f-${field.id}-name`, class: 'signer-name', placeholder: t('Nom du signataire'),
     'aria-label': t('Nom du signataire'), value: state.signer_name,
     oninput: () => { state.signer_name = name.value; save(); } });
   const clear = el('button', { type: 'button', class: 'danger', text: t('Effacer la signature'),
     onclick: () => { pad.clear(); save(); } });
-  return frame(field, el('div', {}, name, pad.canvas, el('div', { class: 'actions' }, clear)),
+  const handle = frame(field, el('div', {}, name, pad.canvas, el('div', { class: 'actions' }, clear)),
     t({ technician: 'Signature de l\'agent', requester: 'Signature du demandeur', customer: 'Signature du client' }[field.signer] || '') || null);
+  const setErrors = handle.setErrors;
+  return { ...handle,
+    /** The part in error is marked: the empty pad, or the name box when only the name is missing. */
+    setErrors(messages) {
+      setErrors(messages);
+      const wrong = Boolean(messages && messages.length);
+      pad.canvas.classList.toggle('empty', wrong && !pad.strokes.length);
+      name.setAttribute('aria-invalid', String(wrong && !name.value.trim()));
+    } };
 }
