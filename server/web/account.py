@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from ..errors import DomainError
 from ..services.base.countersigners import MAX_FAILURES, MIN_LENGTH, code_state, set_countersign_code
@@ -51,6 +51,7 @@ def change_password():
         except DomainError as refusal:
             form.new.errors.append(str(refusal))
         else:
+            login_user(current_user._get_current_object())  # this session goes on under the new version
             flash("Mot de passe changé.", "info")
             return redirect(url_for("web.home"))
     return render_template("account/password.html", form=form)

@@ -10,7 +10,7 @@ from ...errors import DomainError, Forbidden, NotFound
 from ...extensions import db
 from ...models import Device, User
 from ...models.people import ROLES
-from ..base.accounts import hash_password, password_matches
+from ..base.accounts import end_sessions, hash_password, password_matches
 from ..base.audit import record
 
 MIN_PASSWORD = 10
@@ -86,6 +86,7 @@ def change_own_password(user: User, current: str, new: str, *, now: datetime) ->
         raise DomainError("Choisissez un mot de passe différent du mot de passe temporaire.")
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    end_sessions(user)  # a session opened with the old password elsewhere ends too (PITFALLS 17)
     record("change_password", "user", user.id, user=user, at=now)
     db.session.commit()
 
