@@ -21,10 +21,12 @@ def create_app(config: dict | None = None) -> Flask:
     from . import access_log, error_pages, metrics, outages, security
     from .web.display import register_filters
     from .web.navigation import menu_for
+    from .web.paging import page_url
     error_pages.register(app)
     outages.register(app)  # database out of reach: 503 + Retry-After, never a 500
     register_filters(app)
     app.jinja_env.globals["menu_for"] = menu_for
+    app.jinja_env.globals["page_url"] = page_url
     security.register(app)
     metrics.register(app)  # /metrics (Prometheus)
     access_log.register(app)  # one JSON line per request

@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 TRIGRAM = [("customers", "last_name"), ("customers", "first_name"), ("delivery_points", "address")]
-CODES = [("customers", "ref"), ("contracts", "number"), ("meters", "serial")]
+CODES = [("customers", "ref"), ("contracts", "number"), ("meters", "serial"), ("invoices", "number")]
 LOWER = [("customers", "last_name"), ("customers", "first_name")]
 
 

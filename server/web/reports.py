@@ -9,6 +9,7 @@ from ..services.base import countersigners
 from ..services.review import cockpit, corrections, decisions, reports
 from .blueprint import web_bp
 from .access import roles_required
+from .paging import requested_page
 from .review_forms import CorrectForm, CountersignForm, ReasonForm
 from .webforms import ConfirmForm
 
@@ -30,7 +31,7 @@ def _to_report(report_id: int, form=None):
 @web_bp.route("/reports")
 @roles_required(*READERS)
 def report_queue():
-    rows = cockpit.review_queue(current_user, now=_now())
+    rows = cockpit.review_queue(current_user, now=_now(), page=requested_page())
     return render_template("reports/queue.html", rows=rows, aside=cockpit.kept_aside(current_user), form=ConfirmForm())
 
 

@@ -1,45 +1,21 @@
 """Finding customers and assembling their whole history for the office."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ...errors import NotFound
 from ...extensions import db
+from ..base.text_search import escape_like, name_lookup, starts_with
 from ...models import Contract, Customer, DeliveryPoint, Dossier, Meter, Reading
 
 SEARCH_LIMIT = 50
 BRANCH_LIMIT = 200  # ids taken from each indexed lookup before the final sort
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _next_prefix(text: str) -> str:
-    """The smallest string greater than every string starting with `text` (binary order)."""
-    return text[:-1] + chr(ord(text[-1]) + 1)
-
-
-def _starts_with(column, text: str):
-    """Prefix match served by a btree index: LIKE on PostgreSQL (text_pattern_ops index), a binary
-    range on SQLite (its LIKE ignores case, so it cannot use the column's index)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column.like(_escape_like(text) + "%", escape="\\")
-    return (column >= text) & (column < _next_prefix(text))
-
-
-def _name_lookup(column, text: str):
-    """Names: "contains" through a trigram index on PostgreSQL; on SQLite a prefix of the lower-cased
-    name, served by an expression index (a contains search would scan the table)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column.ilike("%" + _escape_like(text) + "%", escape="\\")
-    return _starts_with(func.lower(column), text.lower())
-
-
 def _address_lookup(text: str):
     """Addresses are searched by any part ("rue des Tilleuls"): trigram index on PostgreSQL, a bounded
     scan of the one table on SQLite."""
-    return DeliveryPoint.address.ilike("%" + _escape_like(text) + "%", escape="\\")
+    return DeliveryPoint.address.ilike("%" + escape_like(text) + "%", escape="\\")
 
 
 def search_customers(query: str) -> list[Customer]:
@@ -53,12 +29,12 @@ def search_customers(query: str) -> list[Customer]:
         return []
     code = text.upper().replace(" ", "")
     lookups = [
-        select(Customer.id).where(_name_lookup(Customer.last_name, text)).limit(BRANCH_LIMIT),
-        select(Customer.id).where(_name_lookup(Customer.first_name, text)).limit(BRANCH_LIMIT),
-        select(Customer.id).where(_starts_with(Customer.ref, code)).limit(BRANCH_LIMIT),
-        select(Contract.customer_id).where(_starts_with(Contract.number, code)).limit(BRANCH_LIMIT),
+        select(Customer.id).where(name_lookup(Customer.last_name, text)).limit(BRANCH_LIMIT),
+        select(Customer.id).where(name_lookup(Customer.first_name, text)).limit(BRANCH_LIMIT),
+        select(Customer.id).where(starts_with(Customer.ref, code)).limit(BRANCH_LIMIT),
+        select(Contract.customer_id).where(starts_with(Contract.number, code)).limit(BRANCH_LIMIT),
         select(Contract.customer_id).where(Contract.delivery_point_id.in_(
-            select(Meter.delivery_point_id).where(_starts_with(Meter.serial, code)).limit(BRANCH_LIMIT))),
+            select(Meter.delivery_point_id).where(starts_with(Meter.serial, code)).limit(BRANCH_LIMIT))),
         select(Contract.customer_id).where(Contract.delivery_point_id.in_(
             select(DeliveryPoint.id).where(_address_lookup(text)).limit(BRANCH_LIMIT))),
     ]

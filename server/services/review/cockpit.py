@@ -1,5 +1,7 @@
 """The reconciliation cockpit: the queue of synced reports with their flags, and the parsing of what
 the office sends back (a drawn countersignature, a corrected answer)."""
+import heapq
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -12,6 +14,7 @@ from ...extensions import db
 from ...models import Commune, DeliveryPoint, Order, QuarantinedReport, Report, User
 from ..rules.checks import Flag
 from ..rules.signatures import strokes_from_text  # noqa: F401  (the office countersignature reads it here)
+from ..rules.paging import FIRST_PAGE, Page, PageRequest
 from .arrivals import absorb_synced_reports
 from .reports import ReportReview, report_for, report_review, review_flags, versions_of
 
@@ -30,17 +33,31 @@ class QueueRow:
         return not self.flags
 
 
-def review_queue(user: User, *, now: datetime) -> list[QueueRow]:
-    """Reports waiting for a countersignature or a decision, in the user's utility, oldest first."""
-    absorb_synced_reports(now)
-    query = (select(Report, Order).join(Order, Report.order_id == Order.id).join(DeliveryPoint)
-             .join(Commune).where(Report.state.in_(QUEUE_STATES)).order_by(Report.received_at, Report.id))
+def _queue_rows(user: User, state: str, limit: int) -> list[tuple[Report, Order]]:
+    """Reports of one state, oldest first, in the user's utility (index reports(state, received_at, id))."""
+    query = (select(Report, Order).join(Order, Report.order_id == Order.id)
+             .where(Report.state == state).order_by(Report.received_at, Report.id).limit(limit))
     if user.role != "admin" and user.utility:
-        query = query.where(Commune.utility == user.utility)
-    rows = [QueueRow(report, order, db.session.get(User, report.technician_id), review_flags(report))
-            for report, order in db.session.execute(query)]
+        query = query.join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id) \
+            .join(Commune, DeliveryPoint.commune_id == Commune.id).where(Commune.utility == user.utility)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def review_queue(user: User, *, now: datetime, page: PageRequest = FIRST_PAGE) -> Page[QueueRow]:
+    """Reports waiting for a countersignature or a decision, in the user's utility: what the user's role
+    acts on first, then the others, each oldest first; one page of them."""
+    absorb_synced_reports(now)
     first = "received" if user.role == "chief" else "countersigned"  # what this role acts on comes first
-    return sorted(rows, key=lambda row: row.report.state != first)
+    wanted = page.offset + page.fetch
+    others = [_queue_rows(user, state, wanted) for state in QUEUE_STATES if state != first]
+    merged = heapq.merge(*others, key=lambda pair: (pair[0].received_at, pair[0].id))
+    pairs = list(itertools.islice(itertools.chain(_queue_rows(user, first, wanted), merged),
+                                  page.offset, wanted))
+    technicians = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_({report.technician_id for report, _ in pairs})))} if pairs else {}
+    rows = [QueueRow(report, order, technicians.get(report.technician_id), review_flags(report))
+            for report, order in pairs]
+    return Page.of(rows, page)
 
 
 def kept_aside(user: User, limit: int = 50) -> list[tuple[QuarantinedReport, User | None]]:
