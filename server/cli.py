@@ -4,7 +4,6 @@ from datetime import date, datetime
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-from werkzeug.serving import run_simple
 
 from .extensions import db
 
@@ -98,9 +97,13 @@ def serve_command(host: str, port: int):
     from flask_migrate import upgrade
     upgrade()
     load_demo_command.callback(if_empty=True, today=None)
+    from .embedded_server import serve
+    app = current_app._get_current_object()
+    db.session.remove()
+    db.engine.dispose()  # the workers open their own connections; none is shared across the fork
     click.echo(f"Tournée sur http://{host}:{port}/ (bureau) et http://{host}:{port}/app/ (tablette)")
-    _start_periodic_tick(current_app._get_current_object())
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    _start_periodic_tick(app)  # in the master process only: one tick whatever the number of workers
+    serve(app, host=host, port=port, workers=app.config["SERVE_WORKERS"], threads=app.config["SERVE_THREADS"])
 
 
 @click.command("tick")

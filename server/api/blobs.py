@@ -4,6 +4,7 @@ from flask import current_app, jsonify, request
 from sync.errors import SyncError
 from sync.fields import SHA256_RE
 
+from ..blobs import too_large
 from .blueprint import api_bp
 from .auth import device_required
 from .sync import blob_store
@@ -18,7 +19,10 @@ def checked_name(sha256: str) -> str:
 @api_bp.put("/blobs/<sha256>")
 @device_required
 def put_blob(sha256: str):
-    request.max_content_length = current_app.config["BLOB_MAX_BYTES"]
+    limit = current_app.config["BLOB_MAX_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large(limit)  # from the declared length, before reading a byte of the body
+    request.max_content_length = limit  # a body without a declared length is cut at the limit
     keep = request.headers.get("X-Tournee-Keep-Location") == "1"
     created, size = blob_store().save(checked_name(sha256), request.stream, keep_location=keep)
     return jsonify({"sha256": sha256, "size": size}), 201 if created else 200

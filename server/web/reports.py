@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from flask import current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from ..blobs import DiskBlobStore
+from ..blob_stores import store_for
 from ..services.base import countersigners
 from ..services.review import cockpit, corrections, decisions, reports
 from .blueprint import web_bp
@@ -48,7 +48,7 @@ def report_page(report_id: int):
 @web_bp.route("/reports/<int:report_id>/blobs/<sha256>")
 @roles_required(*READERS)
 def report_blob(report_id: int, sha256: str):
-    store = DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
+    store = store_for(current_app)
     stream, mimetype = cockpit.blob_of_report(report_id, sha256, store, current_user)
     return send_file(stream, mimetype=mimetype, max_age=86400, etag=sha256)
 

@@ -103,7 +103,6 @@ def blob_of_report(report_id: int, sha256: str, store: BlobStore, user: User) ->
     drawn = ((report.content.get("countersignature") or {}).get("signature") or {}).get("sha256")
     if sha256 not in named | {drawn} - {None} or not store.has(sha256):
         raise NotFound("Fichier introuvable pour ce compte-rendu (ou pas encore reçu du terminal).")
-    stream = store.open(sha256)
-    kind = sniffed_kind(stream.read(16))
-    stream.seek(0)
-    return stream, f"image/{kind or 'jpeg'}"
+    with store.open(sha256) as head:  # its own handle: the one sent is untouched, at offset 0 for the OS too
+        kind = sniffed_kind(head.read(16))  # (gunicorn's sendfile starts from the descriptor's offset)
+    return store.open(sha256), f"image/{kind or 'jpeg'}"
