@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers the tables on the metadata)
-    from .extensions import csrf, db, migrate
+    from .extensions import compress, csrf, db, migrate
     from .web.sign_in import login_manager
     from .services.base.accounts import load_session_user
 
@@ -47,6 +47,7 @@ def _init_extensions(app: Flask) -> None:
     install_export_capture()  # the billing export feed's change log (DESIGN §10)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "web.login"
     login_manager.login_message = "Veuillez vous connecter pour accéder à cette page."

@@ -80,6 +80,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "METRICS_MULTIPROCESS_DIR": os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None,
         "ACCESS_LOG": os.environ.get("TOURNEE_ACCESS_LOG", "1") == "1",  # one JSON line per request on stderr
         "SILENT_TABLET_HOURS": int(os.environ.get("TOURNEE_SILENT_TABLET_HOURS", 24)),
+        # Compressed answers (flask-compress) for the text the server sends: pages, JSON, the app's files.
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/plain", "text/csv", "application/json",
+                               "application/javascript", "text/javascript", "application/manifest+json",
+                               "image/svg+xml"],
+        "COMPRESS_MIN_SIZE": 500,
     }
     if overrides:
         config.update(overrides)
