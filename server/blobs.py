@@ -20,7 +20,7 @@ from PIL import Image
 
 MAX_PIXELS = 40_000_000  # 40 MP: a tablet photo is far below; beyond is a decompression bomb
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-CHUNK = 64 * 1024
+CHUNK = 1024 * 1024  # bytes read, hashed and written at a time (memory stays about this)
 TMP_MAX_AGE_SECONDS = 3600  # an upload of 15 MB never takes an hour
 GPS_IFD = 0x8825
 SIGNATURES = {"jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n"}

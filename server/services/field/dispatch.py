@@ -22,7 +22,7 @@ COLUMNS = ("assigned", "on_tablet", "done", "countersigned")
 COLUMN_LABELS = {"unassigned": "Non affectés", "assigned": "Affectés", "on_tablet": "Sur la tablette",
                  "done": "Réalisés", "countersigned": "Contresignés"}
 ACTIVE_STATES = ("issued", "assigned", "reported", "countersigned", "closed")
-ROUNDS_PER_PAGE = 20
+ROUNDS_PER_PAGE = 5
 
 
 @dataclass

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ...errors import NotFound
 from ...extensions import db
@@ -41,6 +42,7 @@ def search_orders(filters: OrderFilters, utility: str | None = None, page: PageR
         query = query.where(Order.planned_date <= filters.date_to)
     if filters.assignee_id is not None:
         query = query.where(Order.assignee_id.is_(None) if filters.assignee_id == 0 else Order.assignee_id == filters.assignee_id)
+    query = query.options(joinedload(Order.point).joinedload(DeliveryPoint.commune))  # the page's addresses, one query
     return scalars_page(query.order_by(Order.planned_date.desc(), Order.id.desc()), page)
 
 
