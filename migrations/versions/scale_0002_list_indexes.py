@@ -16,6 +16,8 @@ def upgrade():
         batch_op.create_index("ix_reports_state_received", ["state", "received_at", "id"], unique=False)
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.create_index("ix_tasks_role_state_due", ["role", "state", "due_on", "id"], unique=False)
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.create_index("ix_orders_planned", ["planned_date", "id"], unique=False)
 
 
 def downgrade():
@@ -23,3 +25,5 @@ def downgrade():
         batch_op.drop_index("ix_reports_state_received")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.drop_index("ix_tasks_role_state_due")
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_orders_planned")

@@ -31,7 +31,7 @@ def _to_report(report_id: int, form=None):
 @web_bp.route("/reports")
 @roles_required(*READERS)
 def report_queue():
-    rows = cockpit.review_queue(current_user, now=_now(), page=requested_page())
+    rows = cockpit.review_queue(current_user, now=_now(), page=requested_page(cockpit.QUEUE_PAGE_SIZE))
     return render_template("reports/queue.html", rows=rows, aside=cockpit.kept_aside(current_user), form=ConfirmForm())
 
 

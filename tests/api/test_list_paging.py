@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Order, Report, Task
+from server.services.review.cockpit import QUEUE_PAGE_SIZE
 from server.services.rules.paging import PAGE_SIZE, Page, PageRequest
 from tests.conftest import sign_in
 from tests.review_reports import NOW, store_report
@@ -55,7 +56,7 @@ def test_report_queue_pages_what_the_role_acts_on_first(demo_app):
         orders = list(db.session.scalars(select(Order).where(Order.assignee_id.is_not(None)).order_by(Order.id)))
         water = [o for o in orders if o.point.commune.utility == "water"]
         assert water
-        for i in range(PAGE_SIZE + 10):
+        for i in range(QUEUE_PAGE_SIZE + 10):
             store_report(water[i % len(water)], received_at=NOW - timedelta(minutes=i))
         countersigned = db.session.scalars(select(Report).order_by(Report.id.desc()).limit(3)).all()
         for report in countersigned:

@@ -59,6 +59,6 @@ def test_generate_activity_makes_every_type_and_state_and_the_pages_open(demo_ct
     from datetime import datetime, timezone
     agent = db.session.scalar(select(User).where(User.login == "agent.eau"))
     page = review_queue(agent, now=datetime.now(timezone.utc))
-    assert len(page) == 50 and page.has_next
+    assert len(page) == 50 and page.has_next  # the service's own default page
     db.session.add(Order(ref="ATNEW", type="READING", delivery_point_id=page[0].order.delivery_point_id))
     db.session.commit()  # sequences moved past the bulk ids

@@ -22,7 +22,8 @@ COLUMNS = ("assigned", "on_tablet", "done", "countersigned")
 COLUMN_LABELS = {"unassigned": "Non affectés", "assigned": "Affectés", "on_tablet": "Sur la tablette",
                  "done": "Réalisés", "countersigned": "Contresignés"}
 ACTIVE_STATES = ("issued", "assigned", "reported", "countersigned", "closed")
-ROUNDS_PER_PAGE = 5
+ROUNDS_PER_PAGE = 5  # technicians' rounds a page of the board shows
+UNASSIGNED_PER_PAGE = 20  # unassigned orders a page shows, each with the team to choose from
 
 
 @dataclass

@@ -19,6 +19,7 @@ from .arrivals import absorb_synced_reports
 from .reports import ReportReview, report_for, report_review, review_flags, versions_of
 
 QUEUE_STATES = ("awaiting_blobs", "received", "countersigned")
+QUEUE_PAGE_SIZE = 25  # each row runs the reconciliation checks of its report
 
 
 @dataclass
