@@ -55,7 +55,7 @@ def test_a_15_mb_upload_is_streamed_not_held(tmp_path):
     finally:
         tracemalloc.stop()
     assert created and size == 15 * MB
-    assert peak < 2 * MB, f"{peak / MB:.1f} MB held while storing a 15 MB photo"
+    assert peak < 4 * MB, f"{peak / MB:.1f} MB held while storing a 15 MB photo"  # a few 1 MB chunks
     assert 0x8825 not in Image.open(store.path(sha(photo))).getexif()
 
 
