@@ -14,7 +14,7 @@ from ...local_time import in_utility_zone, utility_zone
 from ...models import Commune, DeliveryPoint, Device, Order, Report, User
 from ..base.audit import record
 from ..closing.deferrals import resume_deferred_terminations
-from ..rules.paging import FIRST_PAGE, Page, PageRequest
+from ..rules.paging import Page, PageRequest
 from ..dossiers.orders import assign_order, cancel_order, get_order, touch_order
 from ..review.arrivals import absorb_synced_reports
 
@@ -68,7 +68,7 @@ def team_of(chief: User) -> list[User]:
 
 
 def _orders_of_day(utility: str | None, day: date, *, assignees: list[int] | None = None,
-                   unassigned: PageRequest | None = None) -> list[Order]:
+                   unassigned: bool = False, page: PageRequest | None = None) -> list[Order]:
     """The day's orders (with their premises and commune loaded in the same query): of the given
     technicians, or a page of the unassigned ones. Found on the orders table alone first (still to
     do from this day or before, or planned this day whatever became of it: two index ranges), then
@@ -77,7 +77,7 @@ def _orders_of_day(utility: str | None, day: date, *, assignees: list[int] | Non
                                        and_(Order.state.in_(ACTIVE_STATES), Order.planned_date == day)))
     if assignees is not None:
         found = found.where(Order.assignee_id.in_(assignees))
-    if unassigned is not None:
+    if unassigned:
         found = found.where(Order.assignee_id.is_(None))
     ids = list(db.session.scalars(found))
     if not ids:
@@ -87,8 +87,8 @@ def _orders_of_day(utility: str | None, day: date, *, assignees: list[int] | Non
              .where(Order.id.in_(ids)).order_by(Order.round_position, Order.id))
     if utility:
         query = query.where(Commune.utility == utility)
-    if unassigned is not None:
-        query = query.offset(unassigned.offset).limit(unassigned.fetch)
+    if page is not None:
+        query = query.offset(page.offset).limit(page.fetch)
     return list(db.session.scalars(query))
 
 
@@ -112,16 +112,21 @@ def column_of(order: Order, reported: set[int], delivered_seq: int | None) -> st
     return "assigned"
 
 
-def day_board(chief: User, day: date, *, now: datetime, page: PageRequest = FIRST_PAGE,
+def day_board(chief: User, day: date, *, now: datetime, page: PageRequest | None = None,
               rounds_per_page: int = ROUNDS_PER_PAGE) -> DayBoard:
-    """The board of the chief's section for a day, with what has synced so far: one page of the
-    technicians' rounds and one page of the unassigned orders."""
+    """The board of the chief's section for a day, with what has synced so far. With `page` (the office
+    page), one page of the technicians' rounds and one page of the unassigned orders; without, all of
+    them (the planner)."""
     absorb_synced_reports(now)
     team = team_of(chief)
-    shown = team[(page.number - 1) * rounds_per_page:page.number * rounds_per_page]
-    more_rounds = len(team) > page.number * rounds_per_page
     utility = utility_of_user(chief)
-    free = Page.of(_orders_of_day(utility, day, unassigned=page), page)
+    if page is None:
+        shown, more_rounds = team, False
+        free = Page(_orders_of_day(utility, day, unassigned=True), 1, False)
+    else:
+        shown = team[(page.number - 1) * rounds_per_page:page.number * rounds_per_page]
+        more_rounds = len(team) > page.number * rounds_per_page
+        free = Page.of(_orders_of_day(utility, day, unassigned=True, page=page), page)
     orders = _orders_of_day(utility, day, assignees=[t.id for t in shown]) + free.items
     reports = dict(db.session.execute(select(Report.order_id, func.max(Report.id))
                                       .where(Report.order_id.in_([o.id for o in orders]),
@@ -136,7 +141,7 @@ def day_board(chief: User, day: date, *, now: datetime, page: PageRequest = FIRS
         column = column_of(order, reported, syncs.get(order.assignee_id, (None, None))[1])
         rounds[order.assignee_id].orders[column].append(order)
     return DayBoard(day, free.items, list(rounds.values()), team, reports,
-                    Page([], page.number, free.has_next or more_rounds))
+                    Page([], free.number, free.has_next or more_rounds))
 
 
 def _check_scope(chief: User, order: Order, technician_id: int | None = None) -> None:
@@ -179,7 +184,8 @@ def move_in_round(order_id: int, step: int, *, chief: User, now: datetime, day: 
     technicians = [t.id for t in team_of(chief)]
     shown = [order.assignee_id] if order.assignee_id in technicians else []
     orders = _orders_of_day(utility_of_user(chief), day, assignees=shown)
-    reported = set(db.session.scalars(select(Report.order_id).where(Report.order_id.in_([o.id for o in orders]))))
+    reported = set(db.session.scalars(select(Report.order_id).where(Report.order_id.in_([o.id for o in orders]),
+                                                                    Report.conflict.is_(None))))
     current = sorted((o for o in orders if column_of(o, reported, None) == "assigned"), key=lambda o: o.round_position)
     ids = [o.id for o in current]
     if order.id not in ids:
