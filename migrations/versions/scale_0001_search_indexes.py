@@ -1,7 +1,7 @@
 """customer search indexes: trigram (PostgreSQL) and lower-case prefix (SQLite)
 
 Revision ID: scale_0001
-Revises: own_data_0002
+Revises: edges_money_0001
 
 The search of the office (services.intake.customers.search_customers) looks each criterion up on one
 table. These indexes are dialect-specific, so they live in this migration only (not in the models);
@@ -11,7 +11,7 @@ models-versus-migrations comparison.
 from alembic import op
 
 revision = "scale_0001"
-down_revision = "own_data_0002"
+down_revision = "edges_money_0001"
 branch_labels = None
 depends_on = None
 
