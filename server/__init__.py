@@ -21,11 +21,13 @@ def create_app(config: dict | None = None) -> Flask:
     from . import access_log, error_pages, input_guard, metrics, outages, security
     from .web.display import register_filters
     from .web.navigation import menu_for, menu_groups_for
+    from .web.paging import page_url
     error_pages.register(app)
     outages.register(app)  # database out of reach: 503 + Retry-After, never a 500
     register_filters(app)
     app.jinja_env.globals["menu_for"] = menu_for
     app.jinja_env.globals["menu_groups_for"] = menu_groups_for
+    app.jinja_env.globals["page_url"] = page_url
     security.register(app)
     metrics.register(app)  # /metrics (Prometheus)
     access_log.register(app)  # one JSON line per request
@@ -38,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers the tables on the metadata)
-    from .extensions import csrf, db, migrate
+    from .extensions import compress, csrf, db, migrate
     from .web.sign_in import login_manager
     from .services.base.accounts import load_session_user
 
@@ -47,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     install_export_capture()  # the billing export feed's change log (DESIGN §10)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "web.login"
     login_manager.login_message = "Veuillez vous connecter pour accéder à cette page."

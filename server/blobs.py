@@ -1,9 +1,10 @@
 """Content-addressed storage of photos and signatures (SHA-256 names) on the local disk.
 
 A tiny interface (has / size / open / save) so an S3-compatible store can replace the disk. An
-upload is streamed to a temporary file, hashed, checked (size, hash, real JPEG/PNG/WebP, pixel
-limit), stripped of GPS tags (JPEG), fsync'ed and renamed into place: a cut upload leaves
-nothing visible, and the retry simply succeeds.
+upload is streamed once, in chunks: hashed and stripped of GPS tags (JPEG header segments) as the
+bytes pass, written to a temporary file, then checked (size, hash, real JPEG/PNG/WebP, pixel limit),
+fsync'ed and renamed into place: memory stays flat whatever the size, a cut upload leaves nothing
+visible, and the retry simply succeeds.
 """
 import errno
 import hashlib
@@ -19,7 +20,7 @@ from PIL import Image
 
 MAX_PIXELS = 40_000_000  # 40 MP: a tablet photo is far below; beyond is a decompression bomb
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-CHUNK = 64 * 1024
+CHUNK = 1024 * 1024  # bytes read, hashed and written at a time (memory stays about this)
 TMP_MAX_AGE_SECONDS = 3600  # an upload of 15 MB never takes an hour
 GPS_IFD = 0x8825
 SIGNATURES = {"jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n"}
@@ -103,16 +104,14 @@ class DiskBlobStore:
         handle, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="up-")
         tmp = Path(tmp_name)
         try:
-            with os.fdopen(handle, "w+b") as out:
-                size = self._receive(stream, out, sha256)
-                out.seek(0)
-                data = out.read()
-            kind = checked_image_kind(data)
+            with os.fdopen(handle, "wb") as out:
+                size = receive_upload(stream, out, sha256, self.max_bytes, keep_location)
+                out.flush()
+                os.fsync(out.fileno())
+            checked_image_file(tmp)
             if self.has(sha256):
                 return False, size
-            if kind == "jpeg" and not keep_location:
-                data = strip_jpeg_location(data)
-            self._publish(tmp, data, sha256)
+            self._publish(tmp, sha256)
             return True, size
         finally:
             tmp.unlink(missing_ok=True)
@@ -128,23 +127,7 @@ class DiskBlobStore:
             except FileNotFoundError:
                 pass
 
-    def _receive(self, stream: BinaryIO, out: BinaryIO, sha256: str) -> int:
-        digest, size = hashlib.sha256(), 0
-        while chunk := stream.read(CHUNK):
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise BlobTooLarge(f"Fichier trop volumineux (au plus {self.max_bytes // (1024 * 1024)} Mo).")
-            digest.update(chunk)
-            out.write(chunk)
-        if digest.hexdigest() != sha256:
-            raise BlobHashMismatch()
-        return size
-
-    def _publish(self, tmp: Path, data: bytes, sha256: str) -> None:
-        with tmp.open("wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+    def _publish(self, tmp: Path, sha256: str) -> None:
         final = self.path(sha256)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, final)  # atomic: the name appears complete or not at all
@@ -153,6 +136,33 @@ class DiskBlobStore:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+def too_large(max_bytes: int) -> BlobTooLarge:
+    return BlobTooLarge(f"Fichier trop volumineux (au plus {max_bytes // (1024 * 1024)} Mo).")
+
+
+def receive_upload(stream: BinaryIO, out: BinaryIO, sha256: str, max_bytes: int, keep_location: bool = False) -> int:
+    """Copy the body to `out` in chunks, hashing what was sent and stripping a JPEG's location on the
+    way (one pass, one write, memory bounded by a chunk and one header segment): the size received.
+    Raises BlobTooLarge past `max_bytes`, BlobHashMismatch when the body is not `sha256`."""
+    digest, size, strip, head = hashlib.sha256(), 0, None, b""
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large(max_bytes)
+        digest.update(chunk)
+        if strip is None:  # decided on the first two bytes, however the network cut the first chunks
+            head += chunk
+            if len(head) < 2:
+                continue
+            strip = JpegLocationFilter() if not keep_location and head.startswith(b"\xff\xd8") else False
+            chunk = head
+        out.write(strip.feed(chunk) if strip else chunk)
+    out.write(strip.finish() if strip else (head if strip is None else b""))
+    if digest.hexdigest() != sha256:
+        raise BlobHashMismatch()
+    return size
 
 
 def sniffed_kind(data: bytes) -> str | None:
@@ -167,11 +177,23 @@ def sniffed_kind(data: bytes) -> str | None:
 
 def checked_image_kind(data: bytes) -> str:
     """The image kind when Pillow reads the same format within the pixel limit, else BlobNotImage."""
-    kind = sniffed_kind(data)
+    return _checked_image(io.BytesIO(data), data[:16])
+
+
+def checked_image_file(path: Path) -> str:
+    """checked_image_kind for a file, read by Pillow from the disk (never whole in memory)."""
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+        handle.seek(0)
+        return _checked_image(handle, head)
+
+
+def _checked_image(handle: BinaryIO, head: bytes) -> str:
+    kind = sniffed_kind(head)
     if kind is None:
         raise BlobNotImage()
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(handle) as image:
             width, height = image.size
             image.verify()
             readable = image.format == PIL_FORMATS[kind]
@@ -184,21 +206,57 @@ def checked_image_kind(data: bytes) -> str:
 
 def strip_jpeg_location(data: bytes) -> bytes:
     """The JPEG without GPS EXIF tags nor XMP packets; pixels untouched (no re-encoding)."""
-    out, pos = [data[:2]], 2
-    while pos + 4 <= len(data) and data[pos] == 0xFF:
-        marker = data[pos + 1]
-        if marker == 0xDA:  # start of scan: the rest is image data
-            break
-        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
-        segment, body = data[pos:pos + 2 + length], data[pos + 4:pos + 2 + length]
-        pos += 2 + length
-        if marker == 0xE1 and body.startswith(b"http://ns.adobe.com/xap/"):
-            continue  # XMP may repeat the position
-        if marker == 0xE1 and body.startswith(b"Exif\x00\x00"):
-            segment = _exif_without_gps(body) or segment
-        out.append(segment)
-    out.append(data[pos:])
-    return b"".join(out)
+    strip = JpegLocationFilter()
+    return strip.feed(data) + strip.finish()
+
+
+class JpegLocationFilter:
+    """Removes GPS EXIF tags and XMP packets from a JPEG's header segments as its bytes pass by.
+
+    Header segments are held until whole (at most 64 KB each); from the start of scan on (or at the
+    first byte that is not a segment marker) everything passes untouched."""
+
+    def __init__(self):
+        self.pending = bytearray()
+        self.started = False
+        self.passing = False
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self.passing:
+            return chunk
+        self.pending += chunk
+        out = bytearray()
+        if not self.started:
+            if len(self.pending) < 2:
+                return b""
+            out += self.pending[:2]  # start of image
+            del self.pending[:2]
+            self.started = True
+        pending = self.pending
+        while len(pending) >= 4:
+            if pending[0] != 0xFF or pending[1] == 0xDA:  # not a segment, or start of scan: image data
+                self.passing = True
+                break
+            marker, length = pending[1], struct.unpack(">H", pending[2:4])[0]
+            if len(pending) < 2 + length:
+                break  # wait for the rest of the segment
+            segment = bytes(pending[:2 + length])
+            del pending[:2 + length]
+            body = segment[4:]
+            if marker == 0xE1 and body.startswith(b"http://ns.adobe.com/xap/"):
+                continue  # XMP may repeat the position
+            if marker == 0xE1 and body.startswith(b"Exif\x00\x00"):
+                segment = _exif_without_gps(body) or segment
+            out += segment
+        if self.passing:
+            out += pending
+            pending.clear()
+        return bytes(out)
+
+    def finish(self) -> bytes:
+        rest = bytes(self.pending)
+        self.pending.clear()
+        return rest
 
 
 def _exif_without_gps(body: bytes) -> bytes | None:

@@ -4,7 +4,6 @@ from datetime import date, datetime, timezone
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-from werkzeug.serving import run_simple
 
 from .extensions import db
 
@@ -58,9 +57,19 @@ def _seed_demo_reports() -> None:
 @click.option("--points", type=click.IntRange(1, 10_000_000), required=True, help="Nombre de points à créer.")
 @click.option("--seed", type=int, default=7)
 @click.option("--batch", type=click.IntRange(100, 100_000), default=5000)
+@click.option("--dossiers", type=click.IntRange(0, 10_000_000), default=None,
+              help="Dossiers de chaque type et état (défaut : un pour 100 points).")
+@click.option("--orders-today", type=click.IntRange(0, 1_000_000), default=None,
+              help="Ordres du jour répartis sur les techniciens (défaut : un pour 1 000 points, 1 000 au plus).")
+@click.option("--reports", type=click.IntRange(0, 10_000_000), default=None,
+              help="Comptes-rendus dans tous les états, la plupart à traiter (défaut : un pour 20 points, 50 000 au plus).")
+@click.option("--technicians", type=click.IntRange(0, 100_000), default=40)
 @with_appcontext
-def generate_command(points: int, seed: int, batch: int):
-    """Fill the database with N realistic delivery points (bulk inserts)."""
+def generate_command(points: int, seed: int, batch: int, dossiers: int | None, orders_today: int | None,
+                     reports: int | None, technicians: int):
+    """Fill the database with N realistic delivery points (bulk inserts), then the activity of a day
+    over them: dossiers, the day's orders, reports; statistics refreshed (ANALYZE) at the end."""
+    from .services.base.activity_seeding import generate_activity
     from .services.base.seeding import generate_points
     with click.progressbar(length=points, label="Génération des points") as bar:
         state = {"done": 0}
@@ -70,6 +79,12 @@ def generate_command(points: int, seed: int, batch: int):
             state["done"] = done
         generate_points(points, date.today(), seed=seed, batch=batch, progress=progress)
     click.echo(f"{points} points de livraison générés.")
+    made = generate_activity(
+        date.today(), dossiers=points // 100 if dossiers is None else dossiers,
+        orders_today=min(points // 1000, 1000) if orders_today is None else orders_today,
+        reports=min(points // 20, 50_000) if reports is None else reports, technicians=technicians, seed=seed)
+    click.echo(f"{made['dossiers']} dossiers, {made['orders_today']} ordres du jour, "
+               f"{made['reports']} comptes-rendus générés.")
 
 
 @click.command("generate-day")
@@ -141,9 +156,13 @@ def serve_command(host: str, port: int):
     from flask_migrate import upgrade
     upgrade()
     load_demo_command.callback(if_empty=True, today=None)
+    from .embedded_server import serve
+    app = current_app._get_current_object()
+    db.session.remove()
+    db.engine.dispose()  # the workers open their own connections; none is shared across the fork
     click.echo(f"Tournée sur http://{host}:{port}/ (bureau) et http://{host}:{port}/app/ (tablette)")
-    _start_periodic_tick(current_app._get_current_object())
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    _start_periodic_tick(app)  # in the master process only: one tick whatever the number of workers
+    serve(app, host=host, port=port, workers=app.config["SERVE_WORKERS"], threads=app.config["SERVE_THREADS"])
 
 
 @click.command("tick")

@@ -39,6 +39,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "BLOB_DIR": os.environ.get("TOURNEE_BLOB_DIR", str(instance / "blobs")),
         "PWA_DIR": os.environ.get("TOURNEE_PWA_DIR", str(PROJECT_ROOT / "pwa")),
         "BLOB_MAX_BYTES": int(os.environ.get("TOURNEE_BLOB_MAX_BYTES", 15 * 1024 * 1024)),
+        # Blobs on the local disk (embedded default) or in an S3-compatible object store (several servers).
+        "BLOB_STORE": os.environ.get("TOURNEE_BLOB_STORE", "disk"),
+        "S3_BUCKET": os.environ.get("TOURNEE_S3_BUCKET"),
+        "S3_ENDPOINT_URL": os.environ.get("TOURNEE_S3_ENDPOINT_URL"),
+        "S3_REGION": os.environ.get("TOURNEE_S3_REGION"),
+        "S3_PREFIX": os.environ.get("TOURNEE_S3_PREFIX", "blobs/"),
+        "S3_ACCESS_KEY_ID": os.environ.get("TOURNEE_S3_ACCESS_KEY_ID"),
+        "S3_SECRET_ACCESS_KEY": os.environ.get("TOURNEE_S3_SECRET_ACCESS_KEY"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("TOURNEE_MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
         "TIMEZONE": os.environ.get("TOURNEE_TIMEZONE", "Europe/Paris"),
         "TIME_ZONES": {"water": os.environ.get("TOURNEE_TIMEZONE", "Europe/Paris"),
@@ -55,6 +63,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "PLANNING_SPEED_KMH": float(os.environ.get("TOURNEE_PLANNING_SPEED_KMH", 30)),
         "PLANNING_ROAD_MATRIX": os.environ.get("TOURNEE_PLANNING_ROAD_MATRIX") or None,
         "PLANNING_DEFAULT_CAP": int(os.environ.get("TOURNEE_PLANNING_CAP", 40)),
+        "SERVE_WORKERS": int(os.environ.get("TOURNEE_SERVE_WORKERS", 1)),  # `tournee serve`: gunicorn processes
+        "SERVE_THREADS": int(os.environ.get("TOURNEE_SERVE_THREADS", 8)),  # and threads per process
         "LOGIN_MAX_ATTEMPTS": int(os.environ.get("TOURNEE_LOGIN_MAX_ATTEMPTS", 5)),
         "LOGIN_WINDOW_SECONDS": int(os.environ.get("TOURNEE_LOGIN_WINDOW", 300)),
         "DEVICE_IDLE_DAYS": int(os.environ.get("TOURNEE_DEVICE_IDLE_DAYS", 30)),  # a token unused longer expires
@@ -71,6 +81,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "METRICS_MULTIPROCESS_DIR": os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None,
         "ACCESS_LOG": os.environ.get("TOURNEE_ACCESS_LOG", "1") == "1",  # one JSON line per request on stderr
         "SILENT_TABLET_HOURS": int(os.environ.get("TOURNEE_SILENT_TABLET_HOURS", 24)),
+        # Compressed answers (flask-compress) for the text the server sends: pages, JSON, the app's files.
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/plain", "text/csv", "application/json",
+                               "application/javascript", "text/javascript", "application/manifest+json",
+                               "image/svg+xml"],
+        "COMPRESS_MIN_SIZE": 500,
     }
     if overrides:
         config.update(overrides)

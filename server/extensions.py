@@ -1,4 +1,5 @@
 """Flask extensions, created unbound; create_app binds them."""
+from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -16,3 +17,4 @@ NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 csrf = CSRFProtect()
+compress = Compress()  # gzip (or br/zstd) of pages, JSON and the app's files, when the client accepts it

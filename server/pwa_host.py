@@ -136,4 +136,7 @@ def app_file(filename: str):
         abort(404)
     response = send_file(root / filename, mimetype=MIME_TYPES[Path(filename).suffix], etag=True,
                          conditional=True, max_age=0)
+    if response.status_code == 200:  # small files: read once, so they are gzipped like any answer
+        response.direct_passthrough = False
+        response.make_sequence()
     return _no_cache(response)

@@ -31,6 +31,15 @@ def _prepare_template(url: str, instance: Path, with_demo: bool) -> None:
 
 
 @pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's standalone S3 server, one for the session (each test makes its own bucket)."""
+    from tests.s3_server import S3Server
+    server = S3Server(tmp_path_factory.mktemp("s3") / "moto.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def pg_databases():
     reason = pg_unavailable_reason()
     if reason:

@@ -1,6 +1,7 @@
 """A real `tournee serve` process on a free port, with its own database, that tests can stop and restart."""
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -72,8 +73,9 @@ class LiveServer:
         env = dict(os.environ, TOURNEE_INSTANCE=str(self.instance), DATABASE_URL=self.database_url,
                    SECRET_KEY="live-test-secret", **self.env)
         log = open(self.log, "ab")
+        # its own process group: gunicorn's master and workers are stopped (or killed) together
         self.process = subprocess.Popen([str(VENV_BIN / "tournee"), "serve", "--port", str(self.port)],
-                                        env=env, stdout=log, stderr=subprocess.STDOUT)
+                                        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -88,6 +90,14 @@ class LiveServer:
 
     def stop(self, kill: bool = False) -> None:
         if self.process and self.process.poll() is None:
-            self.process.kill() if kill else self.process.terminate()
-            self.process.wait(10)
+            if kill:  # a crash: master and workers at once
+                os.killpg(self.process.pid, signal.SIGKILL)
+            else:
+                self.process.terminate()  # gunicorn's graceful stop
+            self.process.wait(15)
+        if self.process:
+            try:  # nothing of the group may outlive it (a worker holding the port)
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.process = None

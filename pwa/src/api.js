@@ -23,8 +23,8 @@ export function isRetryable(err) {
 
 /** `headers()` gives the extra headers of each call (app version, queue depth, storage…). */
 export function createApi({ base = '/api/v1', fetchFn = (...a) => fetch(...a), headers = () => ({}) } = {}) {
-  async function call(method, path, { token, json, body, contentType, accept = 'json' } = {}) {
-    const h = { ...(await headers()), [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
+  async function call(method, path, { token, json, body, contentType, accept = 'json', extra = {} } = {}) {
+    const h = { ...(await headers()), ...extra, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) };
     if (token) h.Authorization = `Bearer ${token}`;
     if (json !== undefined) h['Content-Type'] = 'application/json';
     if (contentType) h['Content-Type'] = contentType;
@@ -59,6 +59,16 @@ export function createApi({ base = '/api/v1', fetchFn = (...a) => fetch(...a), h
     },
     async putBlob(token, sha256, data, contentType) {
       return call('PUT', `/blobs/${sha256}`, { token, body: data, contentType });
+    },
+    /** Resumable upload (PROTOCOL §5): {offset, complete} of what the server holds of a blob. */
+    async uploadProgress(token, sha256) {
+      return (await call('GET', `/blobs/${sha256}/upload`, { token })).data;
+    },
+    /** The bytes of a blob from `offset` on; a 409 carries the offset the server holds. */
+    async uploadPart(token, sha256, part, offset, total) {
+      return (await call('PATCH', `/blobs/${sha256}/upload`, { token, body: part,
+        contentType: 'application/offset+octet-stream',
+        extra: { 'Upload-Offset': String(offset), 'Upload-Length': String(total) } })).data;
     },
     async hasBlob(token, sha256) {
       try {

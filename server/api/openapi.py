@@ -22,6 +22,12 @@ ROOTS = (schemas.DeviceEnrolmentSchema, schemas.DeviceEnrolledSchema, schemas.Re
          schemas.PushResponseSchema, schemas.PullResponseSchema, schemas.BlobReceiptSchema, schemas.ErrorSchema)
 
 
+def _upload_progress() -> dict:
+    return {"content": {"application/json": {"schema": {"type": "object", "properties": {
+        "sha256": {"type": "string"}, "offset": {"type": "integer"}, "complete": {"type": "boolean"}},
+        "required": ["sha256", "offset", "complete"]}}}}
+
+
 def field_schema(field: fields.Field) -> dict:
     """JSON Schema of one marshmallow field (bounds from its validators where declared)."""
     if isinstance(field, fields.Nested):
@@ -152,6 +158,25 @@ def openapi_document() -> dict:
         "/exports/evidence/{sha256}": {"get": {
             "summary": "Photo justifiant un relevé exporté", "security": [{"integration": []}], "parameters": [sha],
             "responses": {"200": {"description": "La photo"}, **_errors(401, 403, 404)}}},
+        "/blobs/{sha256}/upload": {
+            "get": {"summary": "Octets détenus d'un fichier (reprise d'un envoi coupé)", "security": bearer,
+                    "parameters": [sha],
+                    "responses": {"200": {"description": "Complet, ou octets reçus d'un envoi en cours",
+                                          "headers": {"Upload-Offset": {"schema": {"type": "integer"}}},
+                                          **_upload_progress()}, **_errors(401)}},
+            "patch": {"summary": "Envoyer la suite d'un fichier à partir de Upload-Offset (reprise)",
+                      "security": bearer,
+                      "parameters": [sha] + [{"name": name, "in": "header", "required": True,
+                                              "schema": {"type": "integer", "minimum": 0}}
+                                             for name in ("Upload-Offset", "Upload-Length")],
+                      "requestBody": {"content": {"application/offset+octet-stream": {
+                          "schema": {"type": "string", "format": "binary"}}}},
+                      "responses": {"200": {"description": "Partie reçue (ou fichier déjà complet)", **_upload_progress()},
+                                    "201": {"description": "Dernière partie : fichier vérifié et stocké",
+                                            **_upload_progress()},
+                                    "409": {"description": "Position différente de celle détenue (offset_mismatch) :"
+                                                           " reprendre à `offset`", **_upload_progress()},
+                                    **_errors(400, 401, 413, 415, 422)}}},
         "/ping": {"get": {"summary": "Point d'entrée trivial",
                           "responses": {"200": {"description": "OK"}, **_errors()}}},
     }

@@ -5,8 +5,9 @@ from flask import current_app, g, jsonify, request
 
 from sync.errors import SyncError
 
-from ..blobs import DiskBlobStore
 from ..metrics import reports_pushed
+from ..blob_stores import store_for
+from ..blobs import BlobStore
 from ..services.field import sync
 from .blueprint import api_bp, json_body
 from .auth import device_required
@@ -14,8 +15,8 @@ from .auth import device_required
 PUSH_MAX_BYTES = 8 * 1024 * 1024  # 50 reports of at most 256 KB, with room
 
 
-def blob_store() -> DiskBlobStore:
-    return DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
+def blob_store() -> BlobStore:
+    return store_for(current_app)
 
 
 @api_bp.get("/sync/pull")

@@ -62,7 +62,8 @@ class DossierEvent(db.Model):
 class Task(db.Model):
     """A piece of work for the back office, e.g. "Analyser le départ annoncé" (W8)."""
     __tablename__ = "tasks"
-    __table_args__ = (one_of("state", TASK_STATES), Index("ix_tasks_role_state", "role", "state"))
+    __table_args__ = (one_of("state", TASK_STATES), Index("ix_tasks_role_state", "role", "state"),
+                      Index("ix_tasks_role_state_due", "role", "state", "due_on", "id"))  # the task list, paged
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)

@@ -28,6 +28,7 @@ class Order(db.Model):
         Index("ix_orders_assignee_seq", "assignee_id", "change_seq"),
         Index("ix_orders_previous_seq", "previous_assignee_id", "change_seq"),  # tombstones of a pull
         Index("ix_orders_state_planned", "state", "planned_date"),
+        Index("ix_orders_planned", "planned_date", "id"),  # the office's order list, latest first, paged
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """Reports (compte-rendus) sent back from the field; content sealed once signed."""
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -13,7 +13,8 @@ REPORT_STATES = ("awaiting_blobs", "received", "countersigned", "accepted", "rej
 
 class Report(db.Model):
     __tablename__ = "reports"
-    __table_args__ = (one_of("outcome", OUTCOMES), one_of("state", REPORT_STATES))
+    __table_args__ = (one_of("outcome", OUTCOMES), one_of("state", REPORT_STATES),
+                      Index("ix_reports_state_received", "state", "received_at", "id"))  # the review queue, paged
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)  # made on the tablet; the race is settled here

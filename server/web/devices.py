@@ -10,13 +10,14 @@ from ..services.operations.fleet import silent_tablets
 from ..services.own_data.users_admin import rename_device
 from .blueprint import web_bp
 from .access import roles_required
+from .paging import requested_page
 from .webforms import ConfirmForm, DeviceNameForm
 
 
 @web_bp.route("/devices")
 @roles_required("chief", "admin")
 def device_list():
-    return render_template("devices/list.html", team=field_devices(current_user), form=ConfirmForm(),
+    return render_template("devices/list.html", team=field_devices(current_user, requested_page()), form=ConfirmForm(),
                            name_form=DeviceNameForm())
 
 

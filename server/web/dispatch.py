@@ -8,6 +8,7 @@ from ..services.field import dispatch, planning
 from .blueprint import web_bp
 from .access import roles_required
 from .planning_forms import AcceptForm, DismissForm, ProposeForm, TechnicianDayForm
+from .paging import requested_page
 from .review_forms import AssignForm, DayForm, MoveForm, ReasonForm, WindowForm
 
 PLANNERS = ("chief", "admin")
@@ -32,7 +33,7 @@ def _refused(form) -> None:
 def dispatch_board():
     form = DayForm(request.args)
     day = form.day.data if form.validate() and form.day.data else _now().date()
-    board = dispatch.day_board(current_user, day, now=_now())
+    board = dispatch.day_board(current_user, day, now=_now(), page=requested_page(dispatch.UNASSIGNED_PER_PAGE))
     return render_template("dispatch/board.html", board=board, labels=dispatch.COLUMN_LABELS, window_of=dispatch.window_label,
                            assign_form=AssignForm(), move_form=MoveForm(), window_form=WindowForm(), cancel_form=ReasonForm(),
                            # The planner's section (issue 17): dispatch/_planning.html

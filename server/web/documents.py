@@ -5,7 +5,7 @@ from datetime import date
 from flask import current_app, render_template, request, send_file
 from flask_login import current_user
 
-from ..blobs import DiskBlobStore
+from ..blob_stores import store_for
 from ..errors import DomainError
 from ..services.reporting import printouts
 from .blueprint import web_bp
@@ -64,5 +64,5 @@ def letter_pdf(letter_id: int):
 @web_bp.route("/reports/<int:report_id>/pdf")
 @roles_required("agent", "chief", "controller", "admin")
 def report_pdf(report_id: int):
-    store = DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
+    store = store_for(current_app)
     return _pdf(printouts.report_pdf(report_id, store=store, user=current_user))

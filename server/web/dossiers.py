@@ -13,6 +13,7 @@ from .access import roles_required
 from .departure_forms import DossierFilterForm, PhotoReadingForm, PostponeForm, TransferForm
 from ..services.closing import contract_transfers
 from .review_forms import ReasonForm
+from .paging import requested_page
 from .webforms import ConfirmForm
 
 READERS = ("agent", "chief", "controller", "admin")
@@ -48,7 +49,7 @@ def dossier_list():
     form = DossierFilterForm(request.args)
     form.validate()
     rows = dossiers.list_dossiers(dossier_type=form.type.data or None, state=form.state.data or None,
-                                  utility=current_user.utility)
+                                  utility=current_user.utility, page=requested_page())
     return render_template("dossiers/list.html", form=form, rows=rows, labels=dossiers.DOSSIER_LABELS,
                            states=dossiers.STATE_LABELS, steps=dossiers.STEP_LABELS)
 

@@ -11,6 +11,7 @@ from ..errors import DomainError
 from ..services.closing import deposits, invoice_controls, invoices, transfers
 from .blueprint import web_bp
 from .access import roles_required
+from .paging import requested_page
 from .billing_forms import BankDetailsForm, InvoiceSearchForm, RefuseInvoiceForm
 from .webforms import ConfirmForm
 
@@ -47,7 +48,7 @@ def _to_control(form=None):
 @roles_required("agent", "controller", "cashier", "admin")
 def invoice_list():
     form = InvoiceSearchForm(request.args)
-    found = invoices.search_invoices(form.q.data if form.validate() else "", current_user)
+    found = invoices.search_invoices(form.q.data if form.validate() else "", current_user, page=requested_page())
     return render_template("invoices/list.html", form=form, invoices=found, labels=invoices.STATE_LABELS)
 
 

@@ -12,6 +12,7 @@ from ..services.field.order_lists import STATE_LABELS, OrderFilters, filter_choi
 from .blueprint import web_bp
 from .access import roles_required
 from .departure_forms import OrderFilterForm, RequesterSignatureForm, options
+from .paging import requested_page
 
 READERS = ("agent", "chief", "controller", "admin")
 
@@ -30,7 +31,7 @@ def order_list():
     form = OrderFilterForm(request.args)
     form.commune.choices += options((str(c.id), c.name) for c in choices["communes"])
     form.assignee.choices += options((str(u.id), u.name) for u in choices["technicians"])
-    orders = search_orders(filters_of(form), current_user.utility) if form.validate() else []
+    orders = search_orders(filters_of(form), current_user.utility, requested_page()) if form.validate() else []
     return render_template("orders/list.html", form=form, orders=orders, assignees=names_of_users(orders),
                            order_states=STATE_LABELS)
 

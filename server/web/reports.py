@@ -4,11 +4,12 @@ from datetime import datetime, timezone
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from ..blobs import DiskBlobStore
+from ..blob_stores import store_for
 from ..services.base import countersigners
 from ..services.review import cockpit, corrections, decisions, reports
 from .blueprint import web_bp
 from .access import roles_required
+from .paging import requested_page
 from .review_forms import CorrectForm, CountersignForm, ReasonForm
 from .webforms import ConfirmForm, SearchForm
 
@@ -32,7 +33,7 @@ def _to_report(report_id: int, form=None):
 def report_queue():
     search = SearchForm(request.args)
     text = search.q.data or "" if search.validate() else ""
-    rows = cockpit.review_queue(current_user, now=_now(), text=text)
+    rows = cockpit.review_queue(current_user, now=_now(), page=requested_page(cockpit.QUEUE_PAGE_SIZE), text=text)
     return render_template("reports/queue.html", rows=rows, aside=cockpit.kept_aside(current_user), form=ConfirmForm(),
                            search=search)
 
@@ -50,7 +51,7 @@ def report_page(report_id: int):
 @web_bp.route("/reports/<int:report_id>/blobs/<sha256>")
 @roles_required(*READERS)
 def report_blob(report_id: int, sha256: str):
-    store = DiskBlobStore(current_app.config["BLOB_DIR"], current_app.config["BLOB_MAX_BYTES"])
+    store = store_for(current_app)
     stream, mimetype = cockpit.blob_of_report(report_id, sha256, store, current_user)
     return send_file(stream, mimetype=mimetype, max_age=86400, etag=sha256)
 

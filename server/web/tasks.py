@@ -8,6 +8,7 @@ from ..errors import DomainError
 from ..services.dossiers import tasks
 from .blueprint import web_bp
 from .access import roles_required
+from .paging import requested_page
 from .auth import _safe_next
 from .webforms import ConfirmForm, TaskFinishForm
 
@@ -21,7 +22,7 @@ def _now() -> datetime:
 @web_bp.route("/tasks")
 @roles_required(*TASK_ROLES)
 def task_list():
-    board = tasks.task_board(current_user, kind=request.args.get("kind") or None)
+    board = tasks.task_board(current_user, kind=request.args.get("kind") or None, page=requested_page())
     return render_template("tasks/list.html", board=board, confirm=ConfirmForm(), labels=tasks.TASK_LABELS,
                            roles=tasks.ROLE_LABELS, kind=request.args.get("kind") or "")
 

@@ -6,6 +6,7 @@ import { ApiError, isRetryable } from '../api.js';
 import { getBlob, markUploaded } from '../db/blobs.js';
 import { acknowledge, getReport, park } from '../db/reports.js';
 import { t } from '../i18n.js';
+import { uploadBlob as uploadBlobData } from './upload.js';
 
 export const ACKNOWLEDGED = new Set(['applied', 'duplicate', 'conflict']);
 const MAX_BATCH = 50;
@@ -17,7 +18,7 @@ async function uploadBlob({ api, db, technician, sha256, force, progress }) {
   if (!blob) return { refused: t('Pièce jointe {hash}… absente de la tablette', { hash: sha256.slice(0, 12) }) };
   if (blob.uploaded && !force) return {};
   try {
-    await api.putBlob(technician.token, sha256, blob.data, blob.content_type);
+    await uploadBlobData(api, technician.token, sha256, blob.data, blob.content_type);
   } catch (err) {
     if (isRetryable(err) || (err instanceof ApiError && err.status === 401)) throw err;
     return { refused: err.message };

@@ -31,23 +31,28 @@ def database_is_empty() -> bool:
 def insert_rows(rows: Rows) -> None:
     """Bulk inserts, table by table in foreign-key order, straight through the driver: COPY on
     PostgreSQL, executemany on SQLite (the ORM would be several times slower for millions of rows)."""
-    cursor = db.session.connection().connection.cursor()
-    postgres = db.engine.dialect.name == "postgresql"
     for name, batch in rows.tables():
-        if not batch:
-            continue
-        defaults = _column_defaults(name, batch[0])
-        columns = list(batch[0]) + list(defaults)
-        values = [tuple(row[c] for c in batch[0]) + tuple(defaults.values()) for row in batch]
-        quoted = ", ".join(f'"{c}"' for c in columns)  # "index" is a reserved word
-        if postgres:
-            with cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in columns)
-            cursor.executemany(f"INSERT INTO {name} ({quoted}) VALUES ({marks})", values)
+        insert_table(name, batch)
     _advance_sequences([name for name, _ in rows.tables()])
+
+
+def insert_table(name: str, batch: list[dict]) -> None:
+    """Rows of one table (dicts with the same keys, explicit ids), straight through the driver; the
+    ORM's Python-side defaults fill the columns they leave out."""
+    if not batch:
+        return
+    cursor = db.session.connection().connection.cursor()
+    defaults = _column_defaults(name, batch[0])
+    columns = list(batch[0]) + list(defaults)
+    values = [tuple(row[c] for c in batch[0]) + tuple(defaults.values()) for row in batch]
+    quoted = ", ".join(f'"{c}"' for c in columns)  # "index" is a reserved word
+    if db.engine.dialect.name == "postgresql":
+        with cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _ in columns)
+        cursor.executemany(f"INSERT INTO {name} ({quoted}) VALUES ({marks})", values)
 
 
 def _column_defaults(table_name: str, sample: dict) -> dict:
@@ -60,6 +65,10 @@ def _column_defaults(table_name: str, sample: dict) -> dict:
         arg = column.default.arg
         defaults[column.name] = arg(None) if callable(arg) else arg
     return defaults
+
+
+def advance_sequences(table_names: list[str]) -> None:
+    _advance_sequences(table_names)
 
 
 def _advance_sequences(table_names: list[str]) -> None:
@@ -161,7 +170,15 @@ def generate_points(count: int, today: date, seed: int = 7, batch: int = 5000,
         db.session.commit()
         done += size
         progress(done)
+    refresh_statistics()
     return done
+
+
+def refresh_statistics() -> None:
+    """ANALYZE after a bulk load: the planner's statistics describe the tables as they now are (a pull
+    at 1 M points ran several times slower until autovacuum got to it)."""
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 def _point_kind(commune: Commune) -> str:

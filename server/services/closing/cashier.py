@@ -12,6 +12,7 @@ from ...errors import DomainError, IllegalTransition
 from ...extensions import db
 from ...models import Contract, Customer, Invoice, Payment, User
 from ..base.audit import record
+from ..rules.paging import PageRequest
 from .invoices import get_invoice, in_scope, search_invoices
 
 SETTLEABLE = ("issued", "paid", "refunded")
@@ -37,7 +38,7 @@ def find_invoices(text: str, user: User, limit: int = 50) -> list[Invoice]:
     """Invoices by invoice number, contract number or customer name: issued (to settle, settled) and those
     still at the controller's, so the cashier can tell the customer why they cannot pay yet."""
     states = SETTLEABLE + AWAITING_CONTROL
-    return search_invoices(text, user, states=states, limit=limit) if (text or "").strip() else []
+    return list(search_invoices(text, user, states=states, page=PageRequest(1, limit))) if (text or "").strip() else []
 
 
 def invoice_currencies(invoices: list[Invoice]) -> dict[int, str]:

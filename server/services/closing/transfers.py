@@ -19,6 +19,7 @@ from ...local_time import in_utility_zone, utility_zone
 from ...models import AuditEntry, Commune, Contract, Customer, DeliveryPoint, Invoice, Payment, User
 from ..base.audit import record
 from .cashier import settle
+from ..rules.paging import Page, PageRequest
 from ..rules.iban import account_ending, iban_problem, mask_iban, normalize_iban, valid_iban
 from .invoices import InvoiceView, get_invoice, in_scope, invoice_view
 from ..base.spreadsheets import excel_csv
@@ -217,9 +218,11 @@ class TransferRow:
         return mask_iban(self.payment.iban)
 
 
-def refund_transfers(user: User, *, since: date | None = None, until: date | None = None) -> list[TransferRow]:
+def refund_transfers(user: User, *, since: date | None = None, until: date | None = None,
+                     page: PageRequest | None = None) -> list[TransferRow] | Page[TransferRow]:
     """The refunds by transfer of the user's utility, newest first, recorded between two days (local time,
-    both included) when given: what accounting has to issue."""
+    both included) when given: what accounting has to issue. One page of them when `page` is given
+    (the office list); all of them otherwise (the CSV export of a period)."""
     query = (select(Payment, Invoice, Commune.currency).join(Invoice, Payment.invoice_id == Invoice.id)
              .join(Contract, Invoice.contract_id == Contract.id)
              .join(DeliveryPoint, Contract.delivery_point_id == DeliveryPoint.id).join(Commune)
@@ -231,6 +234,9 @@ def refund_transfers(user: User, *, since: date | None = None, until: date | Non
         query = query.where(Payment.at >= local_midnight(since))
     if until:
         query = query.where(Payment.at < local_midnight(until + timedelta(days=1)))
+    if page is not None:
+        rows = db.session.execute(query.offset(page.offset).limit(page.fetch))
+        return Page.of([TransferRow(*row) for row in rows], page)
     return [TransferRow(*row) for row in db.session.execute(query)]
 
 

@@ -13,6 +13,8 @@ from ...models import Contract, Customer, DeliveryPoint, Dossier, DossierEvent, 
 from ..base.accounts import serves_utility
 from ..base.audit import record
 from ..base.counters import next_ref
+from ..base.paging import scalars_page
+from ..rules.paging import FIRST_PAGE, Page, PageRequest
 from ..rules.departure_rules import cancellation_outcome, dsi_may_close, reminder_day
 from ..rules.dossier_closing import (ClosingCheck, closing_check, contract_state_after_abandoned_termination,
                                      electricity_termination_done)
@@ -402,15 +404,17 @@ def closing_plan(page: DossierPage) -> list[str]:
     return lines
 
 
-def list_dossiers(*, dossier_type: str | None, state: str | None, utility: str | None, limit: int = 200) -> list[Dossier]:
-    query = select(Dossier).order_by(Dossier.id.desc()).limit(limit)
+def list_dossiers(*, dossier_type: str | None, state: str | None, utility: str | None,
+                  page: PageRequest = FIRST_PAGE) -> Page[Dossier]:
+    """Dossiers matching the filters, the latest first, one page of them."""
+    query = select(Dossier).order_by(Dossier.id.desc())
     if dossier_type:
         query = query.where(Dossier.type == dossier_type)
     if state:
         query = query.where(Dossier.state == state)
     if utility:
         query = query.where(Dossier.utility == utility)
-    return list(db.session.scalars(query))
+    return scalars_page(query, page)
 
 
 def _orders_of(dossier: Dossier) -> list[Order]:

@@ -15,9 +15,17 @@ OPEN_STATES = ("issued", "assigned")
 
 
 def touch_order(order: Order) -> None:
-    """Mark the order changed: new version for conflict checks, new change sequence for pulls."""
+    """Mark the order changed: new version for conflict checks, new change sequence for pulls.
+
+    Lock order: the "orders" counter row is taken before the order's own row (its pending UPDATE is
+    not flushed first), and it stays held to the commit. Every transaction that changes orders thus
+    queues on the counter before locking any order, so two of them (overlapping pushes of one
+    technician, the chief reassigning) never wait on each other in opposite orders (a deadlock on
+    PostgreSQL). Holding the counter to the commit also keeps change sequences committed in order,
+    which the pull's cursor relies on."""
+    with db.session.no_autoflush:
+        order.change_seq = next_value("orders")
     order.version = (order.version or 0) + 1
-    order.change_seq = next_value("orders")
 
 
 def issue_order(order_type: str, point: DeliveryPoint, *, now: datetime, dossier: Dossier | None = None,

@@ -12,6 +12,8 @@ from ...models import DeliveryPoint, Dossier, Task, User
 from ..base import scope
 from ..base.audit import record
 from .dossiers import ANALYSIS_TASK, add_event, close_when_done
+from ..base.paging import scalars_page
+from ..rules.paging import FIRST_PAGE, Page, PageRequest
 from .orders import issue_order
 
 TASK_LABELS = {ANALYSIS_TASK: "Analyser un départ annoncé", "appointment": "Prendre rendez-vous",
@@ -24,7 +26,7 @@ ROLE_LABELS = {"agent": "Agents clientèle", "chief": "Chefs de section", "contr
 
 @dataclass
 class TaskBoard:
-    tasks: list[Task]
+    tasks: Page[Task]
     by_kind: dict[str, int]
     by_role: dict[str, int]
     dossiers: dict[int, Dossier]
@@ -35,11 +37,12 @@ def visible_roles(user: User) -> tuple[str, ...]:
     return tuple(ROLE_LABELS) if user.role == "admin" else (user.role,)
 
 
-def task_board(user: User, *, kind: str | None = None) -> TaskBoard:
-    """Open tasks of the user's role and utility (filtered by kind), with counts per kind and per role."""
+def task_board(user: User, *, kind: str | None = None, page: PageRequest = FIRST_PAGE) -> TaskBoard:
+    """Open tasks of the user's role and utility (filtered by kind), one page of them, with counts per kind
+    and per role."""
     mine = (Task.state == "open", Task.role.in_(visible_roles(user)), scope.condition(user, Task))
     query = select(Task).where(*mine).order_by(Task.due_on, Task.id)
-    tasks = list(db.session.scalars(query.where(Task.kind == kind) if kind else query.limit(500)))
+    tasks = scalars_page(query.where(Task.kind == kind) if kind else query, page)
     by_kind = Counter(dict(db.session.execute(select(Task.kind, func.count()).where(*mine).group_by(Task.kind)).all()))
     by_role = dict(db.session.execute(select(Task.role, func.count()).where(*mine).group_by(Task.role)).all())
     ids = {t.dossier_id for t in tasks if t.dossier_id}

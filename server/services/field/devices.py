@@ -14,6 +14,8 @@ from ...models import Device, User
 from ..base.accounts import authenticate
 from ..base import scope
 from ..base.audit import record
+from ..base.paging import scalars_page
+from ..rules.paging import FIRST_PAGE, Page, PageRequest
 
 ENROLLING_ROLES = ("technician", "chief", "admin")  # a chief countersigns on a tablet
 REVOKING_ROLES = ("chief", "admin")
@@ -157,9 +159,16 @@ class FieldTeamMember:
     devices: list[Device]
 
 
-def field_devices(viewer: User) -> list[FieldTeamMember]:
-    """The tablets the viewer answers for: a chief sees the field users of their utility, an admin all."""
-    query = select(User).where(User.role.in_(ENROLLING_ROLES)).order_by(User.role.desc(), User.name)
+def field_devices(viewer: User, page: PageRequest = FIRST_PAGE) -> Page[FieldTeamMember]:
+    """The tablets the viewer answers for: a chief sees the field users of their utility, an admin all;
+    one page of field users, with all their tablets."""
+    query = select(User).where(User.role.in_(ENROLLING_ROLES)).order_by(User.role.desc(), User.name, User.id)
     if viewer.role == "chief" and viewer.utility:
         query = query.where(User.utility == viewer.utility)
-    return [FieldTeamMember(user, devices_of(user.id)) for user in db.session.scalars(query)]
+    users = scalars_page(query, page)
+    tablets: dict[int, list[Device]] = {user.id: [] for user in users}
+    if tablets:
+        for device in db.session.scalars(select(Device).where(Device.user_id.in_(tablets))
+                                         .order_by(Device.created_at.desc(), Device.id.desc())):
+            tablets[device.user_id].append(device)
+    return Page([FieldTeamMember(user, tablets[user.id]) for user in users], users.number, users.has_next)

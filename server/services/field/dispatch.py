@@ -5,7 +5,8 @@ its next pull (tombstones for what left it)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from ...errors import DomainError, Forbidden
 from ...extensions import db
@@ -13,6 +14,7 @@ from ...local_time import in_utility_zone, utility_zone
 from ...models import Commune, DeliveryPoint, Device, Order, Report, User
 from ..base.audit import record
 from ..closing.deferrals import resume_deferred_terminations
+from ..rules.paging import Page, PageRequest
 from ..dossiers.orders import assign_order, cancel_order, get_order, touch_order
 from ..review.arrivals import absorb_synced_reports
 
@@ -20,6 +22,8 @@ COLUMNS = ("assigned", "on_tablet", "done", "countersigned")
 COLUMN_LABELS = {"unassigned": "Non affectés", "assigned": "Affectés", "on_tablet": "Sur la tablette",
                  "done": "Réalisés", "countersigned": "Contresignés"}
 ACTIVE_STATES = ("issued", "assigned", "reported", "countersigned", "closed")
+ROUNDS_PER_PAGE = 5  # technicians' rounds a page of the board shows
+UNASSIGNED_PER_PAGE = 20  # unassigned orders a page shows, each with the team to choose from
 
 
 @dataclass
@@ -48,6 +52,7 @@ class DayBoard:
     rounds: list[Round]
     technicians: list[User]
     report_of: dict = field(default_factory=dict)  # order id -> its latest report id
+    page: Page = field(default_factory=Page)  # rounds and unassigned orders are paged together
 
 
 def utility_of_user(user: User) -> str | None:
@@ -62,13 +67,29 @@ def team_of(chief: User) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def _orders_of_day(utility: str | None, day: date) -> list[Order]:
+def _orders_of_day(utility: str | None, day: date, *, assignees: list[int] | None = None,
+                   unassigned: bool = False, page: PageRequest | None = None) -> list[Order]:
+    """The day's orders (with their premises and commune loaded in the same query): of the given
+    technicians, or a page of the unassigned ones. Found on the orders table alone first (still to
+    do from this day or before, or planned this day whatever became of it: two index ranges), then
+    read with their premises: a join first would make SQLite walk every premises of the utility."""
+    found = select(Order.id).where(or_(and_(Order.state.in_(("issued", "assigned")), Order.planned_date <= day),
+                                       and_(Order.state.in_(ACTIVE_STATES), Order.planned_date == day)))
+    if assignees is not None:
+        found = found.where(Order.assignee_id.in_(assignees))
+    if unassigned:
+        found = found.where(Order.assignee_id.is_(None))
+    ids = list(db.session.scalars(found))
+    if not ids:
+        return []
     query = (select(Order).join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id).join(Commune)
-             .where(Order.state.in_(ACTIVE_STATES), Order.planned_date <= day)
-             .where((Order.state.in_(("issued", "assigned"))) | (Order.planned_date == day)))
+             .options(contains_eager(Order.point).contains_eager(DeliveryPoint.commune))
+             .where(Order.id.in_(ids)).order_by(Order.round_position, Order.id))
     if utility:
         query = query.where(Commune.utility == utility)
-    return list(db.session.scalars(query.order_by(Order.round_position, Order.id)))
+    if page is not None:
+        query = query.offset(page.offset).limit(page.fetch)
+    return list(db.session.scalars(query))
 
 
 def _last_syncs(technician_ids: list[int]) -> dict[int, tuple[datetime | None, int | None]]:
@@ -91,27 +112,36 @@ def column_of(order: Order, reported: set[int], delivered_seq: int | None) -> st
     return "assigned"
 
 
-def day_board(chief: User, day: date, *, now: datetime) -> DayBoard:
-    """The board of the chief's section for a day, with what has synced so far."""
+def day_board(chief: User, day: date, *, now: datetime, page: PageRequest | None = None,
+              rounds_per_page: int = ROUNDS_PER_PAGE) -> DayBoard:
+    """The board of the chief's section for a day, with what has synced so far. With `page` (the office
+    page), one page of the technicians' rounds and one page of the unassigned orders; without, all of
+    them (the planner)."""
     absorb_synced_reports(now)
     team = team_of(chief)
-    orders = _orders_of_day(utility_of_user(chief), day)
+    utility = utility_of_user(chief)
+    if page is None:
+        shown, more_rounds = team, False
+        free = Page(_orders_of_day(utility, day, unassigned=True), 1, False)
+    else:
+        shown = team[(page.number - 1) * rounds_per_page:page.number * rounds_per_page]
+        more_rounds = len(team) > page.number * rounds_per_page
+        free = Page.of(_orders_of_day(utility, day, unassigned=True, page=page), page)
+    orders = _orders_of_day(utility, day, assignees=[t.id for t in shown]) + free.items
     reports = dict(db.session.execute(select(Report.order_id, func.max(Report.id))
                                       .where(Report.order_id.in_([o.id for o in orders]),
                                              Report.conflict.is_(None))  # a late report is not the holder's
                                       .group_by(Report.order_id)).all())
     reported = set(reports)
-    syncs = _last_syncs([t.id for t in team])
-    rounds = {t.id: Round(t, syncs.get(t.id, (None, None))[0]) for t in team}
-    unassigned = []
+    syncs = _last_syncs([t.id for t in shown])
+    rounds = {t.id: Round(t, syncs.get(t.id, (None, None))[0]) for t in shown}
     for order in orders:
-        if order.assignee_id is None:
-            unassigned.append(order)
         if order.assignee_id not in rounds:
             continue
         column = column_of(order, reported, syncs.get(order.assignee_id, (None, None))[1])
         rounds[order.assignee_id].orders[column].append(order)
-    return DayBoard(day, unassigned, list(rounds.values()), team, reports)
+    return DayBoard(day, free.items, list(rounds.values()), team, reports,
+                    Page([], free.number, free.has_next or more_rounds))
 
 
 def _check_scope(chief: User, order: Order, technician_id: int | None = None) -> None:
@@ -151,8 +181,12 @@ def reorder_round(technician_id: int, order_ids: list[int], *, chief: User, now:
 def move_in_round(order_id: int, step: int, *, chief: User, now: datetime, day: date) -> None:
     """Move an order one place up (-1) or down (+1) in its technician's round of the day."""
     order = get_order(order_id)
-    board = day_board(chief, day, now=now)
-    current = next((r.ordered for r in board.rounds if r.technician.id == order.assignee_id), [])
+    technicians = [t.id for t in team_of(chief)]
+    shown = [order.assignee_id] if order.assignee_id in technicians else []
+    orders = _orders_of_day(utility_of_user(chief), day, assignees=shown)
+    reported = set(db.session.scalars(select(Report.order_id).where(Report.order_id.in_([o.id for o in orders]),
+                                                                    Report.conflict.is_(None))))
+    current = sorted((o for o in orders if column_of(o, reported, None) == "assigned"), key=lambda o: o.round_position)
     ids = [o.id for o in current]
     if order.id not in ids:
         raise DomainError("Seul un ordre non réalisé de la tournée se déplace.")

@@ -3,12 +3,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ...extensions import db
+from ..base.paging import scalars_page
+from ..rules.paging import FIRST_PAGE, Page, PageRequest
 from ...models import Commune, DeliveryPoint, Dossier, Order, Report, User
 from ..base import scope
 
-LIST_LIMIT = 300
 STATE_LABELS = {"issued": "émis", "assigned": "affecté", "reported": "compte-rendu reçu",
                 "countersigned": "contresigné", "closed": "clos", "cancelled": "annulé"}
 
@@ -23,8 +25,8 @@ class OrderFilters:
     assignee_id: int | None = None   # 0 means "not assigned"
 
 
-def search_orders(filters: OrderFilters, utility: str | None = None) -> list[Order]:
-    """Orders matching every given filter, the latest planned first."""
+def search_orders(filters: OrderFilters, utility: str | None = None, page: PageRequest = FIRST_PAGE) -> Page[Order]:
+    """Orders matching every given filter, the latest planned first, one page of them."""
     query = select(Order).join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id)
     if utility:
         query = query.join(Commune, DeliveryPoint.commune_id == Commune.id).where(Commune.utility == utility)
@@ -40,7 +42,8 @@ def search_orders(filters: OrderFilters, utility: str | None = None) -> list[Ord
         query = query.where(Order.planned_date <= filters.date_to)
     if filters.assignee_id is not None:
         query = query.where(Order.assignee_id.is_(None) if filters.assignee_id == 0 else Order.assignee_id == filters.assignee_id)
-    return list(db.session.scalars(query.order_by(Order.planned_date.desc(), Order.id.desc()).limit(LIST_LIMIT)))
+    query = query.options(joinedload(Order.point).joinedload(DeliveryPoint.commune))  # the page's addresses, one query
+    return scalars_page(query.order_by(Order.planned_date.desc(), Order.id.desc()), page)
 
 
 def filter_choices(utility: str | None = None) -> dict:

@@ -25,6 +25,8 @@ def absorb_synced_reports(now: datetime, report_ids=None, proofs: dict[str, str]
         if not report_ids:
             return 0
         query = query.where(Report.id.in_(report_ids))
+    if proofs is None:  # only the orders still "assigned" have something to take in (not every report waiting)
+        query = query.where(Order.state == "assigned")
     for report, order_state in db.session.execute(query).all():
         if moves_its_order(report) and order_state == "assigned" and report.order_id not in reported:
             set_order_state(report.order_id, "reported", user=None, now=now)

@@ -1,21 +1,26 @@
 """The reconciliation cockpit: the queue of synced reports with their flags, and the parsing of what
 the office sends back (a drawn countersignature, a corrected answer)."""
+import heapq
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ...blobs import BlobStore, sniffed_kind
 from ...errors import DomainError, NotFound
 from ...extensions import db
 from ...models import Commune, Contract, Customer, DeliveryPoint, Order, QuarantinedReport, Report, User
+from ..base.text_search import name_lookup, starts_with
 from ..rules.checks import Flag
 from ..rules.signatures import strokes_from_text  # noqa: F401  (the office countersignature reads it here)
+from ..rules.paging import FIRST_PAGE, Page, PageRequest
 from .arrivals import absorb_synced_reports
 from .reports import ReportReview, report_for, report_review, review_flags, versions_of
 
 QUEUE_STATES = ("awaiting_blobs", "received", "countersigned")
+QUEUE_PAGE_SIZE = 25  # each row runs the reconciliation checks of its report
 
 
 @dataclass
@@ -38,25 +43,42 @@ def customer_of(order: Order) -> Customer | None:
     return db.session.get(Customer, contract.customer_id) if contract else None
 
 
-def matches(row: QueueRow, text: str) -> bool:
-    """A row found by its order reference or its customer's name (case and accents as typed)."""
-    wanted = text.strip().casefold()
-    return wanted in row.order.ref.casefold() or bool(row.customer and wanted in row.customer.display_name.casefold())
+def _matching(text: str):
+    """Reports found by their order reference (from its start) or their customer's name, through indexes."""
+    named = select(Contract.delivery_point_id).join(Customer, Contract.customer_id == Customer.id) \
+        .where(name_lookup(Customer.last_name, text))
+    return or_(starts_with(Order.ref, text.upper().replace(" ", "")), Order.delivery_point_id.in_(named))
 
 
-def review_queue(user: User, *, now: datetime, text: str = "") -> list[QueueRow]:
-    """Reports waiting for a countersignature or a decision, in the user's utility, oldest first; with
-    `text`, only those whose order reference or customer matches."""
-    absorb_synced_reports(now)
-    query = (select(Report, Order).join(Order, Report.order_id == Order.id).join(DeliveryPoint)
-             .join(Commune).where(Report.state.in_(QUEUE_STATES)).order_by(Report.received_at, Report.id))
+def _queue_rows(user: User, state: str, limit: int, text: str = "") -> list[tuple[Report, Order]]:
+    """Reports of one state, oldest first, in the user's utility (index reports(state, received_at, id))."""
+    query = (select(Report, Order).join(Order, Report.order_id == Order.id)
+             .where(Report.state == state).order_by(Report.received_at, Report.id).limit(limit))
     if user.role != "admin" and user.utility:
-        query = query.where(Commune.utility == user.utility)
-    rows = [QueueRow(report, order, db.session.get(User, report.technician_id), review_flags(report), customer_of(order))
-            for report, order in db.session.execute(query)]
-    rows = [row for row in rows if matches(row, text)] if text.strip() else rows
+        query = query.join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id) \
+            .join(Commune, DeliveryPoint.commune_id == Commune.id).where(Commune.utility == user.utility)
+    if text:
+        query = query.where(_matching(text))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def review_queue(user: User, *, now: datetime, page: PageRequest = FIRST_PAGE, text: str = "") -> Page[QueueRow]:
+    """Reports waiting for a countersignature or a decision, in the user's utility: what the user's role
+    acts on first, then the others, each oldest first; one page of them. With `text`, only those whose
+    order reference or customer matches."""
+    absorb_synced_reports(now)
+    text = " ".join(text.split())
     first = "received" if user.role == "chief" else "countersigned"  # what this role acts on comes first
-    return sorted(rows, key=lambda row: row.report.state != first)
+    wanted = page.offset + page.fetch
+    others = [_queue_rows(user, state, wanted, text) for state in QUEUE_STATES if state != first]
+    merged = heapq.merge(*others, key=lambda pair: (pair[0].received_at, pair[0].id))
+    pairs = list(itertools.islice(itertools.chain(_queue_rows(user, first, wanted, text), merged),
+                                  page.offset, wanted))
+    technicians = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_({report.technician_id for report, _ in pairs})))} if pairs else {}
+    rows = [QueueRow(report, order, technicians.get(report.technician_id), review_flags(report), customer_of(order))
+            for report, order in pairs]
+    return Page.of(rows, page)
 
 
 def kept_aside(user: User, limit: int = 50) -> list[tuple[QuarantinedReport, User | None]]:
@@ -102,7 +124,6 @@ def blob_of_report(report_id: int, sha256: str, store: BlobStore, user: User) ->
     drawn = ((report.content.get("countersignature") or {}).get("signature") or {}).get("sha256")
     if sha256 not in named | {drawn} - {None} or not store.has(sha256):
         raise NotFound("Fichier introuvable pour ce compte-rendu (ou pas encore reçu du terminal).")
-    stream = store.open(sha256)
-    kind = sniffed_kind(stream.read(16))
-    stream.seek(0)
-    return stream, f"image/{kind or 'jpeg'}"
+    with store.open(sha256) as head:  # its own handle: the one sent is untouched, at offset 0 for the OS too
+        kind = sniffed_kind(head.read(16))  # (gunicorn's sendfile starts from the descriptor's offset)
+    return store.open(sha256), f"image/{kind or 'jpeg'}"
