@@ -25,6 +25,10 @@ ROUTES = {
     ("POST", "/api/v1/sync/push"): "device",
     ("PUT", "/api/v1/blobs/<sha256>"): "device",
     ("HEAD", "/api/v1/blobs/<sha256>"): "device",
+    ("GET", "/api/v1/blobs/<sha256>/upload"): "device",
+    ("PATCH", "/api/v1/blobs/<sha256>/upload"): "device",
+    ("GET", "/api/v1/exports/<kind>"): "integration",
+    ("GET", "/api/v1/exports/evidence/<sha256>"): "integration",
 }
 
 
@@ -42,7 +46,7 @@ def client(app):
 
 
 def call(client, method, rule, headers):
-    path = rule.replace("<int:device_id>", str(BRUNO * 10)).replace("<sha256>", PNG_SHA)
+    path = rule.replace("<int:device_id>", str(BRUNO * 10)).replace("<sha256>", PNG_SHA).replace("<kind>", "readings")
     kwargs = {"headers": headers}
     if rule.endswith("/push"):
         kwargs["json"] = {"reports": [reading_report()]}
@@ -50,6 +54,9 @@ def call(client, method, rule, headers):
         kwargs["json"] = {"login": "alice.martin", "password": PASSWORD, "device_name": "T"}
     elif method == "PUT":
         kwargs.update(data=PNG, content_type="image/png")
+    elif method == "PATCH":  # the whole file as the one part of a resumable upload
+        kwargs.update(data=PNG, content_type="application/offset+octet-stream",
+                      headers={**headers, "Upload-Offset": "0", "Upload-Length": str(len(PNG))})
     return client.open(path, method=method, **kwargs)
 
 
@@ -67,6 +74,8 @@ def test_route_with_each_role(client, route, who):
     kind = ROUTES[route]
     if kind in ("public", "credentials"):
         assert response.status_code in (200, 201)
+    elif kind == "integration":  # the billing feed takes an integration client's token, never a tablet's
+        assert response.status_code == 401
     elif kind == "chief_admin":
         # Bruno's tablet: another technician does not see it (404), office roles that revoke nothing get 403
         assert response.status_code == (204 if who in ("chief", "admin") else 404 if who == "alice" else 403)
