@@ -55,6 +55,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "BUSINESS_CALENDAR": os.environ.get("TOURNEE_BUSINESS_CALENDAR", "fr-working-days"),
         # W24: days after a customer's last contract ended before `tournee purge` pseudonymises them
         "RETENTION_DAYS": int(os.environ.get("TOURNEE_RETENTION_DAYS", 5 * 365)),
+        # W24 on the tablet: days after the server acknowledged an order's report before the tablet
+        # deletes that order's personal data (sent in every pull page, PROTOCOL §3)
+        "TABLET_RETENTION_DAYS": int(os.environ.get("TOURNEE_TABLET_RETENTION_DAYS", 7)),
         "TICK_INTERVAL_SECONDS": int(os.environ.get("TOURNEE_TICK_INTERVAL", 300)),  # embedded timers (serve)
         # The day's planner (issue 17): solver time limit, straight line × detour factor at an average
         # speed, or a road-time matrix (CSV `from,to,minutes`, places by point ref or tech:<login>).

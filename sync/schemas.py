@@ -207,6 +207,8 @@ class PullResponseSchema(Schema):
     has_more = fields.Boolean()
     counts = fields.Nested(CountsSchema)
     countersigners = fields.List(fields.Nested(CountersignerSchema))
+    # W24: days after an acknowledgement before the tablet deletes the order's personal data
+    tablet_retention_days = fields.Integer()
 
 
 class PushResultSchema(Schema):

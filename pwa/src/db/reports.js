@@ -51,13 +51,14 @@ export function listReports(db, tech) {
 }
 
 /** The server acknowledged the report (applied, duplicate, conflict): out of the outbox, its
- *  blobs freed once they are acknowledged by hash too. */
-export function acknowledge(db, uuid, result) {
+ *  blobs freed once they are acknowledged by hash too. `now` (ms, the tablet's clock) starts the
+ *  W24 retention (db/retention.js). */
+export function acknowledge(db, uuid, result, now = Date.now()) {
   return db.write(['reports', 'outbox', 'blobs', 'orders'], async (t) => {
     const row = await t.get('reports', uuid);
     if (!row) return;
     await t.put('reports', { ...row, status: result.status, report_id: result.report_id ?? null,
-      received_at: result.received_at ?? null, ...verdictOf(row, result) });
+      received_at: result.received_at ?? null, acknowledged_at: new Date(now).toISOString(), ...verdictOf(row, result) });
     await t.del('outbox', uuid);
     for (const attachment of row.body.attachments) {
       const key = [row.tech, attachment.sha256];

@@ -59,6 +59,10 @@ export function setCurrent(db, id) {
  *  countersigners replacing the old list (a page without the member keeps it). */
 export function afterPage(row, page) {
   const next = { ...row, cursor: page.cursor, counts: page.counts };
+  // W24: how long acknowledged personal data stays on the tablet (a page without it keeps the last value).
+  if (Number.isInteger(page.tablet_retention_days) && page.tablet_retention_days >= 0) {
+    next.retention_days = page.tablet_retention_days;
+  }
   if (Array.isArray(page.countersigners)) {
     next.countersigners = page.countersigners.map(({ login, name, salt, iterations }) => ({ login, name, salt, iterations }));
   }

@@ -5,7 +5,8 @@ import { ApiError, isRetryable } from '../api.js';
 import { getBlob } from '../db/blobs.js';
 import { getReport } from '../db/reports.js';
 import { dueEntries, listOutbox, reschedule, techniciansWithQueue } from '../db/outbox.js';
-import { currentTechnician, getTechnician, updateTechnician } from '../db/technicians.js';
+import { DEFAULT_RETENTION_DAYS, purgePersonalData } from '../db/retention.js';
+import { currentTechnician, getTechnician, listTechnicians, updateTechnician } from '../db/technicians.js';
 import { t } from '../i18n.js';
 import { backoffDelay } from './backoff.js';
 import { protocolRefusal } from './protocol.js';
@@ -50,7 +51,7 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
     const entries = await dueEntries(db, techId, horizon);
     if (!entries.length) return;
     const bytesTotal = await pendingBytes(entries);
-    const ctx = { api, db, technician, progress: progressTracker(onProgress, entries.length, bytesTotal) };
+    const ctx = { api, db, technician, now: () => clock.now(), progress: progressTracker(onProgress, entries.length, bytesTotal) };
     try {
       const waiting = await pushEntries(ctx, entries);
       if (waiting.length) await failEntries(entries.filter((e) => waiting.includes(e.uuid)), new Error(t('Photos en attente')));
@@ -84,6 +85,18 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
     }
   }
 
+  /** W24: every technician's acknowledged personal data older than the server's retention leaves
+   *  the tablet (db/retention.js); returns how many interventions of `currentId` were purged now. */
+  async function purgeAcknowledged(currentId) {
+    let purged = 0;
+    for (const technician of await listTechnicians(db)) {
+      const days = technician.retention_days ?? DEFAULT_RETENTION_DAYS;
+      const done = await purgePersonalData(db, technician.id, { now: clock.now(), days });
+      if (technician.id === currentId) purged = done.orders;
+    }
+    return purged;
+  }
+
   async function run(force) {
     const summary = { ok: false, error: null, unauthorized: false };
     for (const techId of await techniciansWithQueue(db)) await pushFor(techId, summary, force);
@@ -91,12 +104,13 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
     if (current && current.token && !current.needs_enrol) {
       onProgress({ phase: 'pull' });
       try {
-        summary.pulled = await pullAll({ api, db, technician: current });
+        summary.pulled = await pullAll({ api, db, technician: current, now: () => clock.now() });
         summary.ok = !summary.error;
       } catch (err) {
         await handleError(err, current.id, summary);
       }
       if (summary.ok) await updateTechnician(db, current.id, { last_sync_at: new Date(clock.now()).toISOString() });
+      if (summary.ok) summary.purged = await purgeAcknowledged(current.id);
     }
     summary.queued = (await listOutbox(db)).filter((e) => e.state === 'queued').length;
     onProgress({ phase: 'idle', summary });

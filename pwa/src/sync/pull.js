@@ -17,20 +17,22 @@ async function hasWork(t, tech, orderId) {
   return entries.some((e) => e.order_id === orderId) || (order && ['done', 'conflict'].includes(order.local));
 }
 
-async function forget(t, tech, orderId, reason) {
+async function forget(t, tech, orderId, reason, now) {
   const order = await t.get('orders', [tech, orderId]);
   if (!order) return;
-  if (await hasWork(t, tech, orderId)) await t.put('orders', { ...order, removed: reason });
+  if (await hasWork(t, tech, orderId)) {
+    await t.put('orders', { ...order, removed: reason, removed_at: order.removed_at || new Date(now).toISOString() });
+  }
   else await t.del('orders', [tech, orderId]);
 }
 
-function applyPage(db, tech, page) {
+function applyPage(db, tech, page, now) {
   return db.write(STORES, async (t) => {
     for (const order of page.orders) {
       const old = await t.get('orders', [tech, order.id]);
       await t.put('orders', orderRow(tech, order, old));
     }
-    for (const stone of page.tombstones) await forget(t, tech, stone.order_id, stone.reason);
+    for (const stone of page.tombstones) await forget(t, tech, stone.order_id, stone.reason, now);
     await saveForms(t, page.forms);
     await t.put('technicians', afterPage(await t.get('technicians', tech), page));
   });
@@ -43,16 +45,16 @@ function markUnconfirmed(db, tech) {
 }
 
 /** After a full snapshot: what the server no longer lists leaves, unless work remains on it. */
-function dropUnconfirmed(db, tech) {
+function dropUnconfirmed(db, tech, now) {
   return db.write(STORES, async (t) => {
     for (const row of await t.all('orders', 'tech', tech)) {
-      if (!row.confirmed) await forget(t, tech, row.id, 'absent');
+      if (!row.confirmed) await forget(t, tech, row.id, 'absent', now);
     }
   });
 }
 
 /** Pulls every page for `technician`; returns the number of orders and tombstones applied. */
-export async function pullAll({ api, db, technician, onPage = () => {} }) {
+export async function pullAll({ api, db, technician, onPage = () => {}, now = () => Date.now() }) {
   let cursor = technician.cursor || '';
   let fresh = !cursor;
   if (fresh) await markUnconfirmed(db, technician.id);
@@ -70,13 +72,13 @@ export async function pullAll({ api, db, technician, onPage = () => {} }) {
       }
       throw err;
     }
-    await applyPage(db, technician.id, page);
+    await applyPage(db, technician.id, page, now());
     applied += page.orders.length + page.tombstones.length;
     onPage(page);
     cursor = page.cursor;
     if (page.has_more) continue;
     if (fresh) {                                     // the snapshot is complete: what it lacks leaves
-      await dropUnconfirmed(db, technician.id);
+      await dropUnconfirmed(db, technician.id, now());
       fresh = false;
     }
     if (!page.orders.length && !page.tombstones.length) break;

@@ -64,7 +64,7 @@ async function sendBatch(ctx, bodies, retriesLeft = 1) {
   for (const [i, result] of results.entries()) {
     const body = bodies.find((b) => b.uuid === result.uuid) || bodies[i];
     if (ACKNOWLEDGED.has(result.status)) {
-      await acknowledge(ctx.db, body.uuid, result);
+      await acknowledge(ctx.db, body.uuid, result, ctx.now ? ctx.now() : Date.now());
       ctx.progress.report(result.status);
     } else if (result.status === 'awaiting_blobs') {
       const refused = await uploadBlobsOf(ctx, body, result.missing_blobs || []);

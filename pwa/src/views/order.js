@@ -43,7 +43,8 @@ export function renderOrder(root, app, { order, draft, report }) {
     el('h1', { text: `${t(TYPES[order.type] || order.type)} — ${order.ref}` }),
     order.removed ? el('p', { class: 'ready bad', text: t('{why} : le compte-rendu déjà saisi sera tout de même envoyé.', { why: t(REMOVED[order.removed]) }) }) : '',
     el('section', { class: 'card' }, el('h2', { text: t('Lieu') }), el('dl', { class: 'facts' },
-      fact('Adresse', `${premises.address}, ${premises.commune}`), fact('Branchement', label(PREMISES_KINDS, premises.kind)),
+      fact('Adresse', order.purged_at ? t('effacée de la tablette (données personnelles, {commune})', { commune: premises.commune || '—' })
+        : `${premises.address}, ${premises.commune}`), fact('Branchement', label(PREMISES_KINDS, premises.kind)),
       fact('Accès', premises.access_notes),
       fact('Maison individuelle', premises.individual_house ? t('oui') : t('non')), fact('Position', mapLink(premises)),
       fact('Rendez-vous', order.window_start ? `${formatDate(order.window_start)} ${order.window_start.slice(11, 16)} – ${(order.window_end || '').slice(11, 16)}` : null),

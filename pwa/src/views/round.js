@@ -24,7 +24,8 @@ function orderItem(order) {
   li.dataset.order = order.id;
   link.href = `#/order/${order.id}`;
   pos.textContent = order.round_position ?? '';
-  main.firstChild.textContent = `${order.premises?.address || ''}, ${order.premises?.commune || ''}`;
+  main.firstChild.textContent = order.purged_at ? order.premises?.commune || ''
+    : `${order.premises?.address || ''}, ${order.premises?.commune || ''}`;
   const when = order.window_start ? ` · RDV ${order.window_start.slice(11, 16)}–${(order.window_end || '').slice(11, 16)}` : '';
   main.lastChild.textContent = `${t(TYPES[order.type] || order.type)} · ${order.ref} · ${t('compteur')} ${order.meter?.serial || '—'}${when}`;
   tag.className = order.removed ? 'tag conflict' : `tag ${order.local}`;

@@ -1,6 +1,7 @@
 /** Sync state: network, queue, progress, last sync, storage, reports "à traiter". */
 import { t } from '../i18n.js';
 import { el } from '../forms/fields/dom.js';
+import { DEFAULT_RETENTION_DAYS, purgedInterventions } from '../db/retention.js';
 import { countersignState, orderRef } from './labels.js';
 
 function megabytes(bytes) {
@@ -26,6 +27,7 @@ export function renderStatus(root, app, { outbox, reports, storage, orders = [] 
   const lastSync = technician.last_sync_at ? new Date(technician.last_sync_at).toLocaleString('fr-FR') : t('jamais');
   const old = !technician.last_sync_at || Date.now() - Date.parse(technician.last_sync_at) > 24 * 3600e3;
   const sent = reports.filter((r) => !['queued', 'parked'].includes(r.status));
+  const purged = purgedInterventions(orders, reports);
   const countersigned = reports.map((r) => [r, countersignState(r)]).filter(([, s]) => s)
     .sort(([a], [b]) => String(b.finished_at || '').localeCompare(String(a.finished_at || '')));
   root.replaceChildren(
@@ -42,6 +44,10 @@ export function renderStatus(root, app, { outbox, reports, storage, orders = [] 
     p.phase === 'push' ? el('div', { class: 'card' },
       el('p', { text: t('Envoi : {done}/{total} comptes-rendus, {sent} / {bytes}', { done: p.reportsDone, total: p.reportsTotal, sent: megabytes(p.bytesDone), bytes: megabytes(p.bytesTotal) }) }),
       el('progress', { max: Math.max(1, p.bytesTotal + p.reportsTotal), value: p.bytesDone + p.reportsDone })) : '',
+    purged ? el('p', { id: 'purged', class: 'card', 'data-count': String(purged),
+      text: t(purged === 1 ? 'Données personnelles effacées de la tablette pour {n} intervention transmise depuis plus de {days} jours'
+        : 'Données personnelles effacées de la tablette pour {n} interventions transmises depuis plus de {days} jours', {
+        n: purged, days: technician.retention_days ?? DEFAULT_RETENTION_DAYS }) }) : '',
     technician.needs_enrol ? el('p', { class: 'ready bad', text: t('Session expirée : reconnectez-vous. Rien n\'est perdu.') }) : '',
     parked.length ? el('section', { class: 'card' }, el('h2', { text: t('Comptes-rendus à traiter') }),
       el('ul', { id: 'parked' }, parked.map((e) => el('li', { 'data-report': e.uuid },

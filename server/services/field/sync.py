@@ -1,6 +1,7 @@
 """Tablet sync use cases: push reports, pull changes (the sync/ engine over the SQL store)."""
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from sync.cursor import decode_cursor
@@ -42,14 +43,15 @@ def push(body: object, *, device: Device, user: User, headers, now: datetime, bl
 
 def pull(args, *, device: Device, user: User, headers, now: datetime, blobs: BlobStore) -> dict:
     """One page of this technician's changes since the cursor in `args`, with the chiefs who may
-    countersign on the tablet; the cursor handed back is the tablet's delivery receipt (PROTOCOL §3)."""
+    countersign on the tablet and how long the tablet keeps personal data after an acknowledgement; the cursor handed back is the tablet's delivery receipt (PROTOCOL §3)."""
     query = load_pull_query(args)
     record_telemetry(device, headers, now)
     with SqlSyncStore(blobs, now) as store:
         page = pull_changes(store, user.id, query["cursor"], query["limit"])
     record_delivery(device, handed_back=decode_cursor(query["cursor"], user.id).seq,
                     sent=decode_cursor(page["cursor"], user.id).seq)
-    return {**page, "countersigners": countersigners_for(user)}
+    return {**page, "countersigners": countersigners_for(user),
+            "tablet_retention_days": current_app.config["TABLET_RETENTION_DAYS"]}
 
 
 def record_delivery(device: Device, *, handed_back: int, sent: int) -> None:
