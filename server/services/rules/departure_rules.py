@@ -3,7 +3,7 @@ database, no clock. Each function is named after what it decides and carries its
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .calendar import add_working_days, months_before
+from .calendar import BusinessCalendar, add_working_days, months_before
 
 TRUST_WINDOW_MONTHS = 12         # W3: meter seen by an agent within the last 12 calendar months
 REMINDER_AFTER_DAYS = 10         # W8: calendar days after the planned departure
@@ -155,12 +155,12 @@ def analysis_day(planned_on: date) -> date:
     return planned_on + timedelta(days=ANALYSIS_AFTER_DAYS)
 
 
-def vacant_letter_day(opened_on: date, calendar: str | None = None) -> date:
+def vacant_letter_day(opened_on: date, calendar: "str | BusinessCalendar | None" = None) -> date:
     """W19: letter 1-70 ten working days after the vacant-dwelling ASI opened."""
     return add_working_days(opened_on, LETTER_AFTER_WORKING_DAYS, calendar)
 
 
-def vacant_closure_day(opened_on: date, calendar: str | None = None) -> date:
+def vacant_closure_day(opened_on: date, calendar: "str | BusinessCalendar | None" = None) -> date:
     """W19: closure order CEO11 thirty working days after the vacant-dwelling ASI opened."""
     return add_working_days(opened_on, CLOSURE_AFTER_WORKING_DAYS, calendar)
 
