@@ -1,6 +1,7 @@
 """The domain model, one module per aggregate; importing this package registers every table."""
 from .audit import AuditEntry, Counter
 from .billing import Invoice, Payment
+from .calendar import CalendarDay, CalendarSetting
 from .communications import Communication, Letter
 from .contracts import Contract
 from .devices import BlobUpload, Device
@@ -15,7 +16,7 @@ from .reports import Countersignature, QuarantinedReport, Report, ReportVersion
 
 __all__ = [
     "AuditEntry", "Counter", "Invoice", "Payment", "Communication", "Letter", "Contract", "Device",
-    "Dossier", "DossierEvent", "Task", "ExportEvent", "IntegrationClient", "Commune", "DeliveryPoint", "Meter", "PointContact", "Reading",
+    "CalendarDay", "CalendarSetting", "Dossier", "DossierEvent", "Task", "ExportEvent", "IntegrationClient", "Commune", "DeliveryPoint", "Meter", "PointContact", "Reading",
     "Tariff", "Order", "Customer", "LoginAttempt", "User", "QuarantinedReport", "Report",
     "Countersignature", "ReportVersion", "Prepayment", "RoundProposal", "BlobUpload", "CountersignGuesses",
 ]
