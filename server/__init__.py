@@ -54,6 +54,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "web.login"
     login_manager.login_message = "Veuillez vous connecter pour accéder à cette page."
     login_manager.user_loader(load_session_user)
+    from .services.base.business_calendar import administered_calendar
+    from .services.rules.calendar import PROVIDER
+    app.extensions[PROVIDER] = lambda: administered_calendar(app.config.get("BUSINESS_CALENDAR"))  # W19, office
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -171,7 +171,6 @@ def serve_command(host: str, port: int):
 def tick_command(now_text: str | None):
     """Run the procedures' timers due at NOW (W8, W19, E10); idempotent."""
     from datetime import timezone
-    from flask import current_app
     from .metrics import observe_tick
     from .services.dossiers.timelines import tick
     try:
@@ -180,7 +179,7 @@ def tick_command(now_text: str | None):
         raise click.BadParameter("format attendu : AAAA-MM-JJTHH:MM", param_hint="--now")
     now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     with observe_tick():
-        done = tick(now, calendar=current_app.config.get("BUSINESS_CALENDAR"))
+        done = tick(now)  # the administered business calendar (W19)
     labels = {"reminders": "relances", "analysis_tasks": "tâches d'analyse", "letters": "courriers 1-70",
               "closures": "ordres CEO11", "removals": "ordres de dépose", "taken_over": "dossiers repris"}
     summary = ", ".join(f"{labels.get(k, k)} : {v}" for k, v in sorted(done.items())) or "rien à faire"
@@ -205,7 +204,7 @@ def _start_periodic_tick(app: Flask):
             with app.app_context():
                 try:
                     with observe_tick():
-                        tick(datetime.now(timezone.utc), calendar=app.config.get("BUSINESS_CALENDAR"))
+                        tick(datetime.now(timezone.utc))
                 except Exception:  # keep serving; the next round retries
                     logging.getLogger("tournee.tick").exception("periodic tick failed")
                 finally:

@@ -4,4 +4,4 @@ from . import account, admin, auth, customers, devices, health, home  # noqa: F4
 from . import chief_review, dispatch, planning, reports  # noqa: F401  (chief's board and its planner, review queue, report review)
 from . import cashier, documents, indicators, invoices, transfers  # noqa: F401  (billing, counter, KPIs, PDFs)
 from . import departures, dossiers, orders, tasks  # noqa: F401  (departure procedures, orders, tasks)
-from . import exports, imports, reference_data  # noqa: F401  (the utility's own data: in, administered, out)
+from . import business_calendar, exports, imports, reference_data  # noqa: F401  (the utility's own data: in, administered, out)

@@ -26,6 +26,7 @@ NAVIGATION = [
     ("/admin/users", "Utilisateurs", ("admin",), "Pilotage"),
     ("/admin/imports", "Import de données", ("admin",), "Pilotage"),
     ("/admin/communes", "Communes et tarifs", ("admin",), "Pilotage"),
+    ("/admin/calendar", "Calendrier ouvré", ("admin",), "Pilotage"),
     ("/account/countersign-code", "Mon code de contresignature", ("chief",), "Pilotage"),
 ]
 

@@ -97,3 +97,17 @@ class PasswordChangeForm(FlaskForm):
 class DeviceNameForm(FlaskForm):
     """The name a chief gives a tablet."""
     name = StringField("Nom de la tablette", validators=[DataRequired("Nom requis."), Length(max=120)])
+
+
+class CalendarDayForm(FlaskForm):
+    """A day off added to (or a holiday removed from) the business calendar of one year (W19)."""
+    year = HiddenField(validators=[DataRequired("Année requise."), Regexp(r"^\d{4}$", message="Année invalide.")])
+    day = DateField("Date", validators=[DataRequired("Date requise (JJ/MM/AAAA).")])
+    label = StringField("Libellé (ex. pont, fête locale)", validators=[Optional(), Length(max=120)])
+
+
+class CalendarSettingForm(FlaskForm):
+    """W19: the timers count working days or calendar days."""
+    calendar = SelectField("Décompte des délais (W19)", choices=[
+        SelectChoice("fr-working-days", "Jours ouvrés (hors week-ends et jours fériés)"),
+        SelectChoice("calendar-days", "Jours calendaires (tous les jours comptent)")])

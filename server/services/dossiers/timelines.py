@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from ...extensions import db
 from ...local_time import local_day
 from ...models import Contract, Customer, DeliveryPoint, Dossier, Letter, Order, Task
+from ..rules.calendar import BusinessCalendar, calendar_in_force
 from ..rules.departure_rules import (analysis_day, meter_removed_at_termination, reminder_day, vacant_closure_day,
                               vacant_dwelling_may_proceed, vacant_letter_day)
 from .communications import send_message
@@ -27,9 +28,11 @@ UTILITIES = ("water", "electricity")
 OPEN_ORDER_STATES = ("issued", "assigned", "reported", "countersigned")
 
 
-def tick(now: datetime, *, calendar: str | None = None) -> dict[str, int]:
-    """Do everything due at `now`; returns how many of each action were done (0 when run again)."""
+def tick(now: datetime, *, calendar: str | BusinessCalendar | None = None) -> dict[str, int]:
+    """Do everything due at `now`; returns how many of each action were done (0 when run again). The W19
+    steps count on `calendar`, by default the business calendar administered in the office (read once)."""
     done: Counter = Counter()
+    calendar = calendar_in_force(calendar)
     schedule_undated(now, calendar)
     for _ in range(4):  # a late run catches up several steps of one dossier (e.g. day 10 then day 30)
         before = sum(done.values())
@@ -60,7 +63,7 @@ def claim(dossier_id: int, old_step: str | None, new_step: str | None, new_due: 
     return result.rowcount == 1
 
 
-def run_step(dossier_id: int, dossier_type: str, step: str | None, now: datetime, calendar: str | None) -> str | None:
+def run_step(dossier_id: int, dossier_type: str, step: str | None, now: datetime, calendar) -> str | None:
     """Claim and perform one step in its own transaction; returns the action done, None if nothing."""
     handler = STEPS.get((dossier_type, step))
     try:
@@ -221,7 +224,22 @@ def order_removal(dossier_id: int, step: str, now: datetime, calendar) -> str | 
     return "removals"
 
 
-def schedule_undated(now: datetime, calendar: str | None) -> None:
+def reschedule_working_day_steps(calendar: BusinessCalendar | None = None) -> int:
+    """W19: after the business calendar changed, the open vacant-dwelling dossiers get the due date of their
+    next step on it (earlier or later); the caller commits. Returns how many due dates moved."""
+    calendar = calendar_in_force(calendar)
+    due_of = {"vacant": vacant_letter_day, "letter_sent": vacant_closure_day}
+    rows = db.session.execute(select(Dossier.id, Dossier.step, Dossier.requested_on, Dossier.due_on).where(
+        Dossier.type == "ASI", Dossier.state == "open", Dossier.step.in_(tuple(due_of)))).all()
+    moved = 0
+    for row in rows:
+        due = due_of[row.step](row.requested_on, calendar)
+        if due != row.due_on:  # a step held while occupied is simply looked at again when due
+            moved += claim(row.id, row.step, row.step, due)
+    return moved
+
+
+def schedule_undated(now: datetime, calendar: str | BusinessCalendar | None) -> None:
     """Dossiers at a timed step without a due date (e.g. loaded from elsewhere) get one."""
     rows = db.session.execute(select(Dossier.id, Dossier.type, Dossier.step, Dossier.planned_on, Dossier.requested_on)
                               .where(Dossier.type.in_(("DSI", "ASI")), Dossier.state == "open",
