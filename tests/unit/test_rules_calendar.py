@@ -89,3 +89,22 @@ def gauss_easter(year: int) -> date:
 
 def test_W19_easter_agrees_with_gauss_for_every_gregorian_year_to_4099():
     assert [y for y in range(1583, 4100) if easter_sunday(y) != gauss_easter(y)] == []
+
+
+def test_W19_the_administered_days_change_the_holidays_in_force_as_plain_values():
+    from server.services.rules.calendar import PROVIDER, BusinessCalendar, calendar_in_force, public_holidays
+    pont, new_year = date(2027, 5, 7), date(2027, 1, 1)
+    assert public_holidays(2027, [pont, date(2028, 5, 5)], [new_year]) == \
+        (french_public_holidays(2027) - {new_year}) | {pont}
+    calendar = BusinessCalendar(days_off=frozenset({pont}), days_worked=frozenset({new_year}))
+    assert not is_working_day(pont, calendar) and is_working_day(new_year, calendar)
+    assert add_working_days(date(2027, 5, 6), 1, calendar) == date(2027, 5, 10)  # Thursday → Monday
+    assert add_working_days(date(2027, 5, 6), 1, "fr-working-days") == date(2027, 5, 7)
+    with pytest.raises(ValueError):
+        BusinessCalendar("lunar")
+    app = Flask(__name__)
+    app.extensions[PROVIDER] = lambda: calendar
+    with app.app_context():
+        assert calendar_in_force() is calendar and configured_calendar() == "fr-working-days"
+        assert add_working_days(date(2027, 5, 6), 1) == date(2027, 5, 10)
+        assert add_working_days(date(2027, 5, 6), 1, "calendar-days") == date(2027, 5, 7)
