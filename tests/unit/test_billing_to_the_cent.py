@@ -167,3 +167,28 @@ def test_money_every_line_is_quantity_times_unit_price_and_the_total_their_sum(f
     if facts.vat_rate and any(line.label.startswith("TVA") for line in lines):
         vat = next(line for line in lines if line.label.startswith("TVA"))
         assert vat.quantity == sum((line.amount for line in lines if line.taxable), D(0))
+
+
+def test_xof_deposits_are_whole_francs_in_every_line():
+    facts = ClosingFacts(currency="XOF", service="electricity", unit_price=D("100"), subscription_per_year=D("0"),
+                         vat_rate=D("0"), previous_index=10, previous_date=date(2026, 1, 1), index=12,
+                         end_on=date(2026, 1, 1), deposit=D("15000"))
+    assert [str(line.amount) for line in closing_lines(facts)] == ["200", "-15000"]
+    lines, _ = new_subscription_lines(currency="XOF", subscription_per_year=D("0"), vat_rate=D("0"),
+                                      start_on=date(2026, 1, 31), deposit=D("15000"))
+    assert [str(line.amount) for line in lines] == ["15000", "0"]
+
+
+def test_a_closing_rolls_over_the_dials_of_its_meter():
+    facts = ClosingFacts(currency="EUR", service="water", unit_price=D("2.00"), subscription_per_year=D("0"),
+                         vat_rate=D("0"), previous_index=99_990, previous_date=date(2026, 1, 1), index=15,
+                         end_on=date(2026, 2, 1), dials=5)
+    assert (closing_lines(facts)[0].quantity, closing_lines(facts)[0].amount) == (D(25), D("50.00"))
+
+
+def test_a_service_without_a_known_unit_gets_none_and_an_empty_total_is_a_decimal_zero():
+    facts = ClosingFacts(currency="EUR", service="district_heating", unit_price=D("1"), subscription_per_year=D("0"),
+                         vat_rate=D("0"), previous_index=1, previous_date=date(2026, 1, 1), index=2,
+                         end_on=date(2026, 1, 1))
+    assert closing_lines(facts)[0].unit == ""
+    assert isinstance(total_of([]), Decimal) and total_of([]) == 0

@@ -184,3 +184,28 @@ def test_E10_removal_due_on_the_termination_day_not_before():
     assert rules.removal_due("BT", TODAY + timedelta(days=1), TODAY) is False
     assert rules.removal_due("BT", None, TODAY) is False
     assert rules.removal_due("MT", TODAY - timedelta(days=5), TODAY) is False
+
+
+def test_W20_a_bill_issued_on_the_day_the_departure_was_reported_is_contested_too():
+    outcome = rules.contested_billing_outcome(TODAY, [(1, TODAY, "paid"), (2, TODAY - timedelta(days=1), "issued"),
+                                                      (3, TODAY + timedelta(days=30), "issued"),
+                                                      (4, TODAY, "cancelled"), (5, TODAY, "draft"), (6, None, "issued")])
+    assert (outcome.backdate, outcome.cancel_invoices, outcome.refund_invoices) == (True, [1, 3], [1])
+    assert rules.contested_billing_outcome(None, [(1, TODAY, "paid")]).backdate is False
+
+
+def test_E2_requester_identity_errors_exactly():
+    assert rules.requester_errors(" ", None) == {
+        "requester_name": ["Le nom du demandeur est obligatoire (E2)."],
+        "requester_identity": ["La pièce d'identité du demandeur est obligatoire (E2)."]}
+    assert rules.requester_errors("Codjo Akplogan", "CNI693090") == {}
+
+
+def test_W14_an_unchanged_index_on_a_meter_with_dials_is_coherent():
+    assert rules.index_is_coherent(1200, HISTORY, ON, dials=5) is True
+
+
+def test_W14_the_usual_rate_from_two_readings_a_day_apart():
+    two_days = [(date(2026, 11, 17), 1000), (date(2026, 11, 18), 1010)]  # 10 units a day
+    assert rules.index_is_coherent(1045, two_days, date(2026, 11, 19)) is True   # 3 × 10 × 1 + 5
+    assert rules.index_is_coherent(1046, two_days, date(2026, 11, 19)) is False

@@ -125,3 +125,56 @@ def test_pull_pages_end_exactly_when_nothing_is_left(store):
     rest = pull_changes(store, ALICE, short["cursor"], PULL_LIMIT_MAX)
     assert len(rest["orders"]) == 1 and rest["has_more"] is False and rest["forms"] == []
     assert pull_changes(store, ALICE, None, 1)["forms"] != []  # a fresh tablet gets every form
+
+
+def test_what_is_stored_for_a_report_names_who_sent_it_from_where_and_when(store):
+    from sync.content import content_hash
+    report = reading_report(outcome="absent", reason_code="nobody", device_seq=7,
+                            answers={"remarks": "Volets fermés"}, attachments=[])
+    device_clock = NOW + timedelta(minutes=30)
+    [answer] = push_reports(store, ALICE, ALICE_DEVICE, [report], NOW, device_clock)
+    assert answer["status"] == "applied", answer
+    stored = store.contents[report["uuid"]]
+    assert (stored.uuid, stored.content_hash, stored.content) == (report["uuid"], content_hash(report), report)
+    assert (stored.technician_id, stored.device_id, stored.order_id, stored.order_version) == (
+        ALICE, ALICE_DEVICE, report["order_id"], report["order_version"])
+    assert (stored.form_type, stored.form_version, stored.device_seq, stored.outcome, stored.reason_code) == (
+        "READING", 1, 7, "absent", "nobody")
+    assert stored.device_time == datetime(2026, 3, 2, 8, 12, 30, tzinfo=timezone.utc)
+    assert stored.received_at == NOW
+    assert stored.flags == ({"flag": "clock_skew", "seconds": 1800},)  # the device clock given at sync is judged
+
+
+def test_a_reason_code_is_judged_by_the_form(store):
+    report = reading_report(outcome="absent", reason_code="dog", answers={"remarks": "Chien"}, attachments=[])
+    result = push_report(store, ALICE, ALICE_DEVICE, report, NOW)
+    assert result["errors"] == {"reason_code": ["Motif inconnu pour ce résultat."]}
+
+
+def test_a_mismatch_is_kept_aside_with_who_sent_it(store):
+    first = reading_report(index=1250)
+    push_report(store, ALICE, ALICE_DEVICE, first, NOW)
+    later = NOW + timedelta(hours=1)
+    answer = push_report(store, ALICE, ALICE_DEVICE + 1, reading_report(index=1251), later)
+    assert answer["status"] == "mismatch"
+    aside = store.aside[-1]
+    assert (aside.uuid, aside.reason, aside.technician_id, aside.device_id, aside.received_at) == (
+        first["uuid"], "mismatch", ALICE, ALICE_DEVICE + 1, later)
+    assert aside.errors == {"uuid": [msg.UUID_CONTENT_MISMATCH]}
+
+
+def test_a_refusal_is_kept_aside_under_the_reports_uuid_with_its_errors(store):
+    report = reading_report(order_id=999)
+    push_report(store, ALICE, ALICE_DEVICE, report, NOW)
+    aside = store.aside[-1]
+    assert aside.uuid == report["uuid"] and aside.errors == {"order_id": [msg.UNKNOWN_ORDER]}
+
+
+def test_a_report_of_exactly_the_maximum_size_is_not_refused_for_its_size(store):
+    from sync.content import canonical_size
+    report = reading_report()
+    base = canonical_size({**report, "answers": {**report["answers"], "remarks": ""}})
+    report["answers"] = {**report["answers"], "remarks": "x" * (MAX_REPORT_BYTES - base)}
+    assert canonical_size(report) == MAX_REPORT_BYTES
+    result = push_report(store, ALICE, ALICE_DEVICE, report, NOW)
+    assert msg.REPORT_TOO_BIG.format(max=MAX_REPORT_BYTES) not in str(result)
