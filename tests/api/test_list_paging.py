@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Order, Report, Task
+from server.models import Dossier, Order, Report, Task, User
+from server.services.base import scope
 from server.services.review.cockpit import QUEUE_PAGE_SIZE
 from server.services.rules.paging import PAGE_SIZE, Page, PageRequest
 from tests.conftest import sign_in
@@ -39,10 +40,13 @@ def _walk(client, path, marker):
 
 def test_task_list_pages(demo_app):
     with demo_app.app_context():
-        db.session.add_all(Task(kind="call_customer", title=f"Rappel {i}", role="agent",
+        agent = db.session.scalar(select(User).where(User.login == "agent.eau"))
+        dossier = db.session.scalar(scope.visible(agent, Dossier).order_by(Dossier.id))  # tasks are seen through their dossier
+        db.session.add_all(Task(kind="call_customer", title=f"Rappel {i}", role="agent", dossier_id=dossier.id,
                                 due_on=date(2026, 12, 1) + timedelta(days=i % 7)) for i in range(2 * PAGE_SIZE + 7))
         db.session.commit()
-        expected = {str(i) for i in db.session.scalars(select(Task.id).where(Task.state == "open", Task.role == "agent"))}
+        expected = {str(i) for i in db.session.scalars(select(Task.id).where(
+            Task.state == "open", Task.role == "agent", scope.condition(agent, Task)))}
     client = demo_app.test_client()
     sign_in(client, "agent.eau")
     seen, pages = _walk(client, "/tasks", "data-task")

@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 
 from server import create_app
 from server.extensions import db
-from server.models import Contract, Customer, DeliveryPoint, Meter
+from server.models import Contract, Customer, DeliveryPoint, Meter, User
 from server.services.intake.customers import search_customers
 
 
@@ -58,6 +58,11 @@ def _plans(statements):
     return postgres, plans
 
 
+def _admin() -> User:
+    """Searches are scoped to the user's utility (issue 12): the admin sees both, as these lookups need."""
+    return db.session.scalar(select(User).where(User.role == "admin"))
+
+
 def _sample():
     point = db.session.scalars(select(DeliveryPoint).order_by(DeliveryPoint.id)).first()
     contract = db.session.scalars(select(Contract).where(Contract.delivery_point_id == point.id)).first()
@@ -69,11 +74,11 @@ def test_search_finds_by_each_criterion(migrated_demo):
     customer, contract, meter = _sample()
     for query in (customer.last_name, customer.last_name[:4].lower(), customer.ref, customer.ref[:6].lower(),
                   contract.number, contract.number[:7], meter.serial, meter.serial[:5]):
-        assert customer.id in {c.id for c in search_customers(query)}, query
+        assert customer.id in {c.id for c in search_customers(query, _admin())}, query
     street = " ".join(contract.point.address.split(",")[0].split()[1:])  # "rue des Tilleuls"
-    found = search_customers(street)
+    found = search_customers(street, _admin())
     assert found and all(any(street.lower() in p.address.lower() for p in _points(c)) for c in found)
-    assert search_customers("zzzz-nobody") == [] and search_customers("%%") == []
+    assert search_customers("zzzz-nobody", _admin()) == [] and search_customers("%%", _admin()) == []
 
 
 def _points(customer: Customer):
@@ -82,8 +87,9 @@ def _points(customer: Customer):
 
 def test_every_search_lookup_is_served_by_an_index(migrated_demo):
     customer, contract, meter = _sample()
+    admin = _admin()
     for query in (customer.last_name, contract.number, meter.serial, "rue des"):
-        found, statements = _statements_of(lambda: search_customers(query))
+        found, statements = _statements_of(lambda: search_customers(query, admin))
         assert found and statements
         postgres, plans = _plans(statements)
         for plan in plans:
