@@ -208,7 +208,7 @@ def test_E7_chief_judges_reports_clean_in_the_queue_then_countersigns_them_at_on
     with sqlite_demo_app.app_context():
         assert db.session.get(Report, world["report"]).state == "countersigned"
     elec = chief.post(f"/reports/review/{world['elec_report']}/clean", data={"csrf_token": csrf_token_from(page)})
-    assert elec.status_code == 403                       # another utility's report
+    assert elec.status_code == 404                       # another utility's report: not found (scope)
 
 
 def test_a_report_opens_from_its_order_reference_or_its_customer(office, world, sqlite_demo_app):
