@@ -124,17 +124,27 @@ def open_analysis_task(dossier_id: int, step: str, now: datetime, calendar) -> s
     return "analysis_tasks"
 
 
-def send_vacant_letter(dossier_id: int, step: str, now: datetime, calendar) -> str | None:
-    """W19 working day 10: letter 1-70 to "M. et Mme le Nouvel Occupant" at the premises, if no takeover."""
+def _vacant_step_due(dossier_id: int, step: str, due_day, now: datetime, calendar) -> tuple[Dossier | None, str | None]:
+    """W19: the dossier when its working-day step is due and the dwelling is still vacant; otherwise no dossier
+    and what was done instead (the step put back to its day, the dossier closed by a takeover, or held)."""
     dossier = _load(dossier_id)
-    if local_day(now, dossier.utility) < vacant_letter_day(dossier.requested_on, calendar):
-        claim(dossier_id, step, step, vacant_letter_day(dossier.requested_on, calendar))
-        return None
+    due = due_day(dossier.requested_on, calendar)
+    if local_day(now, dossier.utility) < due:
+        claim(dossier_id, step, step, due)
+        return None, None
     if taken_over(dossier):
-        return close_taken_over(dossier, step, now)
+        return None, close_taken_over(dossier, step, now)
     occupants = contracts_in_force_on(dossier.delivery_point_id)
     if not vacant_dwelling_may_proceed(len(occupants)):
-        return hold_while_occupied(dossier, step, occupants[0], now)
+        return None, hold_while_occupied(dossier, step, occupants[0], now)
+    return dossier, None
+
+
+def send_vacant_letter(dossier_id: int, step: str, now: datetime, calendar) -> str | None:
+    """W19 working day 10: letter 1-70 to "M. et Mme le Nouvel Occupant" at the premises, if no takeover."""
+    dossier, stopped = _vacant_step_due(dossier_id, step, vacant_letter_day, now, calendar)
+    if dossier is None:
+        return stopped
     if not claim(dossier_id, step, "letter_sent", vacant_closure_day(dossier.requested_on, calendar)):
         return None
     point = db.session.get(DeliveryPoint, dossier.delivery_point_id)
@@ -146,15 +156,9 @@ def send_vacant_letter(dossier_id: int, step: str, now: datetime, calendar) -> s
 
 def order_vacant_closure(dossier_id: int, step: str, now: datetime, calendar) -> str | None:
     """W19 working day 30: CLOSURE order code CEO11 sent to the field by itself, if no takeover."""
-    dossier = _load(dossier_id)
-    if local_day(now, dossier.utility) < vacant_closure_day(dossier.requested_on, calendar):
-        claim(dossier_id, step, step, vacant_closure_day(dossier.requested_on, calendar))
-        return None
-    if taken_over(dossier):
-        return close_taken_over(dossier, step, now)
-    occupants = contracts_in_force_on(dossier.delivery_point_id)
-    if not vacant_dwelling_may_proceed(len(occupants)):
-        return hold_while_occupied(dossier, step, occupants[0], now)
+    dossier, stopped = _vacant_step_due(dossier_id, step, vacant_closure_day, now, calendar)
+    if dossier is None:
+        return stopped
     if not claim(dossier_id, step, "closure_ordered", None):
         return None
     point = db.session.get(DeliveryPoint, dossier.delivery_point_id)
