@@ -4,6 +4,8 @@ from .i18n import translate
 LABELS: dict[str, dict[str, str]] = {
     "dossier_type": {"DSI": "Départ client signalé", "DEP": "Départ client", "ASI": "Arrivée client signalée",
                      "INF_TELE": "Dysfonctionnement télérelève"},
+    "dossier_branch": {"predecessor": "Information par le prédécesseur", "third_party": "Information par un tiers",
+                       "field": "Information du terrain", "vacant": "Logement vacant"},
     "dossier_state": {"open": "ouvert", "closed": "clos", "treated": "traité", "cancelled": "annulé"},
     "invoice_state": {"draft": "brouillon", "checked": "contrôlée", "issued": "émise", "paid": "réglée",
                       "refunded": "remboursée", "cancelled": "annulée"},

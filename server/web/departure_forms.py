@@ -4,6 +4,8 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..labels import LABELS
+
 OPTIONAL_DATE = [Optional()]
 ARRIVAL_SOURCES = ("predecessor", "third_party", "field")  # W14: the ASI branch when the successor is known
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="E-mail invalide.")
@@ -45,7 +47,7 @@ class WaterDepartureForm(FlaskForm):
     successor_name = _text("Nom et prénom du successeur / nouvel occupant")
     successor_phone = _text("Téléphone du successeur", 32)
     successor_email = _text("E-mail du successeur", 254, EMAIL)
-    successor_source = SelectField("Successeur connu par (branche de l'arrivée, W14)", default="predecessor",
+    successor_source = SelectField("Successeur connu par (branche de l'arrivée)", default="predecessor",
                                    validate_choice=False,
                                    validators=[AnyOf(ARRIVAL_SOURCES, message="Choisir qui a fait connaître le successeur.")],
                                    choices=options([("predecessor", "Information par le prédécesseur (le client sortant)"),
@@ -65,7 +67,7 @@ class ElectricityTerminationForm(FlaskForm):
                                ("anticipated", "Résiliation anticipée (date de coupure)")]))
     termination_on = DateField("Date de résiliation / de coupure", validators=OPTIONAL_DATE)
     index = IntegerField("Index de mutation", validators=[Optional(), NumberRange(min=0)])
-    index_confirmed = BooleanField("Index inhabituel vérifié avec les deux clients (E4)")
+    index_confirmed = BooleanField("Index inhabituel vérifié avec les deux clients")
     requester_name = _text("Nom du demandeur")
     requester_identity = _text("Pièce d'identité du demandeur (type et numéro)", 64)
     successor_ref = _text("Référence client du repreneur (s'il existe déjà)", 20)
@@ -88,8 +90,7 @@ class DossierFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    type = SelectField("Type", default="", choices=options([("", "Tous"), ("DSI", "DSI"), ("DEP", "DEP"), ("ASI", "ASI"),
-                                                     ("INF_TELE", "INF_TELE")]), validators=[Optional()])
+    type = SelectField("Type", default="", choices=options([("", "Tous"), *LABELS["dossier_type"].items()]), validators=[Optional()])
     state = SelectField("État", default="open", choices=options([("", "Tous"), ("open", "Ouvert"), ("closed", "Clos"),
                                                           ("treated", "Traité"), ("cancelled", "Annulé")]),
                         validators=[Optional()])

@@ -37,7 +37,9 @@ def amount(value, currency: str = "EUR") -> str:
     return "—" if value is None else money(value, currency or "EUR")
 
 
-RULE_CODES = re.compile(r"\s*\((?:règles?\s+)?[WE]\d+(?:\s*(?:[/,]|et)\s*[WE]?\d+)*\)")
+CODES = r"[WE]\d+(?:\s*(?:[/,]|et)\s*[WE]?\d+)*"
+# Where a message cites rule ids: "(W14/W15)", "(jour 10, W8)", "W19 : courrier…", "(règle E2)".
+RULE_CODES = re.compile(rf"\s*\((?:règles?\s+)?{CODES}\)|(?<=\S),\s*(?:règles?\s+)?{CODES}(?=\))|\b{CODES}\s*:\s*")
 
 
 def without_rule_codes(message: str) -> str:
@@ -47,7 +49,8 @@ def without_rule_codes(message: str) -> str:
 
 def rule_codes(message: str) -> str:
     """The rule ids a message cites, for a "détails" line ("W14/W15"), or ""."""
-    return " ".join(m.strip(" ()") for m in RULE_CODES.findall(str(message or "")))
+    return " ".join(m.strip(" (),:").removeprefix("règles ").removeprefix("règle ")
+                    for m in RULE_CODES.findall(str(message or "")))
 
 
 def register_filters(app: Flask) -> None:

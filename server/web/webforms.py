@@ -108,6 +108,6 @@ class CalendarDayForm(FlaskForm):
 
 class CalendarSettingForm(FlaskForm):
     """W19: the timers count working days or calendar days."""
-    calendar = SelectField("Décompte des délais (W19)", choices=[
+    calendar = SelectField("Décompte des délais du logement vacant", choices=[
         SelectChoice("fr-working-days", "Jours ouvrés (hors week-ends et jours fériés)"),
         SelectChoice("calendar-days", "Jours calendaires (tous les jours comptent)")])

@@ -33,7 +33,7 @@ STEP_LABELS = {
     "field": "information du terrain", "transfer": "mutation à réaliser", "contest": "contestation", "demo": "—",
     "removal_control": "dépose à contrôler (contrôle fiabilité factures)", "removed": "compteur déposé",
     "transferred": "mutation réalisée",
-    "closing_deferred": "résiliation différée : intervention en cours sur le point (W17)"}
+    "closing_deferred": "résiliation différée : intervention en cours sur le point"}
 STATE_LABELS = {"open": "ouvert", "closed": "clos", "treated": "traité", "cancelled": "annulé"}
 ANALYSIS_TASK = "dsi_analysis"
 FIELD_ORDER_TYPES = ("INVESTIGATION", "CLOSURE")

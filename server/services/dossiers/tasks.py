@@ -85,7 +85,7 @@ def record_no_answer(task_id: int, *, user: User, now: datetime):
     order = issue_order("INVESTIGATION", point, now=now, dossier=dossier, contract_id=dossier.contract_id, user=user,
                         instructions=f"Départ annoncé pour le {dossier.planned_on:%d/%m/%Y} sans nouvelles du client : "
                                      "qui occupe les lieux ? Relever l'index ; personne sur place → fermer le "
-                                     "branchement (W8).")
+                                     "branchement.")
     dossier.step = "investigation"
     add_event(dossier, "investigation", f"Client injoignable : ordre {order.ref} « Enquête client » émis (W8).",
               user, now)

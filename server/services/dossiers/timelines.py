@@ -221,7 +221,7 @@ def order_removal(dossier_id: int, step: str, now: datetime, calendar) -> str | 
         return None
     order = issue_order("REMOVAL", contract.point, now=now, dossier=dossier, contract_id=contract.id,
                         planned_date=local_day(now, dossier.utility), requester_name=(dossier.data or {}).get("requester_name"),
-                        instructions="Dépose du compteur à la date de résiliation (E10) : interrompre si ce n'est "
+                        instructions="Dépose du compteur à la date de résiliation : interrompre si ce n'est "
                                      "fait, suivre les 8 étapes de sécurité dans l'ordre, noter les remarques sur le "
                                      "point de livraison.")
     add_event(dossier, "removal_order", f"Ordre de dépose {order.ref} émis à la date de résiliation (E10).", None, now)

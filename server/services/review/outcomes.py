@@ -184,7 +184,7 @@ def issue_removal_order_when_due(order: Order, contract: Contract, *, user: User
         return []
     removal = issue_order("REMOVAL", contract.point, now=now, dossier=dossier_of(order), contract_id=contract.id,
                           user=user, requester_name=order.requester_name,
-                          instructions="Dépose du compteur après coupure (E10) : suivre les étapes de sécurité dans l'ordre.")
+                          instructions="Dépose du compteur après coupure : suivre les étapes de sécurité dans l'ordre.")
     dep = dossier_of(order, "DEP")
     if dep is not None:
         add_event(dep, "removal_order", f"Ordre de dépose {removal.ref} émis (E10).", user, now)
@@ -257,7 +257,7 @@ def close_after_empty_investigation(order: Order, content: dict, *, day: date, u
     if answer(content, "closure_done", "branch_closed") is True:
         return mark_branch_closed(order, day=day, user=user, now=now)
     closure = issue_order("CLOSURE", order.point, now=now, dossier=dossier_of(order), user=user,
-                          instructions=f"Personne sur place lors de l'enquête {order.ref} : fermer le branchement (W8).")
+                          instructions=f"Personne sur place lors de l'enquête {order.ref} : fermer le branchement.")
     return [f"Ordre de fermeture {closure.ref} émis : personne sur place (W8)."]
 
 
