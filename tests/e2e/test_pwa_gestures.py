@@ -134,7 +134,8 @@ def test_closure_states_the_branch_closed_once_and_removal_is_one_step_at_a_time
     steps = page.locator("#f-safety_steps input[data-step]")
     for n in range(1, 9):
         assert steps.count() == n                                       # the steps done, then only the next one
-        assert page.locator("#f-safety_steps-progress").inner_text().startswith(f"Étape {n} sur 8")
+        current = page.locator("#f-safety_steps li.current-step label").inner_text().split(". ", 1)[1]
+        assert page.locator("#f-safety_steps-progress").inner_text() == f"Étape {n} sur 8 : {current}"
         box = page.locator("#finish").bounding_box()
         assert box["y"] + box["height"] <= LANDSCAPE["height"]
         steps.nth(n - 1).check()

@@ -24,7 +24,7 @@ export function render(field, value, ctx) {
         el('label', { class: 'choice' }, box, `${i + 1}. ${step.label}`));
     }).filter(Boolean));
     progress.textContent = !field.ordered ? '' : (next < steps.length
-      ? t('Étape {n} sur {total} : faites-la, puis cochez-la.', { n: next + 1, total: steps.length })
+      ? t('Étape {n} sur {total} : {label}', { n: next + 1, total: steps.length, label: steps[next].label })
       : t('Les {total} étapes sont faites.', { total: steps.length }));
   }
 
@@ -37,5 +37,5 @@ export function render(field, value, ctx) {
   }
 
   draw();
-  return frame(field, el('div', {}, progress, list), field.ordered ? t('Une étape à la fois, dans l\'ordre du mode opératoire.') : null);
+  return frame(field, el('div', {}, progress, list), field.ordered ? t('Une étape à la fois, dans l\'ordre du mode opératoire : cochez-la une fois faite.') : null);
 }
