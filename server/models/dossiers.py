@@ -20,6 +20,9 @@ class Dossier(db.Model):
         one_of("state", DOSSIER_STATES),
         # Timers of the procedures scan open dossiers by type and due date.
         Index("ix_dossiers_type_state_due", "type", "state", "due_on"),
+        # The work queue's dossiers late on their timeline: a range on the day each timeline starts from.
+        Index("ix_dossiers_type_state_requested", "type", "state", "requested_on"),
+        Index("ix_dossiers_type_state_planned", "type", "state", "planned_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -94,6 +94,7 @@ class DossierFilterForm(FlaskForm):
     state = SelectField("État", default="open", choices=options([("", "Tous"), ("open", "Ouvert"), ("closed", "Clos"),
                                                           ("treated", "Traité"), ("cancelled", "Annulé")]),
                         validators=[Optional()])
+    late = BooleanField("En retard sur leur calendrier")
 
 
 class OrderFilterForm(FlaskForm):

@@ -5,7 +5,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import DomainError
+from ..local_time import in_utility_zone
 from ..services.dossiers import dossiers
+from ..services.dossiers.deadlines import deadlines_of
 from ..services.intake import departures
 from ..services.field.order_lists import STATE_LABELS as ORDER_STATES
 from .blueprint import web_bp
@@ -48,10 +50,12 @@ def refused(message: str):
 def dossier_list():
     form = DossierFilterForm(request.args)
     form.validate()
+    late_on = in_utility_zone(_now(), current_user.utility).date() if form.late.data else None
     rows = dossiers.list_dossiers(dossier_type=form.type.data or None, state=form.state.data or None,
-                                  utility=current_user.utility, page=requested_page())
+                                  utility=current_user.utility, page=requested_page(), late_on=late_on)
     return render_template("dossiers/list.html", form=form, rows=rows, labels=dossiers.DOSSIER_LABELS,
-                           states=dossiers.STATE_LABELS, steps=dossiers.STEP_LABELS)
+                           states=dossiers.STATE_LABELS, steps=dossiers.STEP_LABELS,
+                           deadlines=deadlines_of(rows) if late_on else {})
 
 
 @web_bp.route("/dossiers/<int:dossier_id>")

@@ -18,6 +18,7 @@ from ..rules.paging import FIRST_PAGE, Page, PageRequest
 from ..rules.departure_rules import cancellation_outcome, dsi_may_close, reminder_day
 from ..rules.dossier_closing import (ClosingCheck, closing_check, contract_state_after_abandoned_termination,
                                      electricity_termination_done)
+from .deadlines import overdue_on
 from .orders import OPEN_STATES, cancel_order
 
 DOSSIER_LABELS = {"DSI": "Départ client signalé", "DEP": "Départ client", "ASI": "Arrivée client signalée",
@@ -405,9 +406,12 @@ def closing_plan(page: DossierPage) -> list[str]:
 
 
 def list_dossiers(*, dossier_type: str | None, state: str | None, utility: str | None,
-                  page: PageRequest = FIRST_PAGE) -> Page[Dossier]:
-    """Dossiers matching the filters, the latest first, one page of them."""
+                  page: PageRequest = FIRST_PAGE, late_on: date | None = None) -> Page[Dossier]:
+    """Dossiers matching the filters, the latest first, one page of them; with `late_on`, those late on their
+    timeline that day, the oldest request first (the work queue's list)."""
     query = select(Dossier).order_by(Dossier.id.desc())
+    if late_on is not None:
+        query = select(Dossier).where(overdue_on(late_on)).order_by(Dossier.requested_on, Dossier.id)
     if dossier_type:
         query = query.where(Dossier.type == dossier_type)
     if state:

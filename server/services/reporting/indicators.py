@@ -9,10 +9,10 @@ from sqlalchemy import or_, select
 from ...extensions import db
 from ...models import Commune, DeliveryPoint, Dossier, User
 from ..base.spreadsheets import excel_csv
+from ..rules.departure_rules import OPEN_LIMIT_DAYS, open_limit_day
 
 DEPARTURE_TYPES = ("DSI", "DEP")
 RESOLVED_STATES = ("closed", "treated")
-OPEN_LIMIT_DAYS = 30
 CSV_HEADER = ["Mois", "Code commune", "Commune", "Résiliations demandées", "Dossiers résolus",
               "Taux de résolution (%)", "Dossiers ouverts au-delà de 30 jours"]
 
@@ -63,7 +63,7 @@ def resolved_in(facts: DossierFacts, start: date, end: date) -> bool:
 def open_over_limit_at(facts: DossierFacts, moment: date) -> bool:
     """W23: a departure dossier still open at that moment more than 30 days after its request."""
     still_open = facts.closed_on is None or facts.closed_on > moment
-    return still_open and facts.state != "cancelled" and facts.requested_on < moment - timedelta(days=OPEN_LIMIT_DAYS)
+    return still_open and facts.state != "cancelled" and open_limit_day(facts.requested_on) <= moment
 
 
 def monthly_indicators(dossiers: list[DossierFacts], months: list[date], today: date) -> list[MonthRow]:

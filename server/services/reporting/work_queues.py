@@ -1,16 +1,16 @@
 """Each office role's work queue on landing: what waits for them, how many (indexed COUNTs capped by a
 LIMIT, cheap at a utility's scale), since when, and where to go to work on it."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import Commune, Contract, DeliveryPoint, Dossier, Invoice, Order, Payment, Report, Task, User
+from ..dossiers.deadlines import overdue_on
 from ..dossiers.tasks import visible_roles
 
 COUNT_CAP = 1000
-OVERDUE_DAYS = 30  # W23: a dossier still open 30 days after the request
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,7 @@ def _scoped_invoices(user: User):
 
 def _queries(user: User, today: date) -> dict:
     """key -> (label, query selecting a `since` column, url, roles)."""
-    dossiers = select(Dossier.requested_on.label("since")).where(
-        Dossier.state == "open", Dossier.requested_on < today - timedelta(days=OVERDUE_DAYS))
+    dossiers = select(Dossier.requested_on.label("since")).where(overdue_on(today))
     if user.utility and user.role != "admin":
         dossiers = dossiers.where(Dossier.utility == user.utility)
     refunds = select(Payment.invoice_id).where(Payment.direction == "refund")
@@ -51,7 +50,7 @@ def _queries(user: User, today: date) -> dict:
                     _scoped_reports(("awaiting_blobs", "received", "countersigned"), user).where(
                         (Report.conflict.isnot(None)) | (Report.state == "awaiting_blobs")), "/reports",
                     ("agent", "chief", "admin")),
-        "dossiers_overdue": (f"Dossiers ouverts depuis plus de {OVERDUE_DAYS} jours", dossiers, "/dossiers",
+        "dossiers_overdue": ("Dossiers en retard sur leur calendrier", dossiers, "/dossiers?late=1",
                              ("agent", "chief", "admin")),
         "tasks_due": ("Tâches à faire aujourd'hui ou en retard", select(Task.due_on.label("since")).where(
             Task.state == "open", Task.role.in_(visible_roles(user)), Task.due_on <= today), "/tasks",

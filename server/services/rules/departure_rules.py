@@ -10,6 +10,7 @@ REMINDER_AFTER_DAYS = 10         # W8: calendar days after the planned departure
 ANALYSIS_AFTER_DAYS = 30
 LETTER_AFTER_WORKING_DAYS = 10   # W19: on the business calendar
 CLOSURE_AFTER_WORKING_DAYS = 30
+OPEN_LIMIT_DAYS = 30             # W23: a dossier still open more than 30 days after the request
 WAREHOUSE_FRESH_DAYS = 45        # W22: a remote-read meter with no index this recent has "no data"
 DAILY_FLOOR = 2.0                # coherence: a plausible daily consumption never judged below this
 COHERENCE_SLACK = 5              # coherence: a few units more are always plausible (reading rounding)
@@ -163,6 +164,11 @@ def vacant_letter_day(opened_on: date, calendar: "str | BusinessCalendar | None"
 def vacant_closure_day(opened_on: date, calendar: "str | BusinessCalendar | None" = None) -> date:
     """W19: closure order CEO11 thirty working days after the vacant-dwelling ASI opened."""
     return add_working_days(opened_on, CLOSURE_AFTER_WORKING_DAYS, calendar)
+
+
+def open_limit_day(requested_on: date) -> date:
+    """W23: the first day a dossier is still open more than 30 days after its request."""
+    return requested_on + timedelta(days=OPEN_LIMIT_DAYS + 1)
 
 
 def arrival_branch(successor: dict | None) -> str:
