@@ -93,8 +93,9 @@ def demo_ids(utility: str, *, every: bool) -> dict[str, list]:
 
 
 def build_demo_world(blob_dir, today: date) -> None:
-    """The demo as `make run` shows it (reports in every state of their review), then departures and terminations
-    taken at the counter and the timers run 40 days later, so the dossiers' timelines have something to say. Run in
+    """The demo as `make run` shows it (reports in every state of their review), then departures, terminations and a
+    takeover taken at the counter, and the timers run 40 days later, so the dossiers' timelines have something
+    to say. Run in
     an app context on a database holding the demo data."""
     from server.blobs import DiskBlobStore
     from server.extensions import db
@@ -102,6 +103,7 @@ def build_demo_world(blob_dir, today: date) -> None:
     from server.services.dossiers.timelines import tick
     from server.services.intake.departures import WaterDeparture, record_water_departure
     from server.services.intake.termination_requests import ElectricityTermination, record_termination
+    from server.services.intake.water_departures import active_meter, history_of
     from server.services.reporting.demo_reports import demo_report_scenarios, seed_demo_reports
     from server.models import User
     now = datetime.combine(today, time(8), tzinfo=timezone.utc)
@@ -120,5 +122,9 @@ def build_demo_world(blob_dir, today: date) -> None:
     record_termination(contract("EL00000122"), ElectricityTermination(
         kind="classic", termination_on=today + timedelta(days=3), requester_name="Koffi Adjovi",
         requester_identity="CNI 123456"), user=user("agent.elec"), now=now)
+    taken_over = db.session.get(Contract, contract("EL00000124"))
+    record_termination(taken_over.id, ElectricityTermination(   # E4: invoices issued, both customers to the cashier
+        kind="takeover", index=max(history_of(active_meter(taken_over)))[1] + 5, successor_name="Afi Dossou",
+        successor_identity="CNI 998877", successor_phone="+22990000000"), user=user("agent.elec"), now=now)
     tick(now + timedelta(days=40))
     db.session.commit()
