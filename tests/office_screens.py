@@ -95,8 +95,7 @@ def demo_ids(utility: str, *, every: bool) -> dict[str, list]:
 def build_demo_world(blob_dir, today: date) -> None:
     """The demo as `make run` shows it (reports in every state of their review), then departures, terminations and a
     takeover taken at the counter, and the timers run 40 days later, so the dossiers' timelines have something
-    to say. Run in
-    an app context on a database holding the demo data."""
+    to say. Run in an app context on a database holding the demo data."""
     from server.blobs import DiskBlobStore
     from server.extensions import db
     from server.models import Contract
