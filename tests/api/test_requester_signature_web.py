@@ -56,7 +56,8 @@ def test_E2_dossier_shows_the_signature_to_collect_then_the_printed_order_is_con
     assert order.requester_signed and order.requester_signed_at is not None
     assert order.requester_signature["method"] == "printed"
     dossier = html.unescape(client.get(f"/dossiers/{dossier_id}").get_data(as_text=True))
-    assert f"Ordre {ref} signé par le demandeur Koffi Client (ordre imprimé rapporté signé, E2)." in dossier
+    assert f"Ordre {ref} signé par le demandeur Koffi Client (ordre imprimé rapporté signé)." in dossier
+    assert "<summary>détails</summary>Règle E2</details>" in dossier          # the rule id stays in the details
     assert "à recueillir" not in dossier
     assert sign(client, order_id, method="printed", typed_ref=ref).status_code == 302
     assert "a déjà signé" in html.unescape(client.get(f"/orders/{order_id}").get_data(as_text=True))
