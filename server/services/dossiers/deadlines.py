@@ -25,7 +25,7 @@ class Timeline:
     kinds: Callable[[], list[ColumnElement]]                    # which dossiers follow it, one type each
     starts_on: InstrumentedAttribute                            # the day it counts from
     due_day: Callable[[date, BusinessCalendar], date]           # the rules' due day from that start
-    applies: Callable[[Dossier], bool]                          # the same as `kind`, for one loaded dossier
+    applies: Callable[[Dossier], bool]                          # the same as `kinds`, for one loaded dossier
 
 
 TIMELINES = (
@@ -49,7 +49,7 @@ def timeline_of(dossier: Dossier) -> Timeline:
     return next(timeline for timeline in TIMELINES if timeline.applies(dossier))
 
 
-def deadline_of(dossier: Dossier, calendar: BusinessCalendar | None = None) -> date | None:
+def deadline_of(dossier: Dossier, calendar: str | BusinessCalendar | None = None) -> date | None:
     """The day by which the dossier's timeline expects it dealt with (None: its timeline has not started)."""
     timeline = timeline_of(dossier)
     start = getattr(dossier, timeline.starts_on.key)

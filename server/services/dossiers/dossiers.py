@@ -409,9 +409,8 @@ def list_dossiers(*, dossier_type: str | None, state: str | None, utility: str |
                   page: PageRequest = FIRST_PAGE, late_on: date | None = None) -> Page[Dossier]:
     """Dossiers matching the filters, the latest first, one page of them; with `late_on`, those late on their
     timeline that day, the oldest request first (the work queue's list)."""
-    query = select(Dossier).order_by(Dossier.id.desc())
-    if late_on is not None:
-        query = select(Dossier).where(overdue_on(late_on)).order_by(Dossier.requested_on, Dossier.id)
+    query = select(Dossier).order_by(Dossier.id.desc()) if late_on is None else \
+        select(Dossier).where(overdue_on(late_on)).order_by(Dossier.requested_on, Dossier.id)
     if dossier_type:
         query = query.where(Dossier.type == dossier_type)
     if state:
