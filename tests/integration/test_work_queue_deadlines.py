@@ -106,7 +106,7 @@ def test_the_late_dossiers_are_found_through_indexes_without_reading_the_table(a
 def test_the_home_page_links_the_count_to_the_list_of_late_dossiers(office, sqlite_demo_app):
     with sqlite_demo_app.app_context():
         dsi = db.session.scalars(select(Dossier).where(Dossier.type == "DSI").order_by(Dossier.id)).first()
-        dsi.planned_on, ref = date.today() - timedelta(days=40), dsi.ref
+        dsi.planned_on, ref, dsi_id = date.today() - timedelta(days=40), dsi.ref, dsi.id
         db.session.commit()
     agent = office("agent.eau")
     home = agent.get("/").get_data(as_text=True)
@@ -114,3 +114,6 @@ def test_the_home_page_links_the_count_to_the_list_of_late_dossiers(office, sqli
     listed = agent.get("/dossiers?late=1").get_data(as_text=True)
     assert ref in listed and "analyse du départ annoncé sans nouvelles (jour 30)" in listed
     assert ref not in agent.get("/dossiers?late=1&type=DEP").get_data(as_text=True)
+    due = (date.today() - timedelta(days=10)).strftime("%d/%m/%Y")       # day 30 after the planned date
+    assert f"{due} : analyse du départ annoncé sans nouvelles (jour 30)" in agent.get(f"/dossiers/{dsi_id}").get_data(
+        as_text=True)

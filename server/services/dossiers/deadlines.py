@@ -38,7 +38,8 @@ TIMELINES = (
              lambda: [and_(Dossier.type == "DEP", Dossier.step == "awaiting_removal")], Dossier.due_on,
              lambda start, calendar: start, lambda d: d.type == "DEP" and d.step == "awaiting_removal"),
     Timeline("dossier ouvert depuis plus de 30 jours",
-             lambda: [Dossier.type == "INF_TELE", and_(Dossier.type == "ASI", Dossier.branch.is_distinct_from("vacant")),
+             lambda: [Dossier.type == "INF_TELE",
+                      and_(Dossier.type == "ASI", Dossier.branch.is_distinct_from("vacant")),
                       and_(Dossier.type == "DEP", Dossier.step.is_distinct_from("awaiting_removal"))],
              Dossier.requested_on, lambda start, calendar: open_limit_day(start), lambda d: True),
 )

@@ -18,7 +18,7 @@ from ..rules.paging import FIRST_PAGE, Page, PageRequest
 from ..rules.departure_rules import cancellation_outcome, dsi_may_close, reminder_day
 from ..rules.dossier_closing import (ClosingCheck, closing_check, contract_state_after_abandoned_termination,
                                      electricity_termination_done)
-from .deadlines import overdue_on
+from .deadlines import deadlines_of, overdue_on
 from .orders import OPEN_STATES, cancel_order
 
 DOSSIER_LABELS = {"DSI": "Départ client signalé", "DEP": "Départ client", "ASI": "Arrivée client signalée",
@@ -329,6 +329,7 @@ class DossierPage:
     letters: list[Letter]
     remaining: list[str]        # what remains to be done, in French (§4.1: every dossier page shows it)
     closing: ClosingCheck       # what closing it would cancel (W17)
+    deadline: tuple[date | None, str] | None = None  # an open dossier's due day on its timeline, and what is due
 
 
 def dossier_page(dossier_id: int, user: User | None = None) -> DossierPage:
@@ -343,7 +344,7 @@ def dossier_page(dossier_id: int, user: User | None = None) -> DossierPage:
                        events, list(d.tasks), orders, allowed_actions(d), users,
                        list(db.session.scalars(select(Invoice).where(Invoice.dossier_id == d.id).order_by(Invoice.id))),
                        list(db.session.scalars(select(Letter).where(Letter.dossier_id == d.id).order_by(Letter.id))),
-                       remaining_work(d), closing_check_of(d))
+                       remaining_work(d), closing_check_of(d), deadlines_of([d])[d.id] if d.state == "open" else None)
 
 
 ORDER_AWAITS = {"issued": "à affecter à un technicien", "assigned": "compte-rendu attendu du terrain",
