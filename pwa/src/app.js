@@ -12,10 +12,10 @@ import { isoWithOffset } from './forms/report.js';
 import { t } from './i18n.js';
 import { startServiceWorker } from './sw-bridge.js';
 import { readiness } from './sync/readiness.js';
+import { isUnlocked as hasKey, lock, lockAll, unlockWith } from './vault.js';
 import { renderPin } from './views/pin.js';
 import { renderRound } from './views/round.js';
 
-const UNLOCKED = 'tournee-unlocked';
 const DEVICE_NAME = 'tournee-device-name';
 const view = document.getElementById('view');
 const app = { technician: null, technicians: [], formOpen: false, updateReady: false, roundFilters: {},
@@ -76,8 +76,18 @@ function showProtocol(result) {
   banner.textContent = result.protocol || '';
 }
 
+/** Unlocked: the technician's data key is in this page's memory (a reload or a lock forgets it). */
 function isUnlocked() {
-  return app.technician && sessionStorage.getItem(UNLOCKED) === String(app.technician.id);
+  return Boolean(app.technician) && hasKey(app.technician.id);
+}
+
+/** The key in memory, the old clear rows sealed (first unlock after the update), then the round. */
+async function opened(technicianId, key) {
+  lockAll();                                  // one technician unlocked at a time
+  unlockWith(technicianId, key);
+  const { sealLegacyRows } = await import('./db/sealed.js');
+  const row = await getTechnician(app.db, technicianId);
+  if (!row.sealed_at) await sealLegacyRows(app.db, technicianId);
 }
 
 async function roundData() {
@@ -147,9 +157,12 @@ Object.assign(app, {
       if (err instanceof ApiError && err.status === 401) throw new Error(t('Identifiant ou mot de passe incorrect.'));
       throw err;
     }
-    const { hashPin } = await import('./pin.js');
-    app.technician = await saveEnrolment(app.db, answer, await hashPin(pin));
-    sessionStorage.setItem(UNLOCKED, String(app.technician.id));
+    const { keyFromSignIn } = await import('./pin.js');
+    const { key, changes } = await keyFromSignIn(await getTechnician(app.db, answer.technician.id), password, pin);
+    lockAll();
+    unlockWith(answer.technician.id, key);    // the token is sealed with it
+    app.technician = await saveEnrolment(app.db, answer, changes);
+    await opened(app.technician.id, key);
     app.choosing = false;
     location.hash = '#/round';
     await route();
@@ -157,30 +170,31 @@ Object.assign(app, {
   },
   /** true, or the attempts left (0: the PIN is forgotten, the password is asked again online). */
   async unlock(shown, pin) {
-    const { MAX_PIN_FAILURES, checkPin } = await import('./pin.js');
+    const { MAX_PIN_FAILURES, forgetPin, keyFromPin } = await import('./pin.js');
     const technician = await getTechnician(app.db, shown.id);   // the failures counted so far
-    if (!(await checkPin(pin, technician.pin))) {
+    const opening = await keyFromPin(technician, pin);
+    if (!opening) {
       const failures = (technician.pin_failures || 0) + 1;
       const locked = failures >= MAX_PIN_FAILURES;
-      await updateTechnician(app.db, technician.id, locked ? { pin: null, pin_failures: 0, pin_locked: true }
-        : { pin_failures: failures });
+      await updateTechnician(app.db, technician.id, locked ? forgetPin(technician) : { pin_failures: failures });
       if (locked) await route();
       return locked ? 0 : MAX_PIN_FAILURES - failures;
     }
-    if (technician.pin_failures) await updateTechnician(app.db, technician.id, { pin_failures: 0 });
-    sessionStorage.setItem(UNLOCKED, String(technician.id));
+    await updateTechnician(app.db, technician.id, { ...opening.changes, pin_failures: 0 });
+    await opened(technician.id, opening.key);
     await route();
     app.sync();
     return true;
   },
   async choose(id) {
+    if (app.technician) lock(app.technician.id);
     await setCurrent(app.db, id);
     app.choosing = false;
-    sessionStorage.removeItem(UNLOCKED);
     await route();
   },
+  /** "Changer de technicien": the one shown is locked (their key leaves memory) before the list. */
   async switchUser() {
-    sessionStorage.removeItem(UNLOCKED);
+    if (app.technician) lock(app.technician.id);
     app.choosing = true;
     location.hash = '#/round';
     await route();

@@ -41,7 +41,11 @@ function fakeFetch(handler) {
       { status: answer.status, headers: { 'Content-Type': 'application/json' } });
   };
 }
+const vault = await m('vault.js');
+/** A technician enrolled and unlocked: their data key in memory (vault.js), their token in clear
+ *  (as stored before encryption at rest; read as is). */
 async function seedTechnician(t, current = true) {
+  vault.unlockWith(t.id, await vault.importDataKey(vault.newDataKeyBytes()));
   await db.write(['technicians', 'meta'], async (tx) => {
     await tx.put('technicians', { id: t.id, login: t.login, name: t.name, device_id: t.device_id, token: t.token,
       cursor: t.cursor || '', device_seq: 0, pin: { salt: 'x', iterations: 1, hash: 'x' }, needs_enrol: false });

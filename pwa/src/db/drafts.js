@@ -1,17 +1,19 @@
-/** Drafts: the form being filled for one order, saved at every change. */
+/** Drafts: the form being filled for one order, saved at every change (sealed, db/sealed.js). */
+import { blobsOf, openRow, openRows, sealRow } from './sealed.js';
 
-export function getDraft(db, tech, orderId) {
-  return db.read(['drafts'], (t) => t.get('drafts', [tech, orderId]));
+export async function getDraft(db, tech, orderId) {
+  return openRow('drafts', await db.read(['drafts'], (t) => t.get('drafts', [tech, orderId])));
 }
 
-export function listDrafts(db, tech) {
-  return db.read(['drafts'], (t) => t.all('drafts', 'tech', tech));
+export async function listDrafts(db, tech) {
+  return openRows('drafts', await db.read(['drafts'], (t) => t.all('drafts', 'tech', tech)));
 }
 
-/** Saves the draft and marks its order as being worked on, in one transaction. */
-export function saveDraft(db, draft) {
+/** Saves the draft and marks its order as being worked on, in one transaction (sealed before it). */
+export async function saveDraft(db, draft) {
+  const row = await sealRow('drafts', { ...draft, updated_at: new Date().toISOString() });
   return db.write(['drafts', 'orders'], async (t) => {
-    await t.put('drafts', { ...draft, updated_at: new Date().toISOString() });
+    await t.put('drafts', row);
     const order = await t.get('orders', [draft.tech, draft.order_id]);
     if (order && order.local === 'todo') await t.put('orders', { ...order, local: 'draft' });
   });
@@ -27,7 +29,7 @@ export function abandonDraft(db, tech, orderId) {
   return db.write(['drafts', 'blobs', 'orders'], async (t) => {
     const draft = await t.get('drafts', [tech, orderId]);
     if (!draft) return;
-    for (const sha256 of Object.keys(draft.attachments || {})) {
+    for (const sha256 of blobsOf(draft)) {
       const blob = await t.get('blobs', [tech, sha256]);
       if (blob && blob.reports.length === 0) await t.del('blobs', [tech, sha256]);
     }

@@ -1,7 +1,11 @@
-/** The outbox: one entry per finished report, never expiring, left only on acknowledgement. */
+/** The outbox: one entry per finished report, never expiring, left only on acknowledgement.
+ *  The chief's proof is sealed (db/sealed.js); states, sequence and schedule stay clear. */
+import { openRows } from './sealed.js';
 
-export function listOutbox(db, tech) {
-  return db.read(['outbox'], (t) => (tech == null ? t.all('outbox') : t.all('outbox', 'tech', tech)));
+/** Entries opened for the unlocked technicians; others' entries show their clear fields only. */
+export async function listOutbox(db, tech) {
+  const rows = await db.read(['outbox'], (t) => (tech == null ? t.all('outbox') : t.all('outbox', 'tech', tech)));
+  return openRows('outbox', rows);
 }
 
 /** Queued entries due at `now`, in device sequence order. */

@@ -1,6 +1,7 @@
 /** Finished reports. Finishing writes the report, links its photos, queues its outbox entry,
  *  drops the draft and marks the order, all in ONE transaction (PITFALLS 4). */
 import { t } from '../i18n.js';
+import { blobsOf, openRow, openRows, sealRow } from './sealed.js';
 
 export class MissingPhoto extends Error {}
 
@@ -16,25 +17,39 @@ export async function nextDeviceSeq(db, tech) {
 /** `report` is the REPORT of the contract, usually without `device_seq`, which is given here.
  *  A report countersigned on the tablet comes with its `proof` (PROTOCOL §8), kept on the outbox
  *  entry; its content, hence its `device_seq` (see nextDeviceSeq), was fixed before the chief's
- *  proof was computed: if the sequence moved meanwhile, SequenceMoved and nothing is written. */
-export function finishReport(db, tech, report, { proof = null } = {}) {
+ *  proof was computed: if the sequence moved meanwhile, SequenceMoved and nothing is written.
+ *  The report and its entry are sealed before the transaction, so the sequence is read first and
+ *  checked inside: a report without a fixed sequence is sealed again if it moved meanwhile. */
+export async function finishReport(db, tech, report, { proof = null } = {}) {
   if (proof != null && report.device_seq == null) throw new TypeError('a countersignature proof binds the device_seq');
+  for (let attempt = 0; ; attempt += 1) {
+    const body = { ...report, device_seq: report.device_seq ?? await nextDeviceSeq(db, tech) };
+    try {
+      return await writeFinished(db, tech, body, proof);
+    } catch (err) {
+      if (!(err instanceof SequenceMoved) || report.device_seq != null || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function writeFinished(db, tech, body, proof) {
+  const seq = body.device_seq;
+  const reportRow = await sealRow('reports', { uuid: body.uuid, tech, order_id: body.order_id, body, status: 'queued',
+    finished_at: body.finished_at });
+  const entryRow = await sealRow('outbox', { uuid: body.uuid, tech, order_id: body.order_id, seq, state: 'queued',
+    attempts: 0, next_at: 0, reason: null, enqueued_at: body.finished_at, proof });
   const stores = ['technicians', 'reports', 'outbox', 'blobs', 'drafts', 'orders'];
   return db.write(stores, async (tx) => {
     const technician = await tx.get('technicians', tech);
-    const seq = (technician.device_seq || 0) + 1;
-    if (report.device_seq != null && report.device_seq !== seq) throw new SequenceMoved(t('Numéro de séquence déjà utilisé.'));
-    const body = { ...report, device_seq: seq };
+    if ((technician.device_seq || 0) + 1 !== seq) throw new SequenceMoved(t('Numéro de séquence déjà utilisé.'));
     for (const attachment of body.attachments) {
       const blob = await tx.get('blobs', [tech, attachment.sha256]);
       if (!blob || !blob.data) throw new MissingPhoto(t('Pièce jointe absente de la tablette : {field}', { field: attachment.field }));
       await tx.put('blobs', { ...blob, reports: [...new Set([...blob.reports, body.uuid])] });
     }
     await tx.put('technicians', { ...technician, device_seq: seq });
-    await tx.put('reports', { uuid: body.uuid, tech, order_id: body.order_id, body, status: 'queued',
-      finished_at: body.finished_at });
-    await tx.put('outbox', { uuid: body.uuid, tech, order_id: body.order_id, seq, state: 'queued', attempts: 0, next_at: 0,
-      reason: null, enqueued_at: body.finished_at, proof });
+    await tx.put('reports', reportRow);
+    await tx.put('outbox', entryRow);
     await tx.del('drafts', [tech, body.order_id]);
     const order = await tx.get('orders', [tech, body.order_id]);
     if (order) await tx.put('orders', { ...order, local: 'done' });
@@ -42,12 +57,12 @@ export function finishReport(db, tech, report, { proof = null } = {}) {
   });
 }
 
-export function getReport(db, uuid) {
-  return db.read(['reports'], (t) => t.get('reports', uuid));
+export async function getReport(db, uuid) {
+  return openRow('reports', await db.read(['reports'], (t) => t.get('reports', uuid)));
 }
 
-export function listReports(db, tech) {
-  return db.read(['reports'], (t) => t.all('reports', 'tech', tech));
+export async function listReports(db, tech) {
+  return openRows('reports', await db.read(['reports'], (t) => t.all('reports', 'tech', tech)));
 }
 
 /** The server acknowledged the report (applied, duplicate, conflict): out of the outbox, its
@@ -60,8 +75,8 @@ export function acknowledge(db, uuid, result, now = Date.now()) {
     await t.put('reports', { ...row, status: result.status, report_id: result.report_id ?? null,
       received_at: result.received_at ?? null, acknowledged_at: new Date(now).toISOString(), ...verdictOf(row, result) });
     await t.del('outbox', uuid);
-    for (const attachment of row.body.attachments) {
-      const key = [row.tech, attachment.sha256];
+    for (const sha256 of blobsOf(row)) {
+      const key = [row.tech, sha256];
       const blob = await t.get('blobs', key);
       if (!blob) continue;
       const reports = blob.reports.filter((u) => u !== uuid);
@@ -85,33 +100,38 @@ function verdictOf(row, result) {
  *  same UUID after a refusal (nothing was stored under it, PROTOCOL §4), a new one after a mismatch
  *  (the server holds another content under the old). A countersignature made on the tablet does not
  *  survive a correction: the chief countersigns again, here or at the office. */
-export function reopenParked(db, uuid) {
-  return db.write(['reports', 'outbox', 'blobs', 'drafts', 'orders'], async (tx) => {
-    const entry = await tx.get('outbox', uuid);
-    const row = await tx.get('reports', uuid);
-    if (!entry || entry.state !== 'parked' || !row) return null;
-    const body = row.body;
-    const order = await tx.get('orders', [row.tech, body.order_id]);
-    const attachments = {};
-    for (const a of body.attachments.filter((x) => x.field !== 'countersignature')) {
-      attachments[a.sha256] = { sha256: a.sha256, field: a.field, kind: a.kind, content_type: a.content_type,
-        size: a.size, captured_at: a.captured_at, lat: a.lat, lon: a.lon };
-    }
-    for (const a of body.attachments) {
-      const blob = await tx.get('blobs', [row.tech, a.sha256]);
+export async function reopenParked(db, uuid) {
+  const [entry, row] = await Promise.all([openRow('outbox', await db.read(['outbox'], (t) => t.get('outbox', uuid))),
+    getReport(db, uuid)]);
+  if (!entry || entry.state !== 'parked' || !row) return null;
+  const body = row.body;
+  const order = await db.read(['orders'], (t) => t.get('orders', [row.tech, body.order_id]));
+  const attachments = {};
+  for (const a of body.attachments.filter((x) => x.field !== 'countersignature')) {
+    attachments[a.sha256] = { sha256: a.sha256, field: a.field, kind: a.kind, content_type: a.content_type,
+      size: a.size, captured_at: a.captured_at, lat: a.lat, lon: a.lon };
+  }
+  const draft = { tech: row.tech, order_id: body.order_id,
+    uuid: entry.reason?.status === 'mismatch' ? crypto.randomUUID() : uuid,
+    order_version: order ? order.version : body.order_version, form_type: body.form_type,
+    form_version: body.form_version, outcome: body.outcome, reason_code: body.reason_code, answers: body.answers,
+    attachments, started_at: body.started_at, reopened: entry.reason || null, updated_at: new Date().toISOString() };
+  const draftRow = await sealRow('drafts', draft);   // sealed before the transaction, which checks nothing moved
+  const done = await db.write(['reports', 'outbox', 'blobs', 'drafts', 'orders'], async (tx) => {
+    const still = await tx.get('outbox', uuid);
+    if (!still || still.state !== 'parked' || !(await tx.get('reports', uuid))) return false;
+    for (const sha256 of body.attachments.map((a) => a.sha256)) {
+      const blob = await tx.get('blobs', [row.tech, sha256]);
       if (blob) await tx.put('blobs', { ...blob, reports: blob.reports.filter((u) => u !== uuid) });
     }
-    const draft = { tech: row.tech, order_id: body.order_id,
-      uuid: entry.reason?.status === 'mismatch' ? crypto.randomUUID() : uuid,
-      order_version: order ? order.version : body.order_version, form_type: body.form_type,
-      form_version: body.form_version, outcome: body.outcome, reason_code: body.reason_code, answers: body.answers,
-      attachments, started_at: body.started_at, reopened: entry.reason || null, updated_at: new Date().toISOString() };
-    await tx.put('drafts', draft);
+    await tx.put('drafts', draftRow);
     await tx.del('outbox', uuid);
     await tx.del('reports', uuid);
-    if (order) await tx.put('orders', { ...order, local: 'draft' });
-    return draft;
+    const current = await tx.get('orders', [row.tech, body.order_id]);
+    if (current) await tx.put('orders', { ...current, local: 'draft' });
+    return true;
   });
+  return done ? draft : null;
 }
 
 /** Rejected or mismatch: parked "à traiter" with the reason, never deleted (PITFALLS 2). */

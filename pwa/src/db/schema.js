@@ -23,6 +23,18 @@ export const MIGRATIONS = [
       cursor.continue();
     };
   },
+  // v3 (encryption at rest, db/sealed.js): the stored search text goes (it holds the address); the
+  // round is searched in memory once opened. The rest of the old clear rows is sealed at the first unlock.
+  (db, tx) => {
+    const orders = tx.objectStore('orders');
+    orders.openCursor().onsuccess = (event) => {
+      const cursor = event.target.result;
+      if (!cursor) return;
+      const { search, ...row } = cursor.value;
+      cursor.update(row);
+      cursor.continue();
+    };
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;

@@ -1,6 +1,8 @@
-/** Technicians enrolled on this tablet: device token, PIN, cursor, device sequence, last sync, and
- *  the chiefs who may countersign their reports here (`countersigners`, PROTOCOL §8).
+/** Technicians enrolled on this tablet: device token (sealed), the data key wrapped under the PIN
+ *  (`pin`) and the password (`password_key`), cursor, device sequence, last sync, and the chiefs
+ *  who may countersign their reports here (`countersigners`, PROTOCOL §8).
  *  The current technician is kept in `meta`; switching never deletes anyone's data. */
+import { openRow, sealRow } from './sealed.js';
 
 export function getTechnician(db, id) {
   return db.read(['technicians'], (t) => t.get('technicians', id));
@@ -10,12 +12,20 @@ export function listTechnicians(db) {
   return db.read(['technicians'], (t) => t.all('technicians'));
 }
 
-/** Records an enrolment (new token); keeps the cursor and sequence of a technician seen before. */
-export function saveEnrolment(db, { technician, device_id, token }, pin) {
+/** The technician's row with its token opened (the technician must be unlocked to have it). */
+export async function openTechnician(db, id) {
+  return openRow('technicians', await getTechnician(db, id));
+}
+
+/** Records an enrolment (new token, sealed under the technician's key, unlocked by the caller, and
+ *  the key's wraps `{ pin, password_key }`); keeps the cursor and sequence of a technician seen before. */
+export async function saveEnrolment(db, { technician, device_id, token }, wraps) {
+  const { sealed } = await sealRow('technicians', { id: technician.id, token });
   return db.write(['technicians', 'meta'], async (t) => {
-    const old = (await t.get('technicians', technician.id)) || { cursor: '', device_seq: 0, last_sync_at: null };
+    const { token: legacy, ...old } = (await t.get('technicians', technician.id)) || { cursor: '', device_seq: 0, last_sync_at: null };
     const row = { ...old, id: technician.id, login: technician.login, name: technician.name,
-      device_id, token, needs_enrol: false, pin, pin_failures: 0, pin_locked: false };
+      device_id, sealed, needs_enrol: false, pin: wraps.pin, password_key: wraps.password_key, pin_recovery: null,
+      pin_failures: 0, pin_locked: false };
     await t.put('technicians', row);
     await t.put('meta', { key: 'current', tech: technician.id });
     return row;

@@ -1,13 +1,15 @@
 /** The sync engine: one sync at a time (Web Locks), push before pull, backoff with jitter on
  *  retryable errors, 401 keeps everything and asks to enrol again. No DOM: api, db, clock, locks
- *  and the progress callback are given. */
+ *  and the progress callback are given. Only unlocked technicians sync: their token and reports are
+ *  sealed under a key in memory only while they are (vault.js); the others' outboxes wait for them. */
 import { ApiError, isRetryable } from '../api.js';
 import { getBlob } from '../db/blobs.js';
 import { getReport } from '../db/reports.js';
 import { dueEntries, listOutbox, reschedule, techniciansWithQueue } from '../db/outbox.js';
 import { DEFAULT_RETENTION_DAYS, purgePersonalData } from '../db/retention.js';
-import { currentTechnician, getTechnician, listTechnicians, updateTechnician } from '../db/technicians.js';
+import { currentTechnician, listTechnicians, openTechnician, updateTechnician } from '../db/technicians.js';
 import { t } from '../i18n.js';
+import { isUnlocked } from '../vault.js';
 import { backoffDelay } from './backoff.js';
 import { protocolRefusal } from './protocol.js';
 import { pullAll } from './pull.js';
@@ -45,7 +47,8 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
   }
 
   async function pushFor(techId, summary, force) {
-    const technician = await getTechnician(db, techId);
+    if (!isUnlocked(techId)) return;
+    const technician = await openTechnician(db, techId);
     if (!technician || !technician.token || technician.needs_enrol) return;
     const horizon = force ? Infinity : clock.now();
     const entries = await dueEntries(db, techId, horizon);
@@ -90,6 +93,7 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
   async function purgeAcknowledged(currentId) {
     let purged = 0;
     for (const technician of await listTechnicians(db)) {
+      if (!isUnlocked(technician.id)) continue;       // their sealed rows wait for their next sync
       const days = technician.retention_days ?? DEFAULT_RETENTION_DAYS;
       const done = await purgePersonalData(db, technician.id, { now: clock.now(), days });
       if (technician.id === currentId) purged = done.orders;
@@ -100,7 +104,8 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
   async function run(force) {
     const summary = { ok: false, error: null, unauthorized: false };
     for (const techId of await techniciansWithQueue(db)) await pushFor(techId, summary, force);
-    const current = await currentTechnician(db);
+    const shown = await currentTechnician(db);
+    const current = shown && isUnlocked(shown.id) ? await openTechnician(db, shown.id) : null;
     if (current && current.token && !current.needs_enrol) {
       onProgress({ phase: 'pull' });
       try {

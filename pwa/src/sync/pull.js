@@ -4,7 +4,7 @@
  *  delivery receipt that tells the office those orders are on the tablet. */
 import { ApiError } from '../api.js';
 import { saveForms } from '../db/forms.js';
-import { orderRow } from '../db/orders.js';
+import { orderRow, sealOrder } from '../db/orders.js';
 import { afterPage } from '../db/technicians.js';
 
 const STORES = ['technicians', 'orders', 'forms', 'drafts', 'outbox'];
@@ -26,11 +26,12 @@ async function forget(t, tech, orderId, reason, now) {
   else await t.del('orders', [tech, orderId]);
 }
 
-function applyPage(db, tech, page, now) {
+async function applyPage(db, tech, page, now) {
+  const sealed = await Promise.all(page.orders.map((order) => sealOrder({ ...order, tech })));   // before the transaction
   return db.write(STORES, async (t) => {
-    for (const order of page.orders) {
-      const old = await t.get('orders', [tech, order.id]);
-      await t.put('orders', orderRow(tech, order, old));
+    for (const row of sealed) {
+      const old = await t.get('orders', [tech, row.id]);
+      await t.put('orders', orderRow(row, old));
     }
     for (const stone of page.tombstones) await forget(t, tech, stone.order_id, stone.reason, now);
     await saveForms(t, page.forms);

@@ -1,0 +1,100 @@
+/** Encryption at rest of the technician's data (issue 12): one random AES-GCM data key per
+ *  technician, kept in this page's memory only (a non-extractable CryptoKey) while they are
+ *  unlocked, stored only wrapped under keys derived (PBKDF2) from the PIN and from the password.
+ *  A reload or a lock forgets it. No DOM, no storage: callers persist what `wrapKey` returns. */
+
+export const ITERATIONS = 250000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const keys = new Map();    // technician id -> CryptoKey (the unlocked ones)
+
+/** The secret (PIN or password) did not open the wrapped key. */
+export class WrongSecret extends Error {}
+
+/** The technician's data is needed while they are locked (no key in memory). */
+export class Locked extends Error {}
+
+function randomBytes(n) {
+  return crypto.getRandomValues(new Uint8Array(n));
+}
+
+async function secretKey(secret, salt, iterations) {
+  const material = await crypto.subtle.importKey('raw', encoder.encode(secret), 'PBKDF2', false, ['deriveKey']);
+  return crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material,
+    { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+}
+
+/** Fresh raw bytes of a data key; the caller wraps them and imports them, then drops them. */
+export function newDataKeyBytes() {
+  return randomBytes(32);
+}
+
+export function importDataKey(raw) {
+  return crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+}
+
+/** `raw` wrapped under a key derived from `secret`: what is stored (salt, iterations, iv, wrapped). */
+export async function wrapKey(raw, secret, iterations = ITERATIONS) {
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const kek = await secretKey(secret, salt, iterations);
+  return { salt, iterations, iv, wrapped: await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, kek, raw) };
+}
+
+/** The raw data key out of a stored wrap; WrongSecret when `secret` is not the one it was wrapped with. */
+export async function unwrapKey(stored, secret) {
+  const kek = await secretKey(secret, stored.salt, stored.iterations);
+  try {
+    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: stored.iv }, kek, stored.wrapped));
+  } catch (_) {
+    throw new WrongSecret('wrong secret');
+  }
+}
+
+/** Bytes encrypted under `key` with a fresh IV. */
+export async function sealBytes(key, bytes) {
+  const iv = randomBytes(12);
+  return { iv, data: await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, bytes) };
+}
+
+export async function openBytes(key, sealed) {
+  return crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, key, sealed.data);
+}
+
+/** A JSON value encrypted under `key`. */
+export function seal(key, value) {
+  return sealBytes(key, encoder.encode(JSON.stringify(value)));
+}
+
+export async function open(key, sealed) {
+  return JSON.parse(decoder.decode(await openBytes(key, sealed)));
+}
+
+// ---- the keys of the technicians unlocked in this page ----------------------------------------
+
+export function unlockWith(tech, key) {
+  keys.set(tech, key);
+}
+
+export function lock(tech) {
+  keys.delete(tech);
+}
+
+export function lockAll() {
+  keys.clear();
+}
+
+export function keyOf(tech) {
+  return keys.get(tech) || null;
+}
+
+export function isUnlocked(tech) {
+  return keys.has(tech);
+}
+
+/** The key, or Locked: for writes of personal data, which never go to storage in clear. */
+export function requireKey(tech) {
+  const key = keys.get(tech);
+  if (!key) throw new Locked(`technician ${tech} is locked`);
+  return key;
+}
