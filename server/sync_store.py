@@ -50,7 +50,10 @@ def definitions() -> dict:
 class SqlSyncStore:
     """SyncStore over the app's database session and a blob store."""
 
-    def __init__(self, blobs: BlobStore, now: datetime):
+    def __init__(self, blobs: BlobStore, now: datetime, present):
+        """`present(blobs, hashes, technician_id)`: the hashes a tablet may be told are here
+        (services/field/uploads.present_for, the rule of HEAD /blobs too)."""
+        self.present = present
         self.session = db.session
         self._connection = None  # the hot path's own connection, kept for the whole request
         self.blobs = blobs
@@ -136,8 +139,10 @@ class SqlSyncStore:
         except IntegrityError:  # this very content was already kept aside
             self.session.rollback()
 
-    def missing_blobs(self, hashes) -> list[str]:
-        return [h for h in dict.fromkeys(hashes) if not self.blobs.has(h)]
+    def missing_blobs(self, hashes, technician_id) -> list[str]:
+        wanted = list(dict.fromkeys(hashes))
+        present = self.present(self.blobs, wanted, technician_id) if wanted else set()
+        return [h for h in wanted if h not in present]
 
     # ---- orders -------------------------------------------------------------------------
 

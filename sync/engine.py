@@ -52,7 +52,7 @@ def push_report(store: SyncStore, technician_id: int, device_id: int | None, raw
         chash = content_hash(raw)
         try:
             new = _judge(store, technician_id, device_id, report, chash, received_at, device_clock)
-            return _answer(store.insert_report(new), store)
+            return _answer(store.insert_report(new), store, technician_id)
         except (DuplicateReport, _Refusal):
             stored = store.find_report(uuid)
             if stored is None:
@@ -136,7 +136,7 @@ def _judge(store, technician_id, device_id, report, chash, received_at, device_c
         form_type=report["form_type"], form_version=report["form_version"],
         device_seq=report["device_seq"], device_time=device_time, outcome=report["outcome"],
         reason_code=report.get("reason_code"), received_at=received_at, blob_hashes=hashes,
-        complete=not store.missing_blobs(hashes), conflict=conflict_reason(order, technician_id),
+        complete=not store.missing_blobs(hashes, technician_id), conflict=conflict_reason(order, technician_id),
         flags=flags)
 
 
@@ -149,15 +149,15 @@ def _again(store, stored: StoredReport, chash, raw, technician_id, device_id, re
         return {"uuid": stored.uuid, "status": "mismatch", "errors": errors, "http_status": 409}
     if stored.complete:
         return _verdict_again(stored)
-    if store.missing_blobs(stored.blob_hashes):
-        return _answer(stored, store)
-    return _answer(store.complete_report(stored.id), store)
+    if store.missing_blobs(stored.blob_hashes, technician_id):
+        return _answer(stored, store, technician_id)
+    return _answer(store.complete_report(stored.id), store, technician_id)
 
 
-def _answer(stored: StoredReport, store: SyncStore) -> dict:
+def _answer(stored: StoredReport, store: SyncStore, technician_id: int) -> dict:
     if not stored.complete:
         result = _result(stored, "awaiting_blobs")
-        result["missing_blobs"] = store.missing_blobs(stored.blob_hashes)
+        result["missing_blobs"] = store.missing_blobs(stored.blob_hashes, technician_id)
         return result
     return _result(stored, "conflict" if stored.conflict else "applied")
 

@@ -33,6 +33,7 @@ class MemoryStore:
         self.contents: dict[str, NewReport] = {}
         self.aside: list[AsideReport] = []
         self.blobs: set[str] = set()
+        self.uploads: set[tuple[str, int]] = set()  # (sha256, technician id): who sent each blob
         self.seq = 0
         self._lock = threading.Lock()
         self._next_report_id = 1
@@ -44,7 +45,8 @@ class MemoryStore:
         for item in world["orders"]:
             store.put_order(item["order"], item["assignee_id"], item["meter_context"])
         for sha256 in world.get("blobs", []):
-            store.add_blob(sha256)
+            for item in world["orders"]:
+                store.add_blob(sha256, item["assignee_id"])
         return store
 
     # ---- the office side (not part of the port) --------------------------------------------
@@ -80,8 +82,10 @@ class MemoryStore:
         order.wire["state"] = state
         self._touch(order)
 
-    def add_blob(self, sha256: str) -> None:
+    def add_blob(self, sha256: str, technician_id: int) -> None:
+        """A blob uploaded by this technician (the server keeps one copy, and who sent it)."""
         self.blobs.add(sha256)
+        self.uploads.add((sha256, technician_id))
 
     def _leave(self, order: _Order, new_assignee: int | None, reason: str) -> None:
         if order.assignee_id is not None and order.assignee_id != new_assignee:
@@ -136,8 +140,8 @@ class MemoryStore:
                             meter_context=dict(order.meter_context),
                             former_assignee_ids=frozenset(order.former))
 
-    def missing_blobs(self, hashes) -> list[str]:
-        return [h for h in dict.fromkeys(hashes) if h not in self.blobs]
+    def missing_blobs(self, hashes, technician_id) -> list[str]:
+        return [h for h in dict.fromkeys(hashes) if h not in self.blobs or (h, technician_id) not in self.uploads]
 
     def order_changes(self, technician_id: int, after_seq: int, limit: int,
                       with_tombstones: bool) -> list[Change]:

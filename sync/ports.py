@@ -105,8 +105,9 @@ class SyncStore(Protocol):
     def order_for_sync(self, order_id: int) -> OrderForSync | None:
         """The order as the push rules see it, or None when it does not exist."""
 
-    def missing_blobs(self, hashes: Iterable[str]) -> list[str]:
-        """Those of `hashes` not stored yet, in the order given, without repeats."""
+    def missing_blobs(self, hashes: Iterable[str], technician_id: int) -> list[str]:
+        """Those of `hashes` not stored yet or not uploaded by this technician, in the order given,
+        without repeats: a tablet never learns that a guessed hash exists (issue 12)."""
 
     def order_changes(self, technician_id: int, after_seq: int, limit: int,
                       with_tombstones: bool) -> list[Change]:

@@ -9,7 +9,7 @@ from server.extensions import db
 from server.models import AuditEntry, Order, QuarantinedReport, Report
 from server.services.dossiers.orders import cancel_order
 from tests.api.sync_world_sql import auth, build_world
-from tests.unit.sync_world import ALICE, GOLDEN, reading_report
+from tests.unit.sync_world import ALICE, BRUNO, GOLDEN, reading_report
 
 PNG = (GOLDEN / "blobs" / "dials.png").read_bytes()
 
@@ -63,6 +63,19 @@ def test_awaiting_blobs_then_applied_then_duplicate(client, app):
         stored = db.session.scalar(select(Report))
         assert stored.state == "received" and stored.content == report and stored.technician_id == ALICE
         assert stored.device_id == ALICE * 10 and stored.uuid == report["uuid"]
+
+
+def test_a_blob_only_another_technician_uploaded_reads_missing(client):
+    """Issue 12: a report naming a guessed hash does not learn that the server holds it; once this
+    technician uploads the file (the same bytes) it counts."""
+    report, sha = photo_report(client)
+    assert upload(client, sha, user=BRUNO).status_code == 201
+    [first] = push(client, report)
+    assert first["status"] == "awaiting_blobs" and first["missing_blobs"] == [sha]
+    assert client.head(f"/api/v1/blobs/{sha}", headers=auth(ALICE)).status_code == 404
+    assert upload(client, sha).status_code == 200          # already on disk: kept once, now sent by Alice too
+    [second] = push(client, report)
+    assert second["status"] == "applied"
 
 
 def test_lost_answer_retried_gets_the_same_answer(client):

@@ -13,6 +13,7 @@ from server.services.dossiers.orders import issue_order
 from server.services.field import dispatch, planning
 from server.services.planning.checker import violations
 from server.models import DeliveryPoint
+from server.services.field.uploads import present_for
 from tests.planning_world import UNASSIGNED_WATER, issue_day_to_plan
 from tests.review_reports import NOW, demo_order, store_report, user
 
@@ -128,7 +129,7 @@ def test_replan_keeps_what_is_done_drops_the_cancelled_and_takes_the_urgent_orde
     urgent = issue_order("CLOSURE", db.session.scalar(select(DeliveryPoint).where(DeliveryPoint.ref == "P00000040")),
                          now=NOW, planned_date=DAY)
     db.session.commit()
-    store = SqlSyncStore(DiskBlobStore(tmp_path, 10**6), NOW)
+    store = SqlSyncStore(DiskBlobStore(tmp_path, 10**6), NOW, present_for)
     cursor = pull_changes(store, user("tech.eau1").id, None, 500)["cursor"]
     seq = max(o.change_seq for o in db.session.scalars(select(Order)))
     noon = datetime.combine(DAY, time(11, 0), tzinfo=timezone.utc)  # 12:00 or 13:00 in Paris

@@ -11,6 +11,7 @@ from server.errors import Forbidden
 from server.extensions import db
 from server.models import AuditEntry, Device, Order
 from server.services.field import dispatch
+from server.services.field.uploads import present_for
 from server.services.review.reports import countersign_report
 from tests.review_reports import CHIEF_SIGNATURE, NOW, demo_order, store_report, user
 
@@ -101,7 +102,7 @@ def test_changes_reach_the_tablet_at_its_next_pull_with_tombstones(demo_ctx, tmp
     pytest.importorskip("forms")
     from sync.engine import pull_changes
     from server.sync_store import SqlSyncStore
-    store = SqlSyncStore(DiskBlobStore(tmp_path, 10**6), NOW)
+    store = SqlSyncStore(DiskBlobStore(tmp_path, 10**6), NOW, present_for)
     julien, lea = user("tech.eau1").id, user("tech.eau2").id
     cursor = pull_changes(store, julien, None, 100)["cursor"]
     moved, cancelled, windowed = (demo_order(p) for p in ("P00000001", "P00000002", "P00000004"))

@@ -85,7 +85,7 @@ def replay(store: MemoryStore, exchange: dict, cursors: dict | None = None) -> d
             data = (GOLDEN / request["body_file"]).read_bytes()
             sha = request["path"].rsplit("/", 1)[1]
             created = sha not in store.blobs
-            store.add_blob(sha)
+            store.add_blob(sha, technician["id"])
             return {"status": 201 if created else 200, "body": {"sha256": sha, "size": len(data)}}
         if request["method"] == "POST":
             reports, _ = load_push_request(request["body"])

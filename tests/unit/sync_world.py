@@ -33,9 +33,11 @@ PHOTO = blob("dials-101")
 SIGNATURE = blob("signature-alice")
 
 
-def add_blobs(store: MemoryStore, *hashes: str) -> None:
+def add_blobs(store: MemoryStore, *hashes: str, by: tuple = (ALICE, BRUNO)) -> None:
+    """The blobs uploaded by these technicians (by default each of them sent their own copy)."""
     for sha256 in hashes or (PHOTO, SIGNATURE):
-        store.add_blob(sha256)
+        for technician_id in by:
+            store.add_blob(sha256, technician_id)
 
 
 def reading_report(uuid: str = "6f1c2b8e-8d0a-4c55-9a43-1f0d2e3c4b5a", order_id: int = 101,

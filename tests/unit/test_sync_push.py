@@ -256,7 +256,7 @@ def test_chief_drawing_of_a_tablet_countersignature_is_awaited_like_an_attachmen
         "signature": {"sha256": drawing, "signer_name": "Bruno Lambert", "strokes": [[[1, 2], [3, 4]]]}})
     first = push(store, report)
     assert first["status"] == "awaiting_blobs" and first["missing_blobs"] == [drawing]
-    store.add_blob(drawing)
+    store.add_blob(drawing, ALICE)
     assert push(store, report)["status"] == "applied"
 
 
@@ -273,3 +273,12 @@ def test_values_json_cannot_hold_are_rejected_and_kept_readable(store, value):
     result = push(store, reading_report(answers={"remarks": value}))
     assert result["status"] == "rejected" and "_schema" in result["errors"]
     assert store.aside and store.aside[-1].content_hash == ""
+
+
+def test_a_blob_another_technician_uploaded_reads_missing(store):
+    """Issue 12: a guessed hash never reads "present" unless this technician sent that blob."""
+    add_blobs(store, PHOTO, SIGNATURE, by=(BRUNO,))
+    first = push(store, reading_report())
+    assert first["status"] == "awaiting_blobs" and first["missing_blobs"] == [PHOTO, SIGNATURE]
+    add_blobs(store, PHOTO, SIGNATURE, by=(ALICE,))
+    assert push(store, reading_report())["status"] == "applied"

@@ -15,6 +15,7 @@ from ...models import Device, Report, User
 from ...sync_store import SqlSyncStore
 from ..base.countersigners import countersigners_for
 from .devices import record_telemetry
+from .uploads import present_for
 from ..review.arrivals import absorb_synced_reports, tablet_verdict
 
 DEVICE_TIME_HEADER = "X-Tournee-Device-Time"
@@ -26,7 +27,7 @@ def push(body: object, *, device: Device, user: User, headers, now: datetime, bl
     reports, proofs = load_push_request(body)
     record_telemetry(device, headers, now)
     clock = parse_datetime(headers.get(DEVICE_TIME_HEADER) or "")
-    with SqlSyncStore(blobs, now) as store:
+    with SqlSyncStore(blobs, now, present_for) as store:
         results = push_reports(store, user.id, device.id, reports, now, device_clock=clock)
     # Reports stored (each committed by the engine): their orders show as reported right away.
     stored = [r["report_id"] for r in results if r.get("report_id")]
@@ -46,7 +47,7 @@ def pull(args, *, device: Device, user: User, headers, now: datetime, blobs: Blo
     countersign on the tablet and how long the tablet keeps personal data after an acknowledgement; the cursor handed back is the tablet's delivery receipt (PROTOCOL §3)."""
     query = load_pull_query(args)
     record_telemetry(device, headers, now)
-    with SqlSyncStore(blobs, now) as store:
+    with SqlSyncStore(blobs, now, present_for) as store:
         page = pull_changes(store, user.id, query["cursor"], query["limit"])
     record_delivery(device, handed_back=decode_cursor(query["cursor"], user.id).seq,
                     sent=decode_cursor(page["cursor"], user.id).seq)

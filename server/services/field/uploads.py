@@ -39,4 +39,15 @@ def uploaded_by(sha256: str, user: User) -> bool:
 
 def blob_present_for(store: BlobStore, sha256: str, user: User) -> bool:
     """Whether the tablet may be told the blob is here: held by the store and sent by this technician."""
-    return uploaded_by(sha256, user) and store.has(sha256)
+    return sha256 in present_for(store, [sha256], user.id)
+
+
+def present_for(store: BlobStore, hashes, technician_id: int) -> set[str]:
+    """Those of `hashes` a tablet of this technician may be told are here (HEAD, a push's
+    `missing_blobs`): held by the store and sent by this technician."""
+    wanted = set(hashes)
+    if not wanted:
+        return set()
+    sent = db.session.scalars(select(BlobUpload.sha256).where(BlobUpload.sha256.in_(wanted),
+                                                              BlobUpload.user_id == technician_id))
+    return {sha256 for sha256 in sent if store.has(sha256)}
