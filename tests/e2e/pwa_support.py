@@ -287,7 +287,8 @@ def local_reports(page) -> list[dict]:
 def local_blobs(page) -> dict:
     """sha256 -> bytes of every blob the tablet holds for the current technician."""
     rows = idb(page, """
-        const rows = await db.read(['blobs'], (t) => t.all('blobs', 'tech', tech));
+        const stored = await db.read(['blobs'], (t) => t.all('blobs', 'tech', tech));
+        const rows = await (await m('db/sealed.js')).openRows('blobs', stored);
         return rows.map((r) => {
             const bytes = new Uint8Array(r.data);
             let text = '';

@@ -11,13 +11,15 @@ def test_a_refused_report_is_reopened_corrected_and_sent_under_the_same_uuid(bro
         fill_form(page, reading)
         finish(page)
         [entry] = outbox(page)
-        good_index = idb(page, "return (await db.read(['reports'], (t) => t.get('reports', arg))).body.answers.index;",
+        good_index = idb(page, "return (await (await m('db/reports.js')).getReport(db, arg)).body.answers.index;",
                          entry["uuid"])
         # What a tablet bug could queue: an index the server's form refuses.
         idb(page, """
-            const row = await db.read(['reports'], (t) => t.get('reports', arg));
+            const sealed = await m('db/sealed.js');
+            const row = await (await m('db/reports.js')).getReport(db, arg);
             row.body.answers.index = -5;
-            await db.write(['reports'], (t) => t.put('reports', row));
+            const stored = await sealed.sealRow('reports', row);
+            await db.write(['reports'], (t) => t.put('reports', stored));
         """, entry["uuid"])
         context.set_offline(False)
         page.evaluate("tournee.sync()")

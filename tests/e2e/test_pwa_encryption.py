@@ -1,0 +1,135 @@
+"""Issue 12: the tablet's data is encrypted at rest under a key only the technician's PIN (or
+password) opens. A store written by the app before encryption (plaintext rows, schema v2, a queued
+report with its photos, a parked one, a draft) is sealed in place at the first unlock after the
+update; nothing queued is lost, the report still goes up; a lost tablet's IndexedDB, read without
+the PIN, shows no customer name, address, token or answer. In Chromium against a live server."""
+import json
+
+from tests.e2e.pwa_support import PIN, enrolled_tablet, fill_form, finish, idb, outbox, poll, unlock, wait_app
+
+# Every record of the tablet's database as stored, blob bytes as their SHA-256 (read without any key).
+RAW_DUMP = """
+    const { sha256Hex } = await m('db/blobs.js');
+    const dump = {};
+    for (const store of db.idb.objectStoreNames) {
+      dump[store] = await Promise.all((await db.read([store], (t) => t.all(store))).map(async (row) =>
+        (row.data instanceof ArrayBuffer ? { ...row, data: await sha256Hex(row.data) } : row)));
+    }
+    return JSON.stringify({ stores: dump, local: { ...localStorage }, session: { ...sessionStorage } });
+"""
+
+# Rewrites the technician's data as the app before encryption stored it: schema v2, rows in clear
+# (the orders' search text included), the token in clear, the PIN as a PBKDF2 hash; one report
+# parked "à traiter". Returns what a thief must not read.
+WRITE_OLD_STORE = """
+    const sealed = await m('db/sealed.js');
+    const conn = await m('db/connection.js');
+    const schema = await m('db/schema.js');
+    const technician = await (await m('db/technicians.js')).openTechnician(db, tech);
+    const opened = {};
+    for (const store of ['orders', 'drafts', 'reports', 'outbox', 'blobs']) {
+      opened[store] = await sealed.openRows(store, await db.read([store], (t) => t.all(store, 'tech', tech)));
+    }
+    const forms = await db.read(['forms'], (t) => t.all('forms'));
+    const meta = await db.read(['meta'], (t) => t.all('meta'));
+    clearTimeout(tournee.timer);
+    tournee.engine = null;
+    tournee.db.close();
+    db.close();
+    await conn.deleteDatabase(conn.DB_NAME);
+    const old = new conn.Database(conn.DB_NAME, schema.MIGRATIONS.slice(0, 2));
+    const { sealed: _s, sealed_at, password_key, pin_recovery, ...row } = technician;
+    const [queued, parked] = opened.outbox.sort((a, b) => a.seq - b.seq);
+    const pin = await (await m('pin.js')).legacyPinRecord(arg);
+    await old.write(['technicians', 'meta', 'forms', 'orders', 'drafts', 'reports', 'outbox', 'blobs'], async (t) => {
+      await t.put('technicians', { ...row, pin });
+      for (const r of meta) await t.put('meta', r);
+      for (const r of forms) await t.put('forms', r);
+      for (const o of opened.orders) await t.put('orders', { ...o, search: schema.searchText(o) });
+      for (const { blobs, ...d } of opened.drafts) await t.put('drafts', d);
+      for (const { blobs, ...r } of opened.reports) await t.put('reports', r.uuid === parked.uuid ? { ...r, status: 'parked' } : r);
+      await t.put('outbox', queued);
+      await t.put('outbox', { ...parked, state: 'parked', reason: { status: 'rejected', errors: {}, message: 'Refusé par le serveur.' } });
+      for (const b of opened.blobs) await t.put('blobs', b);
+    });
+    old.close();
+    const secrets = [technician.token];
+    for (const o of opened.orders) {
+      secrets.push(o.premises.address, o.meter?.serial);
+      for (const c of o.contacts || []) secrets.push(c.name, c.phone, c.email);
+      if (o.requester) secrets.push(o.requester.name);
+    }
+    // Typed answers (a choice's code, shared with the form definition, is no secret).
+    const typed = (answers) => JSON.stringify(answers).match(/"[^"]*[A-Z ][^"]*"/g)?.map((q) => q.slice(1, -1)) || [];
+    for (const r of opened.reports) secrets.push(...typed(r.body.answers));
+    for (const d of opened.drafts) secrets.push(...typed(d.answers));
+    return { secrets: [...new Set(secrets.filter((s) => typeof s === 'string' && s.length > 3))],
+      queued: queued.uuid, parked: parked.uuid, body: opened.reports.find((r) => r.uuid === queued.uuid).body,
+      photos: opened.blobs.map((b) => b.sha256), version: 2 };
+"""
+
+
+def raw_dump(page) -> str:
+    return idb(page, RAW_DUMP)
+
+
+def test_an_old_plaintext_store_is_sealed_at_the_first_unlock_and_nothing_queued_is_lost(browser, tmp_path):
+    with enrolled_tablet(browser, tmp_path, "tech.elec1") as (office, context, page, reading):
+        office.give("REMOVAL", "arpnt.elec", "tech.elec1")             # a third order, pulled now
+        others = [o["id"] for o in office.orders_of("tech.elec1") if o["id"] != reading]
+        page.evaluate("tournee.sync()")
+        poll(page, "async () => (await (await import('/app/src/db/orders.js')).listOrders(tournee.db, tournee.technician.id)).length === 3")
+        context.set_offline(True)
+        fill_form(page, reading)
+        finish(page)
+        fill_form(page, others[0])
+        finish(page)                                  # to be parked "à traiter"
+        fill_form(page, others[1])                    # a draft
+        page.goto(page.url.split("#")[0] + "#/round")
+        page.wait_for_selector("#orders")
+
+        old = idb(page, WRITE_OLD_STORE, PIN)
+        page.reload()
+        wait_app(page)
+        before = raw_dump(page)
+        assert old["secrets"] and all(s in before for s in old["secrets"])    # the old store, in clear
+        assert all(b["data"] == b["sha256"] for b in json.loads(before)["stores"]["blobs"])   # bytes in clear
+
+        # The first unlock after the update seals everything in place.
+        unlock(page)
+        after = raw_dump(page)
+        leaked = [s for s in old["secrets"] if s in after]
+        assert leaked == []
+        stores = json.loads(after)["stores"]
+        assert sorted(b["sha256"] for b in stores["blobs"]) == sorted(old["photos"])
+        assert not any(b["data"] == b["sha256"] for b in stores["blobs"])   # photo bytes encrypted too
+        assert all(r.get("sealed") for s in ("orders", "drafts", "reports", "outbox", "blobs", "technicians")
+                   for r in stores[s]), "a row left in clear"
+        assert "search" not in json.dumps(stores["orders"])
+        # Opened with the key, nothing is missing: two reports (one queued, one parked), one draft.
+        assert sorted(e["state"] for e in outbox(page)) == ["parked", "queued"]
+        assert idb(page, "return (await (await m('db/drafts.js')).listDrafts(db, tech)).length;") == 1
+
+        # A reload forgets the key: the rows read without it show no personal field, a wrong PIN opens nothing.
+        page.reload()
+        wait_app(page)
+        page.wait_for_selector("#unlock-pin")
+        locked = idb(page, """
+            const row = await (await m('db/technicians.js')).getTechnician(db, tech);
+            const wrong = await (await m('pin.js')).keyFromPin(row, '0000');
+            const orders = await (await m('db/orders.js')).listOrders(db, tech);
+            return { wrong, token: row.token ?? null, personal: orders.filter((o) => o.premises || o.contacts).length };
+        """)
+        assert locked == {"wrong": None, "token": None, "personal": 0}
+        page.fill("#unlock-pin", "0000")
+        page.click("form button[type=submit]")
+        page.wait_for_selector("text=(4 essai(s) restant(s))")
+
+        # The right PIN, the network back: the queued report goes up and the server applies it.
+        unlock(page)
+        context.set_offline(False)
+        page.evaluate("tournee.sync()")
+        poll(page, "async () => (await tournee.db.read(['outbox'], (t) => t.all('outbox'))).length === 1")
+        [report] = office.reports()
+        assert report["uuid"] == old["queued"] and report["content"] == old["body"]
+        assert [(e["uuid"], e["state"]) for e in outbox(page)] == [(old["parked"], "parked")]
