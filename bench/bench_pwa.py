@@ -1,9 +1,11 @@
 """Tablet app speed (issue 5 §6), in Debian's Chromium against a live server on this machine:
 
 - app shell: every precached file gzipped (target <= 100 KB);
-- offline reopen: the app reloaded with the network cut and the server stopped, from navigation
-  start to a usable round list (target <= 300 ms); the cold start of a new browser session to the
-  PIN screen, and the PIN check (PBKDF2) to the list, are printed too;
+- offline reopen: the app reloaded with the network cut and the server stopped. A reload forgets the
+  data key (issue 12), so a reopen is: navigation start to the PIN screen, then the PIN check
+  (PBKDF2, the data key unwrapped, the round decrypted) to a usable round list; the target
+  (<= 300 ms) is the sum of both, the technician's typing left out. The cold start of a new
+  browser session is printed too;
 - 500 orders: rendering the round list of 500 orders (target <= 100 ms), alone and on reopen.
 
 Run: .venv/bin/python bench/bench_pwa.py   (exit 1 when a target is missed)
@@ -46,16 +48,15 @@ def mark(page, name: str) -> float:
 def seed_orders(page, count: int) -> None:
     """Adds synthetic orders to the current technician's round, as a large pull would."""
     idb(page, """
-        const { searchText } = await m('db/schema.js');
-        const [sample] = await (await m('db/orders.js')).listOrders(db, tech);
-        await db.write(['orders'], async (t) => {
-            for (let i = 0; i < arg; i += 1) {
-                const order = { ...sample, id: 100000 + i, ref: 'AT-BENCH-' + i, round_position: 10 + i,
-                    premises: { ...sample.premises, address: (i % 90 + 1) + ' rue du Banc ' + (i % 37) },
-                    meter: { ...sample.meter, serial: 'B' + String(i).padStart(9, '0') }, tech, local: 'todo' };
-                await t.put('orders', { ...order, search: searchText(order) });
-            }
-        });
+        const orders = await m('db/orders.js');
+        const [sample] = await orders.listOrders(db, tech);
+        const rows = [];
+        for (let i = 0; i < arg; i += 1) {
+            rows.push(await orders.sealOrder({ ...sample, id: 100000 + i, ref: 'AT-BENCH-' + i, round_position: 10 + i,
+                premises: { ...sample.premises, address: (i % 90 + 1) + ' rue du Banc ' + (i % 37) },
+                meter: { ...sample.meter, serial: 'B' + String(i).padStart(9, '0') }, tech, local: 'todo' }));
+        }
+        await db.write(['orders'], async (t) => { for (const row of rows) await t.put('orders', row); });
     """, count)
 
 
@@ -80,12 +81,16 @@ def render_alone(page, count: int) -> list[float]:
     }""", count)
 
 
-def reopen_times(page, base_url: str) -> list[float]:
+def reopen_times(page, base_url: str) -> list[tuple[float, float]]:
+    """(navigation to the PIN screen, PIN check to the round list) of each reload, in ms."""
     times = []
     page.goto(base_url + "/app/#/round")
     for _ in range(RUNS):
         page.reload()
-        times.append(mark(page, "tournee:round"))
+        pin_at = mark(page, "tournee:pin")
+        start = page.evaluate("performance.now()")
+        unlock(page)
+        times.append((pin_at, mark(page, "tournee:round") - start))
         if DEBUG:
             print(page.evaluate("""() => JSON.stringify({nav: performance.getEntriesByType('navigation')[0].responseEnd,
               marks: performance.getEntriesByType('mark').map(m => [m.name, Math.round(m.startTime)]),
@@ -115,16 +120,19 @@ def main() -> int:
             context.set_offline(True)
             server.stop()
             reopen = reopen_times(page, server.url)
-            results["reopen_ms"] = statistics.median(reopen)
-            print(f"offline reopen to round list ({len(reopen)} runs): median {results['reopen_ms']:.0f} ms, "
-                  f"max {max(reopen):.0f} ms (target <= {TARGETS['reopen_ms']} ms)")
+            results["reopen_ms"] = statistics.median(a + b for a, b in reopen)
+            print(f"offline reopen to round list ({len(reopen)} runs): median {results['reopen_ms']:.0f} ms "
+                  f"(PIN screen {statistics.median(a for a, _ in reopen):.0f} ms + PIN check to list "
+                  f"{statistics.median(b for _, b in reopen):.0f} ms), max {max(a + b for a, b in reopen):.0f} ms "
+                  f"(target <= {TARGETS['reopen_ms']} ms)")
             seed_orders(page, 498)
             alone = render_alone(page, 500)
             results["render500_ms"] = statistics.median(alone)
             print(f"round list of 500 orders rendered: median {results['render500_ms']:.1f} ms, "
                   f"max {max(alone):.1f} ms (target <= {TARGETS['render500_ms']} ms)")
             big = reopen_times(page, server.url)
-            print(f"offline reopen with 500 orders: median {statistics.median(big):.0f} ms")
+            print(f"offline reopen with 500 orders: median {statistics.median(a + b for a, b in big):.0f} ms "
+                  f"(PIN check to the 500-order list {statistics.median(b for _, b in big):.0f} ms)")
             context.close()
             context = p.chromium.launch_persistent_context(
                 str(tmp / "tablet"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="fr-FR",

@@ -139,11 +139,13 @@ def enrol(page, base_url: str, login: str, pin: str = PIN) -> None:
     page.wait_for_selector("#readiness.ok", timeout=15000)
 
 
-def unlock(page, pin: str = PIN) -> None:
+def unlock(page, pin: str = PIN, then: str = "#orders") -> None:
+    """The PIN typed on the lock screen (after a reload: the data key is in memory only); waits for
+    `then`, the screen the app's address names (the round by default)."""
     page.wait_for_selector("#unlock-pin")
     page.fill("#unlock-pin", pin)
     page.click("form button[type=submit]")
-    page.wait_for_selector("#orders")
+    page.wait_for_selector(then)
 
 
 def idb(page, body: str, arg=None):

@@ -2,7 +2,7 @@
 the screen, and a signature that survives rotation and reload (PITFALLS 8)."""
 import pytest
 
-from tests.e2e.pwa_support import Office, enrol, idb, show_step_of, sign, start_server
+from tests.e2e.pwa_support import Office, enrol, idb, show_step_of, sign, start_server, unlock
 
 PORTRAIT = {"width": 800, "height": 1280}
 LANDSCAPE = {"width": 1280, "height": 800}
@@ -57,7 +57,7 @@ def test_signature_survives_rotation_and_reload(tablet):
     page.wait_for_timeout(200)
     assert page.evaluate(ink) == drawn
     page.reload()
-    page.wait_for_selector("#finish")
+    unlock(page, then="#finish")                           # a reload locks: the key is in memory only
     show_step_of(page, "sig_technician")
     assert page.evaluate(ink) == drawn                     # redrawn from the stored strokes
     after = idb(page, "return (await (await m('db/drafts.js')).getDraft(db, tech, arg)).answers.sig_technician;", reading)

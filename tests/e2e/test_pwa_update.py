@@ -3,7 +3,7 @@ applied only once no form is open, and nothing is lost (PITFALLS 1)."""
 import shutil
 
 from tests.e2e.pwa_support import (ROOT, Office, enrol, fill_form, finish, order_states, outbox, poll,
-                                   start_server, wait_controlled, wait_outbox_empty)
+                                   start_server, unlock, wait_controlled, wait_outbox_empty)
 
 
 def shell_version(page) -> str:
@@ -45,6 +45,7 @@ def test_new_version_waits_for_the_form_and_loses_nothing(browser, tmp_path):
         page.click("a.btn")                        # ← Tournée
         page.click("#apply-update")
         poll(page, f"async () => document.body.dataset.ready === '1' && !(await caches.keys()).includes({old!r})")
+        unlock(page)                               # the reload forgot the key: the PIN again
         assert shell_version(page) != old and "," not in shell_version(page)   # old cache gone after activation
         assert order_states(page) == {orders["READING"]: "done", orders["CUTOFF"]: "draft"}
         assert [e["state"] for e in outbox(page)] == ["queued"]
