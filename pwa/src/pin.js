@@ -1,7 +1,7 @@
 /** Offline unlock: the PIN opens the technician's data key (vault.js), wrapped under a PBKDF2 key
  *  of the PIN; the password wraps it too, so that a forgotten PIN (five wrong ones) is replaced at
  *  the next password sign-in without losing anything. Neither secret nor key is ever stored. */
-import { WrongSecret, importDataKey, newDataKeyBytes, unwrapKey, wrapKey } from './vault.js';
+import { PASSWORD_ITERATIONS, WrongSecret, importDataKey, newDataKeyBytes, unwrapKey, wrapKey } from './vault.js';
 
 const LEGACY_ITERATIONS = 100000;
 /** Wrong PINs in a row before the PIN is forgotten and the password (online) is asked again: the
@@ -62,7 +62,7 @@ async function usable(raw, more) {
 export async function keyFromSignIn(previous, password, pin) {
   const raw = (await tryUnwrap(previous?.password_key, password)) || (await tryUnwrap(previous?.pin_recovery, pin))
     || (await tryUnwrap(previous?.pin, pin)) || newDataKeyBytes();
-  return usable(raw, async (bytes) => ({ pin: await wrapKey(bytes, pin), password_key: await wrapKey(bytes, password) }));
+  return usable(raw, async (bytes) => ({ pin: await wrapKey(bytes, pin), password_key: await wrapKey(bytes, password, PASSWORD_ITERATIONS) }));
 }
 
 /** After MAX_PIN_FAILURES: the PIN is forgotten. Its wrap is kept apart only when no password wrap

@@ -3,7 +3,11 @@
  *  unlocked, stored only wrapped under keys derived (PBKDF2) from the PIN and from the password.
  *  A reload or a lock forgets it. No DOM, no storage: callers persist what `wrapKey` returns. */
 
-export const ITERATIONS = 250000;
+/** PBKDF2 rounds. A 4–8 digit PIN has too few values for any count to stop an offline search of a
+ *  copied disk; its count keeps the unlock quick (as the PIN hash before it). The password, typed
+ *  only at a sign-in, gets the recommended count for PBKDF2-SHA256. */
+export const PIN_ITERATIONS = 100000;
+export const PASSWORD_ITERATIONS = 600000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const keys = new Map();    // technician id -> CryptoKey (the unlocked ones)
@@ -34,7 +38,7 @@ export function importDataKey(raw) {
 }
 
 /** `raw` wrapped under a key derived from `secret`: what is stored (salt, iterations, iv, wrapped). */
-export async function wrapKey(raw, secret, iterations = ITERATIONS) {
+export async function wrapKey(raw, secret, iterations = PIN_ITERATIONS) {
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const kek = await secretKey(secret, salt, iterations);
