@@ -5,7 +5,14 @@ update; nothing queued is lost, the report still goes up; a lost tablet's Indexe
 the PIN, shows no customer name, address, token or answer. In Chromium against a live server."""
 import json
 
-from tests.e2e.pwa_support import PIN, enrolled_tablet, fill_form, finish, idb, outbox, poll, unlock, wait_app
+import pytest
+
+from tests.e2e.pwa_harness import run, world
+from tests.e2e.pwa_support import (PIN, enrolled_tablet, fill_form, finish, idb, outbox, poll, start_server, unlock,
+                                   wait_app)
+
+ALICE, BRUNO = world()["technicians"][:2]
+ORDER = world()["orders"][0]["order"]
 
 # Every record of the tablet's database as stored, blob bytes as their SHA-256 (read without any key).
 RAW_DUMP = """
@@ -133,3 +140,67 @@ def test_an_old_plaintext_store_is_sealed_at_the_first_unlock_and_nothing_queued
         [report] = office.reports()
         assert report["uuid"] == old["queued"] and report["content"] == old["body"]
         assert [(e["uuid"], e["state"]) for e in outbox(page)] == [(old["parked"], "parked")]
+
+
+@pytest.fixture(scope="module")
+def app_page(browser, tmp_path_factory):
+    server = start_server(tmp_path_factory.mktemp("pwa-encryption"))
+    context = browser.new_context(locale="fr-FR", service_workers="block")
+    page = context.new_page()
+    page.goto(server.url + "/app/precache.json")
+    yield page
+    context.close()
+    server.stop()
+
+
+def test_a_row_opens_only_with_its_technicians_key_in_memory(app_page):
+    result = run(app_page, """
+        const sealed = await m('db/sealed.js');
+        await seedTechnician(arg.alice);
+        const order = { ...arg.order, tech: arg.alice.id, contacts: [{ role: 'customer', name: 'Mme Jeanne Dupont' }] };
+        const row = await mods.orders.sealOrder(order);
+        await db.write(['orders'], (t) => t.put('orders', mods.orders.orderRow(row, null)));
+        const raw = JSON.stringify(await db.read(['orders'], (t) => t.all('orders')));
+        const opened = await mods.orders.getOrder(db, arg.alice.id, order.id);
+        const again = await sealed.sealRow('orders', order);
+        await seedTechnician(arg.bruno);                    // Bruno unlocks: Alice is locked
+        vault.lock(arg.alice.id);
+        const asBruno = await mods.orders.listOrders(db, arg.alice.id);
+        let refused = null;
+        try {
+          await mods.drafts.saveDraft(db, { tech: arg.alice.id, order_id: order.id, answers: { remarks: 'Mme Dupont' } });
+        } catch (err) { refused = err.constructor.name; }
+        const drafts = await db.read(['drafts'], (t) => t.all('drafts'));
+        vault.unlockWith(arg.alice.id, await vault.importDataKey(vault.newDataKeyBytes()));   // a key that is not hers
+        const wrongKey = await mods.orders.getOrder(db, arg.alice.id, order.id);
+        return { raw, opened, asBruno, refused, drafts: drafts.length, wrongKey,
+          freshIv: String(again.sealed.iv) !== String(row.sealed.iv) };
+    """, {"alice": ALICE, "bruno": BRUNO, "order": ORDER})
+    assert "Tilleuls" not in result["raw"] and "Dupont" not in result["raw"] and "W19-000101" not in result["raw"]
+    assert json.loads(result["raw"])[0]["ref"] == ORDER["ref"]                    # what the lock screen and indexes need
+    assert result["opened"]["premises"]["address"] == ORDER["premises"]["address"]
+    assert result["opened"]["contacts"][0]["name"] == "Mme Jeanne Dupont" and "tilleuls" in result["opened"]["search"]
+    assert result["freshIv"]
+    assert [("premises" in o, o["local"]) for o in result["asBruno"]] == [(False, "todo")]
+    assert result["refused"] == "Locked" and result["drafts"] == 0                 # never written in clear
+    assert "premises" not in result["wrongKey"] and result["wrongKey"]["sealed"]
+
+
+def test_the_pin_or_the_password_opens_the_same_key_a_wrong_pin_none(app_page):
+    result = run(app_page, """
+        const pin = await m('pin.js');
+        const first = await pin.keyFromSignIn(null, 'mot-de-passe', '1234');
+        const token = await vault.seal(first.key, { token: 'jeton-secret' });
+        const row = { ...first.changes };
+        const viaPin = await pin.keyFromPin(row, '1234');
+        const wrongPin = await pin.keyFromPin(row, '9999');
+        const forgotten = pin.forgetPin(row);                     // five wrong PINs
+        const viaPassword = await pin.keyFromSignIn({ ...row, ...forgotten }, 'mot-de-passe', '5678');
+        const newPin = await pin.keyFromPin(viaPassword.changes, '5678');
+        const open = async (k) => (await vault.open(k, token)).token;
+        return { viaPin: await open(viaPin.key), wrongPin, forgotten: forgotten.pin, viaPassword: await open(viaPassword.key),
+          newPin: await open(newPin.key), extractable: viaPin.key.extractable,
+          stored: JSON.stringify(row).includes('1234') || JSON.stringify(row).includes('mot-de-passe') };
+    """)
+    assert result == {"viaPin": "jeton-secret", "wrongPin": None, "forgotten": None, "viaPassword": "jeton-secret",
+                      "newPin": "jeton-secret", "extractable": False, "stored": False}

@@ -8,10 +8,10 @@ export async function listOutbox(db, tech) {
   return openRows('outbox', rows);
 }
 
-/** Queued entries due at `now`, in device sequence order. */
+/** Queued entries due at `now`, in device sequence order (those the technician's key opens). */
 export async function dueEntries(db, tech, now) {
   const rows = await listOutbox(db, tech);
-  return rows.filter((e) => e.state === 'queued' && e.next_at <= now).sort((a, b) => a.seq - b.seq);
+  return rows.filter((e) => e.state === 'queued' && e.next_at <= now && !e.sealed).sort((a, b) => a.seq - b.seq);
 }
 
 /** Technicians having queued entries, so each one's reports go up under their own token. */
@@ -29,8 +29,9 @@ export function reschedule(db, uuids, nextAt, lastError) {
   });
 }
 
-/** Earliest time a queued entry becomes due (to arm the retry timer), or null. */
+/** Earliest time a queued entry that can go now becomes due (to arm the retry timer), or null: a
+ *  locked technician's entries (still sealed) wait for their unlock, not for a timer. */
 export async function nextDueAt(db) {
-  const rows = (await listOutbox(db)).filter((e) => e.state === 'queued');
+  const rows = (await listOutbox(db)).filter((e) => e.state === 'queued' && !e.sealed);
   return rows.length ? Math.min(...rows.map((e) => e.next_at)) : null;
 }

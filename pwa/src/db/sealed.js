@@ -55,15 +55,21 @@ export async function sealRow(store, row) {
 }
 
 /** The row as the app reads it: its sealed part opened with the technician's key. Without the key
- *  (another technician, locked), the clear fields only. */
+ *  (another technician, locked), or sealed under a key no secret opens any more (README), the row
+ *  as stored: clear fields and `sealed`, which tells callers it is not readable. */
 export async function openRow(store, row) {
   if (!row || !row.sealed) return row || null;
   const key = keyOf(row.tech ?? row.id);
   if (!key) return row;
   const { sealed, data_iv: iv, ...clear } = row;
-  const out = { ...clear, ...(await open(key, sealed)) };
-  if (store === 'blobs' && row.data) out.data = await openBytes(key, { iv, data: row.data });
-  return out;
+  try {
+    const out = { ...clear, ...(await open(key, sealed)) };
+    if (store === 'blobs' && row.data) out.data = await openBytes(key, { iv, data: row.data });
+    return out;
+  } catch (err) {
+    if (err.name !== 'OperationError') throw err;
+    return row;
+  }
 }
 
 export function openRows(store, rows) {
