@@ -48,3 +48,17 @@ def live_server(tmp_path):
     server = LiveServer(instance, prepare_database(instance)).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def app_page(browser, tmp_path_factory):
+    """A page on the app's origin of a live server, service worker blocked: for in-browser runs of the
+    tablet's own modules (tests/e2e/pwa_harness.run)."""
+    from tests.e2e.pwa_support import start_server
+    server = start_server(tmp_path_factory.mktemp("pwa-modules"))
+    context = browser.new_context(locale="fr-FR", service_workers="block")
+    page = context.new_page()
+    page.goto(server.url + "/app/precache.json")
+    yield page
+    context.close()
+    server.stop()

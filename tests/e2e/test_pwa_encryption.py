@@ -5,11 +5,8 @@ update; nothing queued is lost, the report still goes up; a lost tablet's Indexe
 the PIN, shows no customer name, address, token or answer. In Chromium against a live server."""
 import json
 
-import pytest
-
 from tests.e2e.pwa_harness import run, world
-from tests.e2e.pwa_support import (PIN, enrolled_tablet, fill_form, finish, idb, outbox, poll, start_server, unlock,
-                                   wait_app)
+from tests.e2e.pwa_support import PIN, enrolled_tablet, fill_form, finish, idb, outbox, poll, unlock, wait_app
 
 ALICE, BRUNO = world()["technicians"][:2]
 ORDER = world()["orders"][0]["order"]
@@ -140,17 +137,6 @@ def test_an_old_plaintext_store_is_sealed_at_the_first_unlock_and_nothing_queued
         [report] = office.reports()
         assert report["uuid"] == old["queued"] and report["content"] == old["body"]
         assert [(e["uuid"], e["state"]) for e in outbox(page)] == [(old["parked"], "parked")]
-
-
-@pytest.fixture(scope="module")
-def app_page(browser, tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("pwa-encryption"))
-    context = browser.new_context(locale="fr-FR", service_workers="block")
-    page = context.new_page()
-    page.goto(server.url + "/app/precache.json")
-    yield page
-    context.close()
-    server.stop()
 
 
 def test_a_row_opens_only_with_its_technicians_key_in_memory(app_page):

@@ -7,20 +7,8 @@ import json
 import pytest
 
 from tests.e2e.pwa_harness import ROOT, blob_b64, definitions, golden, run, world
-from tests.e2e.pwa_support import start_server
 
 ACK = {"applied", "duplicate", "conflict"}
-
-
-@pytest.fixture(scope="module")
-def app_page(browser, tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("pwa-modules"))
-    context = browser.new_context(locale="fr-FR", service_workers="block")
-    page = context.new_page()
-    page.goto(server.url + "/app/precache.json")     # the app's origin, without booting the app
-    yield page
-    context.close()
-    server.stop()
 
 
 ALICE = world()["technicians"][0]

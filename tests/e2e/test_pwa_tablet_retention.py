@@ -1,10 +1,7 @@
 """W24 on the tablet (issue 13 item 4): the personal data of orders and reports the server acknowledged
 more than `tablet_retention_days` ago leaves IndexedDB; nothing unacknowledged is touched. Run in the
 real browser against the tablet's own modules, with a fixed clock."""
-import pytest
-
 from tests.e2e.pwa_harness import run, world
-from tests.e2e.pwa_support import start_server
 
 ALICE, BRUNO = world()["technicians"][:2]
 ORDERS = [o["order"] for o in world()["orders"]]
@@ -39,17 +36,6 @@ async function seed(tech, rows) {
   });
 }
 """
-
-
-@pytest.fixture(scope="module")
-def app_page(browser, tmp_path_factory):
-    server = start_server(tmp_path_factory.mktemp("pwa-retention"))
-    context = browser.new_context(locale="fr-FR", service_workers="block")
-    page = context.new_page()
-    page.goto(server.url + "/app/precache.json")
-    yield page
-    context.close()
-    server.stop()
 
 
 def test_purge_deletes_only_acknowledged_personal_data_older_than_the_retention(app_page):
