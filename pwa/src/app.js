@@ -6,6 +6,7 @@ import { listForms, getForm } from './db/forms.js';
 import { byPlannedOrder, getOrder, listOrders } from './db/orders.js';
 import { listOutbox, nextDueAt } from './db/outbox.js';
 import { listReports, reopenParked } from './db/reports.js';
+import { sealLegacyRows } from './db/sealed.js';
 import { currentTechnician, getTechnician, listTechnicians, saveEnrolment, setCurrent, tabletEnrolmentId,
   updateTechnician } from './db/technicians.js';
 import { isoWithOffset } from './forms/report.js';
@@ -81,11 +82,14 @@ function isUnlocked() {
   return Boolean(app.technician) && hasKey(app.technician.id);
 }
 
-/** The key in memory, the old clear rows sealed (first unlock after the update), then the round. */
-async function opened(technicianId, key) {
-  lockAll();                                  // one technician unlocked at a time
+/** Only this technician's key in memory: one technician is unlocked at a time. */
+function holdKey(technicianId, key) {
+  lockAll();
   unlockWith(technicianId, key);
-  const { sealLegacyRows } = await import('./db/sealed.js');
+}
+
+/** First unlock after the update (or sign-in over an old store): the rows still in clear are sealed. */
+async function sealOldRows(technicianId) {
   const row = await getTechnician(app.db, technicianId);
   if (!row.sealed_at) await sealLegacyRows(app.db, technicianId);
 }
@@ -159,10 +163,9 @@ Object.assign(app, {
     }
     const { keyFromSignIn } = await import('./pin.js');
     const { key, changes } = await keyFromSignIn(await getTechnician(app.db, answer.technician.id), password, pin);
-    lockAll();
-    unlockWith(answer.technician.id, key);    // the token is sealed with it
+    holdKey(answer.technician.id, key);       // the token is sealed with it
     app.technician = await saveEnrolment(app.db, answer, changes);
-    await opened(app.technician.id, key);
+    await sealOldRows(app.technician.id);
     app.choosing = false;
     location.hash = '#/round';
     await route();
@@ -181,7 +184,8 @@ Object.assign(app, {
       return locked ? 0 : MAX_PIN_FAILURES - failures;
     }
     await updateTechnician(app.db, technician.id, { ...opening.changes, pin_failures: 0 });
-    await opened(technician.id, opening.key);
+    holdKey(technician.id, opening.key);
+    await sealOldRows(technician.id);
     await route();
     app.sync();
     return true;

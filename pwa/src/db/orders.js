@@ -4,8 +4,9 @@
 import { openRow, openRows, sealRow } from './sealed.js';
 import { searchText } from './schema.js';
 
+/** An opened order with its search text (a row left sealed has nothing to search). */
 function searchable(order) {
-  return order && order.premises !== undefined ? { ...order, search: searchText(order) } : order;
+  return order && !order.sealed ? { ...order, search: searchText(order) } : order;
 }
 
 export async function listOrders(db, tech) {
