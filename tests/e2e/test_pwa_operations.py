@@ -4,7 +4,7 @@ later try, never parked nor lost; the 426's French message reaches the sync summ
 import pytest
 
 from tests.e2e.pwa_harness import run
-from tests.e2e.test_pwa_modules import ALICE, _blob_files, _one_report, app_page  # noqa: F401  (fixture)
+from tests.e2e.test_pwa_modules import ALICE, _blob_files, _one_report
 
 TOO_OLD = {"status": 426, "body": {"error": "protocol_too_old",
                                    "message": "Application de la tablette trop ancienne : mettez-la à jour."}}
