@@ -173,6 +173,7 @@ Object.assign(app, {
   },
   /** true, or the attempts left (0: the PIN is forgotten, the password is asked again online). */
   async unlock(shown, pin) {
+    performance.mark('tournee:unlock');         // the bench times the PIN check from here to the list
     const { MAX_PIN_FAILURES, forgetPin, keyFromPin } = await import('./pin.js');
     const technician = await getTechnician(app.db, shown.id);   // the failures counted so far
     const opening = await keyFromPin(technician, pin);
