@@ -1,7 +1,9 @@
 """HTTP security headers on every answer (PITFALLS 21)."""
 from flask import Flask, request
 
-PERSONAL_TYPES = ("application/pdf", "text/csv", "image/")  # orders, invoices, letters, exports, photos
+# Orders, invoices, letters, exports, photos; office pages and the tablet API's answers name customers too, and a
+# lost tablet's or a shared office PC's disk cache must not give them away (issue 12).
+PERSONAL_TYPES = ("application/pdf", "text/csv", "image/", "text/html", "application/json")
 SHARED_PREFIXES = ("/static/", "/app/", "/favicon.ico")  # the app's own files, the same for everyone
 
 CSP = (
@@ -27,5 +29,6 @@ def register(app: Flask) -> None:
 
 
 def is_personal_document(mimetype: str | None, path: str) -> bool:
-    """Photos, PDFs and CSV exports carry personal data (W24); the app's own files do not."""
+    """Photos, PDFs, CSV exports, office pages and API answers carry personal data (W24); the app's own files
+    do not."""
     return bool(mimetype) and mimetype.startswith(PERSONAL_TYPES) and not path.startswith(SHARED_PREFIXES)

@@ -1,4 +1,4 @@
-"""Personal documents (PDFs, CSV exports, photos) are never cached: `Cache-Control: private, no-store`; the app's
+"""Personal documents (PDFs, CSV exports, photos, office pages, the tablet API's answers) are never cached: `Cache-Control: private, no-store`; the app's
 own files keep their caching (issue 12). On SQLite and PostgreSQL, with a world built here."""
 import hashlib
 import io
@@ -9,7 +9,7 @@ import pytest
 from server.blobs import DiskBlobStore
 from server.extensions import db
 from server.models import Report
-from tests.api.scope_world import build_scope_world
+from tests.api.scope_world import build_scope_world, login_of, token_of
 from tests.conftest import sign_in
 
 PNG = (Path(__file__).resolve().parents[2] / "fixtures" / "sync" / "blobs" / "signature.png").read_bytes()
@@ -41,3 +41,19 @@ def test_pdfs_exports_and_photos_are_private_and_not_stored(app, world):
         assert answer.status_code == 200, path
         assert answer.headers["Cache-Control"] == "private, no-store", path
     assert "no-store" not in app.test_client().get("/app/sw.js").headers.get("Cache-Control", "")
+
+
+def test_office_pages_and_tablet_answers_naming_customers_are_not_stored(app, world):
+    """A shared office PC's or a lost tablet's disk cache keeps no customer page or pull page."""
+    office = app.test_client()
+    sign_in(office, "admin")
+    customer_page = office.get(f"/customers/{world['objects']['water']['customer_id']}")
+    assert customer_page.status_code == 200
+    assert "ClientWater" in customer_page.get_data(as_text=True)
+    assert customer_page.headers["Cache-Control"] == "private, no-store"
+    technician = login_of("technician", "water")
+    pulled = app.test_client().get("/api/v1/sync/pull", headers={"Authorization": f"Bearer {token_of(technician)}"})
+    assert pulled.status_code == 200, pulled.get_data(as_text=True)
+    assert pulled.headers["Cache-Control"] == "private, no-store"
+    shell = app.test_client().get("/app/")
+    assert "no-store" not in shell.headers.get("Cache-Control", "")
