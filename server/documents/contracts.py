@@ -8,7 +8,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 
-from .formats import CURRENCY_SIGNS, day, money, price
+from ..services.rules.formats import CURRENCY_SIGNS, day, money, price
 from .letterhead import INK, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
 
 SERVICES = {"water": "Eau potable", "sewage": "Assainissement", "electricity": "Électricité"}

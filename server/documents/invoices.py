@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from .formats import day, money, number, price
+from ..services.rules.formats import day, money, number, price
 from .letterhead import HEIGHT, INK, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
 
 KIND_TITLES = {"closing": "Facture d'arrêt de compte", "credit_note": "Avoir", "balance": "Facture de solde",

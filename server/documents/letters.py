@@ -6,7 +6,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 
-from .formats import day
+from ..services.rules.formats import day
 from .letterhead import HEIGHT, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
 
 

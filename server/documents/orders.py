@@ -10,7 +10,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from .day_map import draw_day_map_page
-from .formats import day
+from ..services.rules.formats import day
 from .letterhead import INK, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
 from .qr import qr_image
 

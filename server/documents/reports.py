@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from .formats import moment
+from ..services.rules.formats import moment
 from .letterhead import INK, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
 
 BOTTOM = 20 * mm

@@ -46,8 +46,8 @@ def counter_page(invoice_id: int):
 def counter_collect(invoice_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
-        cashier.collect(invoice_id, user=current_user, now=_now())
-        flash("Encaissement enregistré : facture réglée.", "info")
+        payment = cashier.collect(invoice_id, user=current_user, now=_now())
+        flash(cashier.settlement_message(payment), "info")
     return _to_counter(invoice_id, form)
 
 
@@ -59,7 +59,7 @@ def counter_refund(invoice_id: int):
         if form.validate_on_submit():
             payment = cashier.refund(invoice_id, payee_name=form.payee_name.data,
                                      payee_identity=form.payee_identity.data, user=current_user, now=_now())
-            flash(f"Remboursement à {payment.payee_name} enregistré : facture remboursée.", "info")
+            flash(cashier.settlement_message(payment), "info")
     except DomainError as refused:
         flash(refused.message, "error")
     return _to_counter(invoice_id, form)
@@ -85,7 +85,7 @@ def cashier_account(contract_id: int):
         try:
             paid = prepayments.record_prepayment(contract_id, amount=form.amount.data, payer_name=form.payer_name.data,
                                                  payer_identity=form.payer_identity.data, user=current_user, now=_now())
-            flash(f"Paiement d'avance de {paid.amount} enregistré sur le compte.", "info")
+            flash(prepayments.recorded_message(paid), "info")
             return redirect(url_for("web.cashier_account", contract_id=contract_id))
         except DomainError as refused:
             flash(refused.message, "error")

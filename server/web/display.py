@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import Flask, has_request_context
 from flask_login import current_user
 
-from ..documents.formats import money
+from ..services.rules.formats import money
 from ..i18n import translate
 from ..labels import CLOSED_DOSSIER_STATES, label
 from ..local_time import in_utility_zone

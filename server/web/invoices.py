@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..documents.formats import money, number, price
+from ..services.rules.formats import money, number, price
 from ..errors import DomainError
-from ..services.closing import deposits, invoice_controls, invoices, transfers
+from ..services.closing import cashier, deposits, invoice_controls, invoices, transfers
 from .blueprint import web_bp
 from .access import roles_required
 from .paging import requested_page
@@ -78,7 +78,7 @@ def invoice_transfer_refund(invoice_id: int):
     except DomainError as refused:
         flash(refused.message, "error")
         return _invoice_page(invoice_id, refused.status)
-    flash(f"Remboursement par virement à {payment.payee_name} enregistré : facture remboursée.", "info")
+    flash(cashier.settlement_message(payment), "info")
     return redirect(url_for("web.invoice_page", invoice_id=invoice_id))
 
 

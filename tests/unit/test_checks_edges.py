@@ -92,9 +92,9 @@ def north_of_the_point(metres: float) -> dict:
 def test_position_limit_is_500_metres():
     assert flags(position=north_of_the_point(499)) == []
     assert flags(position=north_of_the_point(501)) == [
-        Flag("position_far", WARNING, "Saisie à 0.5 km du point de livraison.")]
+        Flag("position_far", WARNING, "Saisie à 0,5 km du point de livraison.")]
     assert flags(position=north_of_the_point(2400)) == [
-        Flag("position_far", WARNING, "Saisie à 2.4 km du point de livraison.")]
+        Flag("position_far", WARNING, "Saisie à 2,4 km du point de livraison.")]
     assert flags(position={"lat": None, "lon": 0.7}) == [] and flags(point_lat=None, position=north_of_the_point(900)) == []
 
 
@@ -220,4 +220,4 @@ def test_haversine_agrees_with_the_law_of_cosines(a, b):
 
 def test_the_distance_is_shown_in_kilometres_rounded_to_a_tenth():
     assert flags(position=north_of_the_point(550.3)) == [
-        Flag("position_far", WARNING, "Saisie à 0.6 km du point de livraison.")]
+        Flag("position_far", WARNING, "Saisie à 0,6 km du point de livraison.")]

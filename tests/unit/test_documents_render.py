@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from server.documents import (InvoiceDocument, InvoiceLine, LetterDocument, OrderDocument, ReportAnswer,
                               ReportDocument, ReportPhoto, ReportSignature, render_invoice_pdf, render_letter_pdf,
                               render_order_pdf, render_orders_pdf, render_report_pdf)
-from server.documents.formats import money
+from server.services.rules.formats import money
 from server.documents.qr import qr_png
 
 D = Decimal

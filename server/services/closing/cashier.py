@@ -12,6 +12,7 @@ from ...errors import DomainError, IllegalTransition
 from ...extensions import db
 from ...models import Contract, Customer, Invoice, Payment, User
 from ..base.audit import record
+from ..rules.formats import money
 from ..rules.paging import PageRequest
 from .invoices import get_invoice, in_scope, search_invoices
 
@@ -80,6 +81,16 @@ def refund(invoice_id: int, *, payee_name: str, payee_identity: str, user: User,
                      payee=(payee_name.strip(), payee_identity.strip()))
     db.session.commit()
     return payment
+
+
+def settlement_message(payment: Payment) -> str:
+    """What the office reads once a payment is recorded, its amount written as the pages write it."""
+    invoice = db.session.get(Invoice, payment.invoice_id)
+    amount = money(payment.amount, db.session.get(Contract, invoice.contract_id).point.commune.currency)
+    if payment.direction == "collect":
+        return f"Encaissement enregistré ({amount}) : facture réglée."
+    how = " par virement" if payment.method == "transfer" else ""
+    return f"Remboursement{how} à {payment.payee_name} enregistré ({amount}) : facture remboursée."
 
 
 def settle(invoice: Invoice, direction: str, amount: Decimal, state: str, *, user: User, now: datetime,

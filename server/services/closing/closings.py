@@ -4,11 +4,11 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ...documents.formats import money
 from ...extensions import db
 from ...models import Contract, Dossier, Invoice, User
 from ..base.audit import record
 from ..dossiers.dossiers import add_event
+from ..rules.formats import money
 from .invoices import issue_balance_invoice
 from .prepayments import deduct_prepayments
 from .terminations import BRANCH_LABELS, switch_off_alerts, terminate_contract

@@ -11,6 +11,7 @@ from ...extensions import db
 from ...models import Contract, Invoice, Prepayment, User
 from ..base.accounts import serves_utility
 from ..base.audit import record
+from ..rules.formats import money
 from ..rules.invoice_lines import Line, round_money
 
 MAX_PREPAYMENT = Decimal("100000000")
@@ -56,8 +57,11 @@ def prepayment_amount(text: str, currency: str) -> Decimal:
         amount = Decimal((text or "").strip().replace(" ", "").replace(",", "."))
     except InvalidOperation:
         amount = None
-    if amount is None or not amount.is_finite() or amount <= 0 or amount > MAX_PREPAYMENT:
+    if amount is None or not amount.is_finite() or amount <= 0:
         raise DomainError("Montant invalide : indiquer un montant positif.", {"amount": ["Montant positif requis."]})
+    if amount > MAX_PREPAYMENT:
+        most = f"{money(MAX_PREPAYMENT, currency)} au plus"
+        raise DomainError(f"Montant invalide : {most}.", {"amount": [f"Montant de {most}."]})
     if round_money(amount, currency) != amount:
         unit = "francs entiers" if currency == "XOF" else "centimes"
         raise DomainError(f"Montant invalide : en {unit}.", {"amount": [f"Montant en {unit}."]})
@@ -81,6 +85,12 @@ def record_prepayment(contract_id: int, *, amount: str, payer_name: str, payer_i
            prepayment=prepayment.id)
     db.session.commit()
     return prepayment
+
+
+def recorded_message(prepayment: Prepayment) -> str:
+    """What the cashier reads once a payment on account is recorded, its amount written as the pages write it."""
+    currency = db.session.get(Contract, prepayment.contract_id).point.commune.currency
+    return f"Paiement d'avance de {money(prepayment.amount, currency)} enregistré sur le compte."
 
 
 def available_on_account(contract: Contract) -> Decimal:

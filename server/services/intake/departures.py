@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ...documents.formats import money
 from ...errors import DomainError, NotFound
 from ...extensions import db
 from ...local_time import local_day
@@ -14,6 +13,7 @@ from ...models import Contract, Dossier, Meter, Order, User
 from ..rules.departure_rules import (index_is_coherent, is_handled_by_us, owner_contact_required, referral_message,
                               remote_data_missing, trusted_reading_allowed)
 from ..base.accounts import serves_utility
+from ..rules.formats import money
 from ..dossiers.dossiers import add_event, get_dossier, require_action
 from ..closing.invoices import travel_fee_applies
 from ..dossiers.orders import issue_order

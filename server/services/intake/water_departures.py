@@ -7,13 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from ..closing.transfers import set_contract_iban
-from ...documents.formats import money
 from ...errors import DomainError
 from ...extensions import db
 from ...local_time import local_day
 from ...models import Contract, Customer, Dossier, Invoice, Meter, Order, PointContact, Reading, Task, User
 from ..base.audit import record
 from ..base.counters import next_ref
+from ..rules.formats import money
 from ..rules.departure_rules import (announced_departure_errors, contested_billing_outcome, contract_end_date,
                               index_is_coherent, matches_warehouse, owner_contact_required, owner_contacts_to_verify,
                               reminder_day,
@@ -346,7 +346,7 @@ def _numbers(invoices: list[Invoice]) -> str:
 def net_result_words(total, currency: str) -> str:
     """W20: what the net result of a contest means for the customer, in words."""
     if total < 0:
-        return f"{-total} {currency} à rembourser au client"
+        return f"{money(-total, currency)} à rembourser au client"
     if total > 0:
-        return f"{total} {currency} dus par le client"
-    return f"solde nul ({currency})"
+        return f"{money(total, currency)} dus par le client"
+    return "solde nul"

@@ -4,6 +4,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
+from .formats import number
+
 POSITION_LIMIT_METRES = 500
 CLOCK_LIMIT_SECONDS = 600  # PITFALLS 16: beyond 10 minutes the device clock is suspect
 REMOTE_DATA_DAYS = 30  # a remote-read meter without data this recent is a remote-reading failure (W22)
@@ -179,7 +181,7 @@ def position_flags(facts: ReportFacts) -> list[Flag]:
         return []
     distance = haversine_metres(pos["lat"], pos["lon"], facts.point_lat, facts.point_lon)
     if distance > POSITION_LIMIT_METRES:
-        return [Flag("position_far", WARNING, f"Saisie à {distance / 1000:.1f} km du point de livraison.")]
+        return [Flag("position_far", WARNING, f"Saisie à {number(f'{distance / 1000:.1f}')} km du point de livraison.")]
     return []
 
 

@@ -1,4 +1,5 @@
-"""French formatting of amounts, dates and times on printed documents."""
+"""French formatting of amounts, numbers, dates and times, one way for the pages, the PDFs and the messages
+the services write (pure, so that every stage may import it)."""
 from datetime import date, datetime
 from decimal import Decimal
 
