@@ -67,7 +67,7 @@ def test_E1_E8_the_balance_deducts_the_payments_on_account_once(app, cashier):
         db.session.commit()
         invoice = db.session.scalar(select(Invoice).where(Invoice.kind == "balance"))
         last = invoice.lines[-1]
-        assert (last["label"], Decimal(last["amount"])) == ("Acomptes versés sur le compte (E1) déduits",
+        assert (last["label"], Decimal(last["amount"])) == ("Acomptes versés sur le compte déduits",
                                                              Decimal("-7500"))
         assert sum(Decimal(line["amount"]) for line in invoice.lines) == invoice.total
         assert {p.state for p in db.session.scalars(select(Prepayment))} == {"used"}

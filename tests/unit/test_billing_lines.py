@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from server.services.rules.invoice_lines import (ClosingFacts, closing_lines, consumption, is_credit_note,
-                                           new_subscription_lines, prorata_refund, round_money, total_of)
+from server.services.rules.invoice_lines import (ClosingFacts, Line, Refund, closing_lines, consumption, is_credit_note,
+                                           new_subscription_lines, prorata_refund, refund_line, round_money, total_of)
 
 D = Decimal
 
@@ -120,3 +120,16 @@ def test_W22_no_travel_fee_for_our_own_remote_reading_failure():
     from types import SimpleNamespace
     from server.services.closing.invoices import travel_fee_applies
     assert not travel_fee_applies(SimpleNamespace(travel_fee_allowed=True), own_failure=True)
+
+
+@pytest.mark.parametrize("refund,currency,expected", [
+    (Refund("FP-1", date(2026, 7, 20), D("120.004")), "EUR",
+     Line("Remboursement de la facture FP-1 annulée, réglée le 20/07/2026", D(1), "facture", D("-120.00"),
+          D("-120.00"), taxable=False)),
+    (Refund("FP-2", None, D("8000.5")), "XOF",
+     Line("Remboursement de la facture FP-2 annulée", D(1), "facture", D("-8001"), D("-8001"), taxable=False)),
+])
+def test_W20_a_paid_bill_cancelled_by_a_contest_is_refunded_on_one_untaxed_line_in_plain_words(refund, currency,
+                                                                                                 expected):
+    """The customer reads the label on the invoice: plain French, no rule id."""
+    assert refund_line(refund, currency) == expected

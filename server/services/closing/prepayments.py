@@ -112,7 +112,7 @@ def deduct_prepayments(invoice: Invoice, contract: Contract, *, user: User | Non
     if taken.rowcount != len(ids):
         raise DomainError("Les acomptes de ce contrat viennent d'être utilisés : recommencer.")
     amount = Decimal(db.session.scalar(select(func.sum(Prepayment.amount)).where(Prepayment.id.in_(ids))))
-    line = Line("Acomptes versés sur le compte (E1) déduits", Decimal(1), "forfait", -amount, -amount,
+    line = Line("Acomptes versés sur le compte déduits", Decimal(1), "forfait", -amount, -amount,
                 taxable=False)
     invoice.lines = list(invoice.lines or []) + [line.as_json()]
     invoice.total = Decimal(invoice.total) - amount

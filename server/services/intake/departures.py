@@ -161,7 +161,7 @@ def order_curb_stop_closure(dossier_id: int, *, user: User, now: datetime) -> Or
     require_action(dep, "curb_stop", "Fermeture sur bouche à clé")
     contract = get_contract(dep.contract_id)
     order = issue_order("CLOSURE", contract.point, now=now, dossier=dep, contract_id=contract.id, user=user,
-                        instructions="Compteur inaccessible : fermeture sur bouche à clé en attendant l'accès (W12). "
+                        instructions="Compteur inaccessible : fermeture sur bouche à clé en attendant l'accès. "
                                      "Le contrat n'est pas résilié.")
     add_event(dep, "curb_stop", f"Fermeture sur bouche à clé demandée, ordre {order.ref} ; le contrat reste actif (W12).",
               user, now)

@@ -150,7 +150,7 @@ def refund_line(refund: Refund, currency: str) -> Line:
     what was paid, so the line is not taxed again)."""
     paid = f", réglée le {fr_date(refund.paid_on)}" if refund.paid_on else ""
     amount = round_money(Decimal(refund.amount), currency)
-    return Line(f"Remboursement de la facture {refund.number} annulée{paid} (W20)", Decimal(1), "facture",
+    return Line(f"Remboursement de la facture {refund.number} annulée{paid}", Decimal(1), "facture",
                 -amount, -amount, taxable=False)
 
 
