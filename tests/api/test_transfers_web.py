@@ -83,7 +83,8 @@ def test_W17_agent_refunds_to_the_iban_on_file_and_exports_it(demo_app, credit):
                        data={"csrf_token": token, "iban": OTHER, "holder_name": "Camille Simon"},
                        follow_redirects=True)
     html = html_of(done)
-    assert done.status_code == 200 and "Remboursement par virement à Hugo Bertrand enregistré" in html
+    assert done.status_code == 200
+    assert f"Remboursement par virement à Hugo Bertrand enregistré ({credit['amount']} €) : facture remboursée." in html
     assert "Remboursée par virement le" in html and "sur le compte se terminant par 0143 de Hugo Bertrand" in html
     assert 'action="/invoices/%d/transfer-refund"' % credit["id"] not in html
     assert "Coordonnées bancaires du client" not in html  # refunded: nothing left to record

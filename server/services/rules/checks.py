@@ -181,7 +181,8 @@ def position_flags(facts: ReportFacts) -> list[Flag]:
         return []
     distance = haversine_metres(pos["lat"], pos["lon"], facts.point_lat, facts.point_lon)
     if distance > POSITION_LIMIT_METRES:
-        return [Flag("position_far", WARNING, f"Saisie à {number(f'{distance / 1000:.1f}')} km du point de livraison.")]
+        kilometres = number(f"{distance / 1000:.1f}")
+        return [Flag("position_far", WARNING, f"Saisie à {kilometres} km du point de livraison.")]
     return []
 
 
