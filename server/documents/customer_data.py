@@ -4,12 +4,22 @@ import io
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 
+from ..services.rules.formats import money
 from .letterhead import HEIGHT, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
 
 SECTIONS = [("customer", "Identité et coordonnées"), ("contracts", "Contrats"), ("points", "Points de livraison"),
             ("readings", "Relevés"), ("invoices", "Factures"), ("payments", "Paiements et remboursements"),
             ("dossiers", "Dossiers"), ("orders", "Interventions"), ("communications", "Messages envoyés")]
 LINE = 4.6 * mm
+AMOUNTS = ("total", "amount", "deposit_amount")  # in the row's "currency", written as on the invoices
+
+
+def shown(item: dict) -> str:
+    """One row of data as "name : value ; …", amounts as the customer's invoices write them."""
+    currency = item.get("currency")
+    values = [(name, money(value, currency) if name in AMOUNTS and value is not None and currency else value)
+              for name, value in item.items() if name != "currency"]
+    return " ; ".join(f"{name} : {'—' if value is None else value}" for name, value in values)
 
 
 def render_customer_data_pdf(record: dict) -> bytes:
@@ -36,7 +46,7 @@ def render_customer_data_pdf(record: dict) -> bytes:
         items = record[key] if isinstance(record[key], list) else [record[key]]
         write(f"{title} ({len(items)})", "Helvetica-Bold", 11)
         for item in items:
-            write(" ; ".join(f"{name} : {'—' if value is None else value}" for name, value in item.items()), indent=4 * mm)
+            write(shown(item), indent=4 * mm)
         y -= LINE / 2
     draw_footer(canvas, reference)
     canvas.showPage()

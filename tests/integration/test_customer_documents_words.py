@@ -1,6 +1,7 @@
 """What the customer receives cites no rule of the procedure (issue 15): the invoice lines the services write,
 the printed order the requester signs, the 1-70 letter, the contract and the right-of-access extract read back
-from their PDFs carry no rule id ("W20", "E1"); an invoice issued before keeps the labels it was issued with.
+from their PDFs carry no rule id ("W20", "E1") and write amounts as the invoices do; an invoice issued before keeps
+the labels it was issued with.
 Data of its own, on SQLite and PostgreSQL."""
 import io
 import re
@@ -106,6 +107,12 @@ def test_W12_W19_E4_the_order_the_requester_signs_the_1_70_letter_the_contract_a
         "droit d'accès": render_customer_data_pdf(customer_record(water.customer_id, by=agent, now=at(TODAY))),
     }
     texts = {name: text_of(pdf) for name, pdf in documents.items()}
+    power_customer = db.session.get(Contract, power.contract_id).customer_id
+    extract = text_of(render_customer_data_pdf(customer_record(power_customer, by=agent, now=at(TODAY))))
+    assert RULE_ID.findall(extract) == []
+    # amounts as on the invoices (the JSON keeps them raw, with their currency)
+    assert "-19 222 FCFA" in extract and "deposit_amount : 50 000 FCFA" in extract
+    assert "19222" not in extract and "50000" not in extract and "XOF" not in extract
     assert "bouche à clé" in texts["ordre"] and "Nouvel Occupant" in texts["courrier 1-70"]
     assert db.session.get(Contract, power.contract_id).number in texts["contrat"]
     assert {name: RULE_ID.findall(text) for name, text in texts.items()} == {name: [] for name in texts}
