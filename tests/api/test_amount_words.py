@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import DossierEvent, Invoice, User
+from server.models import Contract, DossierEvent, Invoice, User
 from server.services.base.accounts import hash_password
 from server.services.closing.closings import issue_balance
 from server.services.dossiers.dossiers import open_dossier
@@ -45,7 +45,6 @@ def signed_in(app, login: str):
 
 def issued_invoice(contract_id: int, number: str, total: str) -> int:
     """An issued invoice waiting at the counter, with the amount the test needs."""
-    from server.models import Contract
     contract = db.session.get(Contract, contract_id)
     invoice = Invoice(number=number, kind="periodic", state="issued", contract_id=contract.id,
                       customer_id=contract.customer_id, issued_on=TODAY, total=Decimal(total))
@@ -103,7 +102,6 @@ def test_E1_an_amount_above_the_limit_is_refused_with_the_limit_written_as_on_th
 
 def test_E8_the_balance_invoice_on_the_timeline_says_its_total_in_cfa_francs(app, world):
     with app.app_context():
-        from server.models import Contract
         contract = db.session.get(Contract, world["power"])
         agent = db.session.scalar(select(User).where(User.login == "agent.e"))
         dep = open_dossier("DEP", utility="electricity", contract=contract, requested_on=TODAY, now=at(TODAY),
