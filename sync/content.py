@@ -20,3 +20,8 @@ def content_hash(report: dict) -> str:
 
 def hash_of_canonical(canonical: bytes) -> str:
     return hashlib.sha256(canonical).hexdigest()
+
+
+def canonical_size(report: dict) -> int:
+    """Bytes of the canonical UTF-8 form (the size a report is bounded by)."""
+    return len(canonical_bytes(report))
