@@ -84,12 +84,14 @@ class SqlSyncStore:
         if connection is None:
             return
         try:
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql("RESET synchronous_commit")  # the pooled connection as it was
-                if self._owes_flush and not any(exc):
-                    flush_committed_reports(connection)
-            else:
+            if connection.dialect.name != "postgresql":
                 connection.rollback()
+            elif any(exc):  # no answer goes out: nothing to flush, and never back to the pool with the setting
+                connection.invalidate()
+            else:
+                connection.exec_driver_sql("RESET synchronous_commit")  # the pooled connection as it was
+                if self._owes_flush:
+                    flush_committed_reports(connection)
         finally:
             connection.close()
 
