@@ -12,7 +12,7 @@ run: $(BIN)/tournee
 test: $(BIN)/tournee chromium pg-client npm
 	$(BIN)/pytest
 
-bench: $(BIN)/tournee chromium
+bench: $(BIN)/tournee chromium npm
 	$(BIN)/python bench/run_all.py
 
 # Mutation testing of the pure rule and money modules (bench/README.md): score per module, goal 90 %.
@@ -34,6 +34,7 @@ chromium:
 pg-client:
 	@command -v pg_dump >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; }
 
-# npm installs axe-core (the accessibility checker of the browser tests) into the test cache on first use.
+# npm installs axe-core (the accessibility checker of the browser tests) and Lighthouse (bench_pwa.py) into the
+# test cache on first use.
 npm:
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }

@@ -10,8 +10,10 @@ import errno
 import hashlib
 import io
 import os
+import queue
 import struct
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -105,9 +107,7 @@ class DiskBlobStore:
         tmp = Path(tmp_name)
         try:
             with os.fdopen(handle, "wb") as out:
-                size = receive_upload(stream, out, sha256, self.max_bytes, keep_location)
-                out.flush()
-                os.fsync(out.fileno())
+                size = receive_upload(stream, out, sha256, self.max_bytes, keep_location, durable=True)
             checked_image_file(tmp)
             if self.has(sha256):
                 return False, size
@@ -142,27 +142,72 @@ def too_large(max_bytes: int) -> BlobTooLarge:
     return BlobTooLarge(f"Fichier trop volumineux (au plus {max_bytes // (1024 * 1024)} Mo).")
 
 
-def receive_upload(stream: BinaryIO, out: BinaryIO, sha256: str, max_bytes: int, keep_location: bool = False) -> int:
+def receive_upload(stream: BinaryIO, out: BinaryIO, sha256: str, max_bytes: int, keep_location: bool = False,
+                   durable: bool = False) -> int:
     """Copy the body to `out` in chunks, hashing what was sent and stripping a JPEG's location on the
-    way (one pass, one write, memory bounded by a chunk and one header segment): the size received.
+    way (one pass, one write, memory bounded by a few chunks and one header segment): the size received.
+    `durable`: `out` is fsync'ed before the hash is judged, so the disk works while the hash finishes.
     Raises BlobTooLarge past `max_bytes`, BlobHashMismatch when the body is not `sha256`."""
-    digest, size, strip, head = hashlib.sha256(), 0, None, b""
-    while chunk := stream.read(CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_large(max_bytes)
-        digest.update(chunk)
-        if strip is None:  # decided on the first two bytes, however the network cut the first chunks
-            head += chunk
-            if len(head) < 2:
-                continue
-            strip = JpegLocationFilter() if not keep_location and head.startswith(b"\xff\xd8") else False
-            chunk = head
-        out.write(strip.feed(chunk) if strip else chunk)
-    out.write(strip.finish() if strip else (head if strip is None else b""))
-    if digest.hexdigest() != sha256:
-        raise BlobHashMismatch()
+    size, strip, head = 0, None, b""
+    with HashBeside() as digest:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise too_large(max_bytes)
+            digest.update(chunk)
+            if strip is None:  # decided on the first two bytes, however the network cut the first chunks
+                head += chunk
+                if len(head) < 2:
+                    continue
+                strip = JpegLocationFilter() if not keep_location and head.startswith(b"\xff\xd8") else False
+                chunk, head = head, b""
+            out.writelines(strip.feed(chunk) if strip else (chunk,))
+            del chunk  # not held while the next one is read
+        out.write(strip.finish() if strip else head)
+        if durable:
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != sha256:
+            raise BlobHashMismatch()
     return size
+
+
+class HashBeside:
+    """SHA-256 computed in a thread beside the copy: hashlib lets go of the GIL on large buffers, so the
+    hash of one chunk runs while the next is read from the network and written. A queue of one chunk
+    keeps memory bounded (the copy waits when the hash falls behind)."""
+
+    def __init__(self):
+        self._digest = hashlib.sha256()
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._run, name="blob-sha256", daemon=True)
+
+    def __enter__(self) -> "HashBeside":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._finish()
+
+    def _run(self) -> None:
+        while True:
+            chunk = self._queue.get()
+            if chunk is None:
+                return
+            self._digest.update(chunk)
+            del chunk  # not held while waiting for the next one
+
+    def update(self, chunk: bytes) -> None:
+        self._queue.put(chunk)
+
+    def hexdigest(self) -> str:
+        self._finish()
+        return self._digest.hexdigest()
+
+    def _finish(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
 
 def sniffed_kind(data: bytes) -> str | None:
@@ -207,56 +252,68 @@ def _checked_image(handle: BinaryIO, head: bytes) -> str:
 def strip_jpeg_location(data: bytes) -> bytes:
     """The JPEG without GPS EXIF tags nor XMP packets; pixels untouched (no re-encoding)."""
     strip = JpegLocationFilter()
-    return strip.feed(data) + strip.finish()
+    return b"".join(strip.feed(data)) + strip.finish()
 
 
 class JpegLocationFilter:
     """Removes GPS EXIF tags and XMP packets from a JPEG's header segments as its bytes pass by.
 
     Header segments are held until whole (at most 64 KB each); from the start of scan on (or at the
-    first byte that is not a segment marker) everything passes untouched."""
+    first byte that is not a segment marker) everything passes untouched, the chunk itself and
+    never a copy of it."""
 
     def __init__(self):
-        self.pending = bytearray()
+        self.pending = bytearray()  # the start of a segment cut by the chunking
         self.started = False
         self.passing = False
 
-    def feed(self, chunk: bytes) -> bytes:
+    def feed(self, chunk: bytes) -> list:
+        """The pieces to write, in order, for this chunk."""
         if self.passing:
-            return chunk
-        self.pending += chunk
-        out = bytearray()
+            return [chunk]
+        if self.pending:  # a segment straddles chunks: rare, small (at most a segment)
+            self.pending += chunk
+            data = self.pending
+        else:
+            data = chunk
+        out, at = [], 0
         if not self.started:
-            if len(self.pending) < 2:
-                return b""
-            out += self.pending[:2]  # start of image
-            del self.pending[:2]
-            self.started = True
-        pending = self.pending
-        while len(pending) >= 4:
-            if pending[0] != 0xFF or pending[1] == 0xDA:  # not a segment, or start of scan: image data
+            if len(data) < 2:
+                self.pending = bytearray(data)
+                return []
+            out.append(bytes(data[:2]))  # start of image
+            at, self.started = 2, True
+        while len(data) - at >= 4:
+            if data[at] != 0xFF or data[at + 1] == 0xDA:  # not a segment, or start of scan: image data
                 self.passing = True
                 break
-            marker, length = pending[1], struct.unpack(">H", pending[2:4])[0]
-            if len(pending) < 2 + length:
+            marker, end = data[at + 1], at + 2 + struct.unpack_from(">H", data, at + 2)[0]
+            if end > len(data):
                 break  # wait for the rest of the segment
-            segment = bytes(pending[:2 + length])
-            del pending[:2 + length]
-            body = segment[4:]
-            if marker == 0xE1 and body.startswith(b"http://ns.adobe.com/xap/"):
-                continue  # XMP may repeat the position
-            if marker == 0xE1 and body.startswith(b"Exif\x00\x00"):
-                segment = _exif_without_gps(body) or segment
-            out += segment
+            segment = bytes(data[at:end])
+            at = end
+            out.extend(_segment_without_location(marker, segment))
+        rest = memoryview(data)[at:] if data is chunk else bytes(data[at:])
         if self.passing:
-            out += pending
-            pending.clear()
-        return bytes(out)
+            out.append(rest)
+            self.pending = bytearray()
+        else:
+            self.pending = bytearray(rest)
+        return out
 
     def finish(self) -> bytes:
         rest = bytes(self.pending)
         self.pending.clear()
         return rest
+
+
+def _segment_without_location(marker: int, segment: bytes) -> list[bytes]:
+    body = segment[4:]
+    if marker == 0xE1 and body.startswith(b"http://ns.adobe.com/xap/"):
+        return []  # XMP may repeat the position
+    if marker == 0xE1 and body.startswith(b"Exif\x00\x00"):
+        return [_exif_without_gps(body) or segment]
+    return [segment]
 
 
 def _exif_without_gps(body: bytes) -> bytes | None:

@@ -7,7 +7,7 @@ a page never skips a change committed late; tombstones come from the cancelled s
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, cast, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -25,8 +25,23 @@ from .services.base.counters import current_value
 
 INACTIVE_STATES = ("cancelled", "closed")
 # The hot path of a push: constant Core statements, compiled once, values bound at execution.
-INSERT_REPORT = insert(Report.__table__).returning(Report.__table__.c.id)
-INSERT_AUDIT = insert(AuditEntry.__table__)
+REPORTS, AUDIT = Report.__table__, AuditEntry.__table__
+REPORT_COLUMNS = ("uuid", "order_id", "technician_id", "device_id", "order_version", "form_type", "form_version",
+                  "device_seq", "device_time", "received_at", "outcome", "reason_code", "content",
+                  "content_sha256", "state", "conflict", "flags", "result")
+INSERT_REPORT = insert(REPORTS).values({c: bindparam(c) for c in REPORT_COLUMNS}).returning(REPORTS.c.id)
+INSERT_AUDIT = insert(AUDIT).values(at=bindparam("received_at"), user_id=bindparam("technician_id"),
+                                    device_id=bindparam("device_id"), action="receive_report",
+                                    object_type="report", object_id=bindparam("object_id"),
+                                    details=bindparam("audit_details"))
+_NEW_REPORT = INSERT_REPORT.cte("new_report")
+# PostgreSQL: the report and its audit entry in one statement, so in one round trip (a statement is atomic).
+INSERT_REPORT_AND_AUDIT = select(_NEW_REPORT.c.id).add_cte(insert(AUDIT).from_select(
+    ["at", "user_id", "device_id", "action", "object_type", "object_id", "details"],
+    select(bindparam("received_at", type_=AUDIT.c.at.type), bindparam("technician_id", type_=Integer),
+           bindparam("device_id", type_=Integer), literal("receive_report"), literal("report"),
+           cast(_NEW_REPORT.c.id, AUDIT.c.object_id.type), bindparam("audit_details", type_=AUDIT.c.details.type))
+).cte("receive_audit"))
 FIND_REPORT = select(Report.id, Report.uuid, Report.content_sha256, Report.state, Report.conflict,
                      Report.received_at, Report.content).where(Report.uuid == bindparam("uuid"))
 ORDER_FOR_SYNC = select(
@@ -56,6 +71,7 @@ class SqlSyncStore:
         self.present = present
         self.session = db.session
         self._connection = None  # the hot path's own connection, kept for the whole request
+        self._owes_flush = False  # reports committed without waiting for the disk (PostgreSQL)
         self.blobs = blobs
         self.now = now
         self._orders: dict[int, OrderForSync | None] = {}
@@ -64,15 +80,35 @@ class SqlSyncStore:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._connection is not None:
-            self._connection.rollback()
-            self._connection.close()
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if connection.dialect.name != "postgresql":
+                connection.rollback()
+            elif any(exc):  # no answer goes out: nothing to flush, and never back to the pool with the setting
+                connection.invalidate()
+            else:
+                connection.exec_driver_sql("RESET synchronous_commit")  # the pooled connection as it was
+                if self._owes_flush:
+                    flush_committed_reports(connection)
+        finally:
+            connection.close()
 
     @property
     def connection(self):
-        """One connection for the request's reports: no pool checkout (and ping) per report."""
+        """One connection for the request's reports: no pool checkout (and ping) per report.
+
+        On PostgreSQL it runs each statement as its own transaction (a report is one INSERT, see
+        insert_report) and does not wait for the disk at each commit: the push flushes them all once,
+        before it answers (__exit__), so a report is on disk before the tablet hears it was stored,
+        at the cost of one WAL flush per push instead of one per report."""
         if self._connection is None:
-            self._connection = db.engine.connect()
+            connection = db.engine.connect()
+            if connection.dialect.name == "postgresql":
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+                connection.exec_driver_sql("SET synchronous_commit TO off")
+            self._connection = connection
         return self._connection
 
     # ---- reports ------------------------------------------------------------------------
@@ -89,23 +125,26 @@ class SqlSyncStore:
         """Report row and its audit entry in one transaction (Core inserts: this is the hot path)."""
         state = "received" if new.complete else "awaiting_blobs"
         answer = ("conflict" if new.conflict else "applied") if new.complete else "awaiting_blobs"
+        values = {
+            "uuid": new.uuid, "order_id": new.order_id, "technician_id": new.technician_id,
+            "device_id": new.device_id, "order_version": new.order_version, "form_type": new.form_type,
+            "form_version": new.form_version, "device_seq": new.device_seq,
+            # SQLite keeps no offset: store UTC so the time reads back right on both databases.
+            "device_time": new.device_time.astimezone(timezone.utc) if new.device_time else None,
+            "received_at": new.received_at, "outcome": new.outcome, "reason_code": new.reason_code,
+            "content": new.content, "content_sha256": new.content_hash, "state": state,
+            "conflict": new.conflict, "flags": list(new.flags), "result": {"status": answer},
+            "audit_details": {"order_id": new.order_id, "uuid": new.uuid, "conflict": new.conflict,
+                              "complete": new.complete}}
+        connection = self.connection
         try:
-            connection = self.connection
-            report_id = connection.execute(INSERT_REPORT, {
-                "uuid": new.uuid, "order_id": new.order_id, "technician_id": new.technician_id,
-                "device_id": new.device_id, "order_version": new.order_version, "form_type": new.form_type,
-                "form_version": new.form_version, "device_seq": new.device_seq,
-                # SQLite keeps no offset: store UTC so the time reads back right on both databases.
-                "device_time": new.device_time.astimezone(timezone.utc) if new.device_time else None,
-                "received_at": new.received_at, "outcome": new.outcome, "reason_code": new.reason_code,
-                "content": new.content, "content_sha256": new.content_hash, "state": state,
-                "conflict": new.conflict, "flags": list(new.flags), "result": {"status": answer}}).scalar_one()
-            connection.execute(INSERT_AUDIT, {
-                "at": new.received_at, "user_id": new.technician_id, "device_id": new.device_id,
-                "action": "receive_report", "object_type": "report", "object_id": str(report_id),
-                "details": {"order_id": new.order_id, "uuid": new.uuid, "conflict": new.conflict,
-                            "complete": new.complete}})
-            connection.commit()
+            if connection.dialect.name == "postgresql":
+                report_id = connection.execute(INSERT_REPORT_AND_AUDIT, values).scalar_one()
+                self._owes_flush = True
+            else:
+                report_id = connection.execute(INSERT_REPORT, values).scalar_one()
+                connection.execute(INSERT_AUDIT, {**values, "object_id": str(report_id)})
+                connection.commit()
         except IntegrityError:
             connection.rollback()
             if self.find_report(new.uuid) is None:  # another constraint: a real error, not a race
@@ -209,6 +248,13 @@ class SqlSyncStore:
 
     def form_definition(self, form_type: str, version: int) -> dict | None:
         return definitions().get((form_type, version))
+
+
+def flush_committed_reports(connection) -> None:
+    """Wait until every transaction this connection committed is on disk (PostgreSQL): a transaction
+    given an id writes a commit record, and committing it with synchronous_commit on flushes the
+    write-ahead log up to there, which holds the earlier commits too."""
+    connection.exec_driver_sql("SELECT txid_current()")
 
 
 def wire_order(order: Order, today: date) -> dict:

@@ -8,7 +8,7 @@ from forms import validate_submission
 from marshmallow import ValidationError
 
 from . import messages as msg
-from .content import canonical_size, content_hash
+from .content import canonical_bytes, content_hash, hash_of_canonical
 from .cursor import Cursor, decode_cursor, encode_cursor
 from .errors import DuplicateReport, InvalidRequest
 from .fields import UUID_RE, parse_datetime
@@ -48,8 +48,7 @@ def push_report(store: SyncStore, technician_id: int, device_id: int | None, raw
     A refusal also looks first for a stored report, whose answer wins (a retry is never refused)."""
     uuid = _uuid_of(raw)
     try:
-        report = _load(raw)
-        chash = content_hash(raw)
+        report, chash = _load(raw)
         try:
             new = _judge(store, technician_id, device_id, report, chash, received_at, device_clock)
             return _answer(store.insert_report(new), store, technician_id)
@@ -79,19 +78,20 @@ def _uuid_of(raw: object) -> str | None:
     return value if isinstance(value, str) and UUID_RE.match(value) else None
 
 
-def _load(raw: object) -> dict:
+def _load(raw: object) -> tuple[dict, str]:
+    """The report checked against the wire schema, and its content hash (one canonical form for both)."""
     if not isinstance(raw, dict):
         raise _Refusal({"_schema": [msg.NOT_AN_OBJECT]})
     if _depth_exceeds(raw, MAX_DEPTH):
         raise _Refusal({"_schema": [msg.TOO_DEEP.format(max=MAX_DEPTH)]})
     try:
-        size = canonical_size(raw)
+        canonical = canonical_bytes(raw)
     except ValueError:  # NaN, infinity or a lone surrogate somewhere: not storable JSON text
         raise _Refusal({"_schema": [msg.NOT_JSON_TEXT]}) from None
-    if size > MAX_REPORT_BYTES:
+    if len(canonical) > MAX_REPORT_BYTES:
         raise _Refusal({"_schema": [msg.REPORT_TOO_BIG.format(max=MAX_REPORT_BYTES)]})
     try:
-        return _report_schema.load(raw)
+        return _report_schema.load(raw), hash_of_canonical(canonical)
     except ValidationError as error:
         raise _Refusal(flatten_errors(error.messages)) from None
 

@@ -21,13 +21,20 @@ def checked_name(sha256: str) -> str:
     return sha256
 
 
+def bound_body(limit: int) -> None:
+    """A body without a declared length is cut one byte past the limit (the store refuses it whole).
+    Not at the limit itself: under gunicorn Werkzeug then refuses the read that finds the end of a body
+    of exactly the limit, which PROTOCOL.md accepts."""
+    request.max_content_length = limit + 1
+
+
 @api_bp.put("/blobs/<sha256>")
 @device_required
 def put_blob(sha256: str):
     limit = current_app.config["BLOB_MAX_BYTES"]
     if request.content_length is not None and request.content_length > limit:
         raise too_large(limit)  # from the declared length, before reading a byte of the body
-    request.max_content_length = limit  # a body without a declared length is cut at the limit
+    bound_body(limit)
     keep = request.headers.get("X-Tournee-Keep-Location") == "1"
     created, size = uploads.store_blob(blob_store(), checked_name(sha256), request.stream, keep_location=keep,
                                        user=g.api_user, device=g.device, now=datetime.now(timezone.utc))
@@ -76,7 +83,7 @@ def upload_part(sha256: str):
         raise too_large(limit)  # from the declared lengths, before reading the body
     if uploads.blob_present_for(store, sha256, g.api_user):
         return _progress(sha256, store.size(sha256), True)
-    request.max_content_length = limit
+    bound_body(limit)
     try:
         held = partials.append(sha256, offset, total, request.stream)
     except OffsetMismatch as err:

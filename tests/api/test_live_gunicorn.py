@@ -2,6 +2,7 @@
 PDFs are served whole, an oversized upload is refused from its declared length (Expect: 100-continue)."""
 import hashlib
 import http.cookiejar
+import json
 import re
 import socket
 import urllib.parse
@@ -77,3 +78,17 @@ def test_an_upload_over_the_limit_is_refused_before_its_body_is_sent(served):
                 break
             answer += chunk
     assert b" 413 " in answer and b"payload_too_large" in answer  # heard without sending one byte of body
+
+
+def test_an_upload_of_exactly_the_limit_is_stored_by_gunicorn(served):
+    """gunicorn ends its input stream at the body's end: reading there must not be taken for a body
+    over the limit (Werkzeug refuses a read past a maximum it has reached)."""
+    server, _, _, _ = served
+    photo = (GOLDEN / "blobs" / "meter-gps.jpg").read_bytes()
+    photo += bytes(100_000 - len(photo))  # a valid JPEG, padded after its end to the server's limit
+    sha = hashlib.sha256(photo).hexdigest()
+    request = urllib.request.Request(f"{server.url}/api/v1/blobs/{sha}", data=photo, method="PUT", headers={
+        "Authorization": f"Bearer {TOKEN}", "Content-Type": "image/jpeg"})
+    with urllib.request.urlopen(request) as answer:
+        assert answer.status == 201
+        assert json.loads(answer.read()) == {"sha256": sha, "size": 100_000}

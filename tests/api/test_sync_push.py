@@ -253,3 +253,28 @@ def test_late_report_on_a_reassigned_order_never_changes_the_new_holders_order(c
         assert bruno_still_holds_it() == (BRUNO, "assigned", version_with_bruno)
         assert db.session.scalar(select(func.count()).select_from(Order)) == 6  # nothing issued again
         assert [r.state for r in db.session.scalars(select(Report).order_by(Report.id))] == ["accepted", "rejected"]
+
+
+def test_each_report_of_a_batch_is_stored_with_its_audit_entry_and_the_pool_left_as_it_was(client, app):
+    """A report and its audit entry are written together (on PostgreSQL in one statement, committed without
+    waiting for the disk, the push flushing them once before it answers): every report of the batch has its
+    own entry, and no pooled connection keeps the push's commit setting."""
+    reports = [reading_report(uuid=f"00000000-0000-4000-8000-{i:012d}", device_seq=i + 1, attachments=[],
+                              outcome="absent", reason_code="nobody", answers={"remarks": "Personne."})
+               for i in range(3)]
+    results = push(client, *reports)
+    assert [r["status"] for r in results] == ["applied"] * 3
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":  # every pooled connection, before the session takes one
+            pooled = [db.engine.connect() for _ in range(db.engine.pool.checkedin())]
+            try:
+                assert len(pooled) >= 2  # the push's own connection is among them
+                assert {c.exec_driver_sql("SHOW synchronous_commit").scalar() for c in pooled} == {"on"}
+            finally:
+                for connection in pooled:
+                    connection.close()
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "receive_report")
+                                     .order_by(AuditEntry.id)).all()
+        assert [(e.object_type, e.object_id, e.user_id, e.device_id) for e in entries] == \
+            [("report", str(r["report_id"]), ALICE, ALICE * 10) for r in results]
+        assert [e.details["uuid"] for e in entries] == [r["uuid"] for r in reports]

@@ -29,10 +29,12 @@ def push(body: object, *, device: Device, user: User, headers, now: datetime, bl
     clock = parse_datetime(headers.get(DEVICE_TIME_HEADER) or "")
     with SqlSyncStore(blobs, now, present_for) as store:
         results = push_reports(store, user.id, device.id, reports, now, device_clock=clock)
-    # Reports stored (each committed by the engine): their orders show as reported right away.
+    # Reports stored (each committed by the engine): their orders show as reported right away. A stored
+    # report holds the very content pushed (same hash), so only a push carrying a countersignature has
+    # one to judge; without, only the orders still "assigned" are read (not the reports' contents).
     stored = [r["report_id"] for r in results if r.get("report_id")]
-    absorb_synced_reports(now, report_ids=stored, proofs=proofs)
     countersigned = stored and any(isinstance(r, dict) and r.get("countersignature") for r in reports)
+    absorb_synced_reports(now, report_ids=stored, proofs=proofs if countersigned else None)
     verdicts = {r.id: tablet_verdict(r) for r in db.session.scalars(select(Report).where(Report.id.in_(stored)))} \
         if countersigned else {}
     for result in results:
