@@ -13,6 +13,8 @@ TRUE = {"oui", "o", "1", "vrai", "true", "yes", "y", "x"}
 FALSE = {"non", "n", "0", "faux", "false", "no", ""}
 SPACE = re.compile(r"\s")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"\+?[0-9 .()-]{6,}")
+WHOLE = re.compile(r"[+-]?\d+")
 
 
 @lru_cache(maxsize=4096)
@@ -71,7 +73,12 @@ def day(value):
         return value.date()
     if isinstance(value, date):
         return value
-    value = str(value or "").strip()
+    return _day_of_text(str(value or "").strip())
+
+
+@lru_cache(maxsize=8192)
+def _day_of_text(value: str):
+    """A file holds few distinct dates (installation days, billing dates): each is read once."""
     if not value:
         return None
     value = TIME_PART.sub("", value)  # "2026-03-15 00:00:00", "15/03/2026 08:30": the day is what counts
@@ -96,7 +103,7 @@ def whole(minimum: int | None = 0, maximum: int | None = None):
         value = str(value or "").strip().replace(" ", "").replace("\u00a0", "")
         if not value:
             return None
-        if not re.fullmatch(r"[+-]?\d+", value):
+        if not WHOLE.fullmatch(value):
             raise CellError(f"nombre entier attendu, « {value} » lu")
         number = int(value)
         if minimum is not None and number < minimum:
@@ -190,16 +197,19 @@ def choice(mapping: dict[str, str], label: str, shown: str):
     return parse
 
 
+_email_text, _phone_text = text(254), text(32)
+
+
 def email(value):
-    value = text(254)(value)
+    value = _email_text(value)
     if value and not EMAIL.match(value):
         raise CellError(f"adresse e-mail invalide « {value} »")
     return value
 
 
 def phone(value):
-    value = text(32)(value)
-    if value and not re.fullmatch(r"\+?[0-9 .()-]{6,}", value):
+    value = _phone_text(value)
+    if value and not PHONE.fullmatch(value):
         raise CellError(f"numéro de téléphone invalide « {value} »")
     return value
 

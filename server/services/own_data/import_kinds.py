@@ -65,23 +65,51 @@ def _lookup(model_column, id_column, keys, *extra):
     return {found[0]: tuple(found[1:]) for found in db.session.execute(statement)}
 
 
+def _resolve_points(rows: list[Row]) -> list[Row]:
+    """The "point" reference of each row turned into `delivery_point_id`, unknown ones refused; the rows
+    resolved."""
+    points = _lookup(DeliveryPoint.ref, DeliveryPoint.id, [row.values["point"] for row in rows])
+    resolved = []
+    for row in rows:
+        ref = row.values.pop("point")
+        if ref not in points:
+            row.refuse("point", f"point de livraison inconnu « {ref} » (importez d'abord les points)")
+            continue
+        row.values["delivery_point_id"] = points[ref][0]
+        resolved.append(row)
+    return resolved
+
+
 class Kind:
     """What every kind shares; subclasses name their table, key and columns."""
     name = ""
     label = ""
     table = None
     key_field = ""
+    key_fields: tuple[str, ...] = ()  # a key of several columns, matched once resolve() turned them into ids
+    key_column = ""  # the column a duplicate key is reported on, when it is not the key field's
+    unique_key = False  # the table refuses two rows with the same key (a unique constraint)
     columns: list[Column] = []
 
     def __init__(self, today: date):
         self.today = today
         self._defaults = None
+        self.fresh = False
+
+    def start(self) -> None:
+        """Before the first batch: a table with a unique key that holds no row yet (a first load) will hold
+        only this run's rows, each key once (duplicates are refused while parsing), so no batch needs to
+        look its keys up. A concurrent writer of the same key would break the unique constraint and the
+        whole file would roll back, never be duplicated."""
+        self.fresh = self.unique_key and db.session.execute(select(self.table.c.id).limit(1)).first() is None
 
     @property
     def key_label(self) -> str:
-        return next(c.label for c in self.columns if c.field == self.key_field)
+        return self.key_column or next(c.label for c in self.columns if c.field == self.key_field)
 
     def key_of(self, values: dict):
+        if self.key_fields:
+            return tuple(values[name] for name in self.key_fields)
         return values[self.key_field]
 
     def key_text(self, key) -> str:
@@ -92,7 +120,7 @@ class Kind:
 
     def existing(self, rows: list[Row]) -> dict:
         keys = [row.key for row in rows]
-        if not keys:
+        if not keys or self.fresh:
             return {}
         column = self.table.c[self.key_field]
         found = db.session.execute(select(self.table).where(member_of(column, keys))).mappings()
@@ -112,6 +140,7 @@ class Kind:
 
 class Communes(Kind):
     name, label, table, key_field = "communes", "Communes", Commune.__table__, "code"
+    unique_key = True
     columns = [
         Column("code", ("code", "code_commune", "code_insee"), cells.code(10), required=True),
         Column("name", ("nom", "commune", "nom_commune", "libelle"), cells.text(120), required=True),
@@ -147,6 +176,7 @@ class Communes(Kind):
 class Tariffs(Kind):
     """A commune's tariffs by service, each from its first day; matched by commune, service and that day."""
     name, label, table, key_field = "tariffs", "Tarifs", Tariff.__table__, "valid_from"
+    key_fields, key_column = ("commune", "service", "valid_from"), "date_debut"
     columns = [
         Column("commune", ("commune", "code_commune"), cells.code(10), required=True),
         Column("service", ("service",), cells.choice(SERVICES, "service", "eau, assainissement, électricité"),
@@ -157,13 +187,6 @@ class Tariffs(Kind):
                required=True),
         Column("vat_rate", ("tva", "taux_tva"), cells.rate, required=True),
     ]
-
-    @property
-    def key_label(self) -> str:
-        return "date_debut"
-
-    def key_of(self, values):
-        return (values["commune"], values["service"], values["valid_from"])
 
     def key_text(self, key):
         return f"{key[0]} {SERVICE_LABELS[key[1]]} au {key[2]:%d/%m/%Y}"
@@ -194,6 +217,7 @@ class Tariffs(Kind):
 
 class Customers(Kind):
     name, label, table, key_field = "customers", "Clients", Customer.__table__, "ref"
+    unique_key = True
     columns = [
         Column("ref", ("reference", "reference_client", "ref_client", "ref", "numero_client"), cells.code(20),
                required=True),
@@ -213,6 +237,7 @@ class Customers(Kind):
 
 class DeliveryPoints(Kind):
     name, label, table, key_field = "points", "Points de livraison", DeliveryPoint.__table__, "ref"
+    unique_key = True
     columns = [
         Column("ref", ("reference", "reference_point", "ref_point", "pds", "point", "reference_pds", "ref_pds",
                                 "numero_pds", "id_point"), cells.code(20), required=True),
@@ -266,6 +291,7 @@ CONTACT_ROLES = {"proprietaire": "owner", "owner": "owner", "gestionnaire": "man
 class PointContacts(Kind):
     """Owner, manager, agency, notary or social landlord of a delivery point (W6, W18): one per role."""
     name, label, table, key_field = "contacts", "Contacts des points", PointContact.__table__, "role"
+    key_fields, key_column = ("point", "role"), "qualite"
     columns = [
         Column("point", ("point", "reference_point", "pds", "ref_point", "reference_pds", "ref_pds"), cells.code(20),
                required=True),
@@ -279,25 +305,12 @@ class PointContacts(Kind):
         Column("verified_on", ("verifie_le", "date_verification"), cells.day),
     ]
 
-    @property
-    def key_label(self) -> str:
-        return "qualite"
-
-    def key_of(self, values):
-        return (values["point"], values["role"])
-
     def key_text(self, key):
         return f"{key[0]} / {key[1]}"
 
     def resolve(self, rows):
-        points = _lookup(DeliveryPoint.ref, DeliveryPoint.id, [row.values["point"] for row in rows])
-        for row in rows:
-            ref = row.values.pop("point")
-            if ref not in points:
-                row.refuse("point", f"point de livraison inconnu « {ref} » (importez d'abord les points)")
-                continue
-            row.values["delivery_point_id"] = points[ref][0]
-            row.key = (points[ref][0], row.values["role"])
+        for row in _resolve_points(rows):
+            row.key = (row.values["delivery_point_id"], row.values["role"])
 
     def existing(self, rows):
         ids = list({row.values["delivery_point_id"] for row in rows})
@@ -313,6 +326,7 @@ class PointContacts(Kind):
 
 class Meters(Kind):
     name, label, table, key_field = "meters", "Compteurs", Meter.__table__, "serial"
+    unique_key = True
     columns = [
         Column("serial", ("numero_serie", "numero_de_serie", "n_de_serie", "serie", "compteur", "matricule",
                            "numero_compteur", "n_compteur", "num_compteur"),
@@ -330,13 +344,7 @@ class Meters(Kind):
     ]
 
     def resolve(self, rows):
-        points = _lookup(DeliveryPoint.ref, DeliveryPoint.id, [row.values["point"] for row in rows])
-        for row in rows:
-            ref = row.values.pop("point")
-            if ref not in points:
-                row.refuse("point", f"point de livraison inconnu « {ref} » (importez d'abord les points)")
-                continue
-            row.values["delivery_point_id"] = points[ref][0]
+        _resolve_points(rows)
 
     def check(self, row, before):
         values = row.values
@@ -351,6 +359,7 @@ class Meters(Kind):
 class Readings(Kind):
     """The reading history: a reading is matched by its meter and its date."""
     name, label, table, key_field = "readings", "Relevés", Reading.__table__, "read_on"
+    key_fields, key_column = ("meter", "read_on"), "compteur"
     columns = [
         Column("meter", ("compteur", "numero_serie", "serie", "matricule", "numero_compteur", "n_compteur"),
                cells.code(32), required=True),
@@ -359,13 +368,6 @@ class Readings(Kind):
         Column("source", ("source", "origine"), cells.choice(READING_SOURCES, "source", "client, agent, radio, télérelève, estimé"), required=True),
         Column("billed", ("facture", "facturé", "releve_facture"), cells.yes_no, default=False),
     ]
-
-    @property
-    def key_label(self) -> str:
-        return "compteur"
-
-    def key_of(self, values):
-        return (values["meter"], values["read_on"])
 
     def key_text(self, key):
         return f"{key[0]} au {key[1]:%d/%m/%Y}"
@@ -437,6 +439,7 @@ def _rollover(before: int, after: int, top: int) -> bool:
 
 class Contracts(Kind):
     name, label, table, key_field = "contracts", "Contrats", Contract.__table__, "number"
+    unique_key = True
     columns = [
         Column("number", ("numero", "numero_contrat", "contrat", "reference_contrat", "reference", "ref_contrat"),
                cells.code(20),
@@ -460,9 +463,7 @@ class Contracts(Kind):
 
     def resolve(self, rows):
         customers = _lookup(Customer.ref, Customer.id, [row.values["customer"] for row in rows])
-        points = _lookup(DeliveryPoint.ref, DeliveryPoint.id, [row.values["point"] for row in rows],
-                         DeliveryPoint.kind)
-        self.active = {}
+        points, self.active = self._points_and_their_contracts([row.values["point"] for row in rows])
         for row in rows:
             customer, point = row.values.pop("customer"), row.values.pop("point")
             if customer not in customers:
@@ -477,12 +478,22 @@ class Contracts(Kind):
             if SERVICE_OF_POINT[kind] != row.values["service"]:
                 row.refuse("service", f"service {SERVICE_LABELS[row.values['service']]} sur un point "
                                       f"{SERVICE_LABELS[SERVICE_OF_POINT[kind]]}")
-        point_ids = [row.values["delivery_point_id"] for row in rows if not row.problems]
-        if point_ids:
-            found = db.session.execute(select(Contract.delivery_point_id, Contract.number).where(
-                member_of(Contract.delivery_point_id, point_ids), Contract.state != "terminated"))
-            for point_id, number in found:
-                self.active.setdefault(point_id, set()).add(number)
+
+    def _points_and_their_contracts(self, refs: list) -> tuple[dict, dict]:
+        """{point ref: (id, kind)} and {point id: {numbers of its contracts not terminated}}, one query."""
+        refs = list(set(refs))
+        if not refs:
+            return {}, {}
+        found = db.session.execute(
+            select(DeliveryPoint.ref, DeliveryPoint.id, DeliveryPoint.kind, Contract.number)
+            .outerjoin(Contract, (Contract.delivery_point_id == DeliveryPoint.id) & (Contract.state != "terminated"))
+            .where(member_of(DeliveryPoint.ref, refs)))
+        points, active = {}, {}
+        for ref, point_id, kind, number in found:
+            points[ref] = (point_id, kind)
+            if number is not None:
+                active.setdefault(point_id, set()).add(number)
+        return points, active
 
     def check(self, row, before):
         values = row.values

@@ -1,6 +1,6 @@
 """Tabular files read row by row, never whole: CSV (UTF-8 or Windows-1252, `;` `,` or tab, detected) and
-XLSX through openpyxl's read-only mode. Each row comes with its line number and its cells keyed by the
-normalised header, so "Référence client" and "reference_client" are the same column."""
+XLSX through openpyxl's read-only mode. Each row comes with its line number and its cells in the order of
+the header, which is normalised so "Référence client" and "reference_client" are the same column."""
 import codecs
 import csv
 import io
@@ -27,7 +27,7 @@ def slug(text) -> str:
 
 @dataclass
 class TableFile:
-    """An opened file: its detected format, its header and an iterator of (line, {column: cell})."""
+    """An opened file: its detected format, its header and an iterator of (line, [cell, ...])."""
     path: Path
     format: str = ""            # "CSV" or "XLSX"
     encoding: str | None = None
@@ -118,7 +118,7 @@ def _csv_rows(table: TableFile):
             for cells in reader:
                 line = start + reader.line_num
                 if any(c.strip() for c in cells):
-                    yield line, _keyed(table.header, cells)
+                    yield line, cells
         finally:
             table.close()
     return rows()
@@ -162,7 +162,7 @@ def _xlsx_rows(table: TableFile):
             for number, cells in enumerate(rows, start=state["row"] + 1):
                 state["row"] = number
                 if any(_cell_text(c) for c in cells):
-                    yield number, _keyed(table.header, [_cell_value(c) for c in cells])
+                    yield number, [_cell_value(c) for c in cells]
         finally:
             table.close()
     return data()
@@ -188,7 +188,3 @@ def _cell_value(value):
 def _set_header(table: TableFile, cells) -> None:
     table.raw_header = [str(c).strip() for c in cells]
     table.header = [slug(c) for c in table.raw_header]
-
-
-def _keyed(header: list[str], cells) -> dict:
-    return {name: cell for name, cell in zip(header, cells) if name}
