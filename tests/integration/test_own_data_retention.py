@@ -91,3 +91,18 @@ def test_W24_everything_held_on_one_customer_as_json_and_pdf(office, sqlite_demo
     assert office("caisse").get(f"/customers/{customer_id}/personal-data.json").status_code == 403
     with sqlite_demo_app.app_context():
         assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "access_request")) is not None
+
+
+def test_W24_a_customer_of_the_other_utility_is_not_found_and_nothing_is_audited(office, sqlite_demo_app):
+    with sqlite_demo_app.app_context():
+        contract = db.session.scalar(select(Contract).join(DeliveryPoint).where(DeliveryPoint.kind == "elec_bt")
+                                     .order_by(Contract.id).limit(1))
+        customer_id = contract.customer_id
+    water_agent, electricity_agent = office("agent.eau"), office("agent.elec")
+    for fmt in ("json", "pdf"):
+        answer = water_agent.get(f"/customers/{customer_id}/personal-data.{fmt}")
+        assert answer.status_code == 404 and "Client introuvable." in answer.get_data(as_text=True)
+    with sqlite_demo_app.app_context():
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "access_request")) is None
+    own = electricity_agent.get(f"/customers/{customer_id}/personal-data.json")
+    assert own.status_code == 200 and own.json["customer"]["ref"]
