@@ -5,7 +5,7 @@ from bisect import bisect_left
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ARRAY, any_, bindparam, select
+from sqlalchemy import ARRAY, Text, any_, bindparam, func, select
 
 from ...extensions import db
 from ...models import Commune, Contract, Customer, DeliveryPoint, Meter, PointContact, Reading, Tariff
@@ -49,11 +49,17 @@ class Row:
 
 
 def member_of(column, values: list):
-    """`column IN values` for a batch: one array parameter on PostgreSQL (thousands of separate parameters
-    cost more to send than the query itself), an expanding IN elsewhere."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(values)
+    """`column IN values` for a batch: one parameter on PostgreSQL (thousands of separate parameters cost
+    more to send than the query itself), an expanding IN elsewhere. References (no spaces inside, the cell
+    parser refuses them) go as one text split by the server: cheaper to send than an array of strings."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return column.in_(values)
+    values = list(values)
+    if values and all(type(value) is str for value in values):
+        joined = " ".join(values)
+        if len(joined.split()) == len(values):
+            return column == any_(func.string_to_array(bindparam(None, joined, type_=Text), " "))
+    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
 
 
 def _lookup(model_column, id_column, keys, *extra):
