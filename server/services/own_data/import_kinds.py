@@ -505,7 +505,7 @@ class Contracts(Kind):
         values = row.values
         if "state" in values and values["state"] is None:
             values["state"] = self._derived_state(values.get("end_on", (before or {}).get("end_on")))
-        merged = {**(before or {}), **values}
+        merged = values if before is None else {**before, **values}
         if merged.get("end_on") and merged["end_on"] < merged["start_on"]:
             row.refuse("date_fin", "date de fin antérieure à la date de début")
         if merged.get("direct_debit") and not merged.get("iban"):
@@ -533,7 +533,7 @@ class Contracts(Kind):
 
     def accepted(self, row, before):
         numbers = self.active.setdefault(row.values["delivery_point_id"], set())
-        merged = {**(before or {}), **row.values}
+        merged = row.values if before is None else {**before, **row.values}
         if self._active_after(merged):
             numbers.add(row.values["number"])
         else:

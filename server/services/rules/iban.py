@@ -32,10 +32,14 @@ def iban_problem(text: str | None) -> str | None:
     return None
 
 
+LETTERS_AS_NUMBERS = str.maketrans({letter: str(int(letter, 36)) for letter in
+                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"})
+
+
 def iban_remainder(iban: str) -> int:
     """ISO 13616: the first four characters moved to the end, letters as numbers (A=10 … Z=35), mod 97."""
     rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97
+    return int(rearranged.translate(LETTERS_AS_NUMBERS)) % 97
 
 
 def iban_for(country: str, bban: str) -> str:
