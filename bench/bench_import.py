@@ -60,17 +60,21 @@ def write_files(folder: Path, points: int, seed: int = 13) -> dict[str, Path]:
     return files
 
 
-def run_import(kind: str, path: Path, env: dict) -> tuple[float, float, str]:
+def run_import(kind: str, path: Path, env: dict) -> tuple[float, float, float, str]:
+    """Wall seconds, peak memory (MB), CPU seconds of the import process (its threads, not PostgreSQL's),
+    and the summary line."""
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([str(TOURNEE), "import", kind, str(path), "--batch", "5000"], env=env,
                           capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb = max(before.ru_maxrss, after.ru_maxrss) / 1024
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if done.returncode:
         sys.exit(f"import {kind} failed:\n{done.stdout}\n{done.stderr[-3000:]}")
     summary = next(line for line in done.stdout.splitlines() if line.startswith("Lignes"))
-    return seconds, peak_mb, summary
+    return seconds, peak_mb, cpu, summary
 
 
 def main():
@@ -103,10 +107,10 @@ def main():
             for label in ("first import",) if args.once else ("first import", "same files again"):
                 print(f"-- {label}")
                 for kind in KINDS:
-                    seconds, peak_mb, summary = run_import(kind, files[kind], env)
+                    seconds, peak_mb, cpu, summary = run_import(kind, files[kind], env)
                     total += seconds if label == "first import" else 0
                     peak = max(peak, peak_mb)
-                    print(f"{kind:<10} {seconds:7.1f} s  {peak_mb:5.0f} MB  {summary}", flush=True)
+                    print(f"{kind:<10} {seconds:7.1f} s  {peak_mb:5.0f} MB  {cpu:6.1f} s CPU  {summary}", flush=True)
             rate = args.points / total
             print(f"first import: {total:.0f} s for {args.points} points with meters, customers and contracts "
                   f"({rate:.0f} points/s → {GOAL_POINTS / rate / 60:.1f} min for {GOAL_POINTS:,}); "
