@@ -14,6 +14,7 @@ import struct
 from pathlib import Path
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.pwa_harness import run, world
 from tests.e2e.pwa_support import (Office, canonical, enrol, fill_form, local_blobs, local_reports, outbox, poll,
                                    show_step_of, sign, start_server, unlock, wait_app, wait_controlled,
                                    wait_outbox_empty)
@@ -240,3 +241,23 @@ def test_a_lost_tablet_reveals_nothing_without_the_pin_and_loses_nothing(playwri
         context.close()
     finally:
         server.stop()
+
+
+def test_a_parked_reports_refusal_is_sealed_it_quotes_what_was_typed(app_page):
+    """The server's refusal names the meter serial typed and the one expected: stored sealed, shown
+    opened on the status screen's list."""
+    reason = {"status": "rejected", "message": "Refusé par le serveur.",
+              "errors": {"meter_serial": ["Le compteur trouvé (ZQ-PARK-7731) n'est pas celui de l'ordre (ZQ-PARK-0042)."]}}
+    result = run(app_page, """
+        const tech = arg.tech;
+        await seedTechnician(tech);
+        const uuid = crypto.randomUUID();
+        await seedReport(tech.id, { uuid, order_id: 101, device_seq: 1, attachments: [] });
+        await mods.reports.park(db, uuid, arg.reason);
+        const [raw] = await db.read(['outbox'], (t) => t.all('outbox'));
+        const [opened] = await mods.outbox.listOutbox(db, tech.id);
+        return { raw: JSON.stringify(raw), state: raw.state, opened };
+    """, {"tech": world()["technicians"][0], "reason": reason})
+    assert "ZQ-PARK" not in result["raw"] and "Refusé" not in result["raw"]
+    assert result["state"] == "parked"
+    assert result["opened"]["state"] == "parked" and result["opened"]["reason"] == reason
