@@ -13,11 +13,10 @@ import json
 import struct
 from pathlib import Path
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pwa_harness import run, world
-from tests.e2e.pwa_support import (Office, canonical, enrol, fill_form, local_blobs, local_reports, outbox, poll,
-                                   show_step_of, sign, start_server, unlock, wait_app, wait_controlled,
-                                   wait_outbox_empty)
+from tests.e2e.pwa_support import (Office, canonical, enrol, fill_form, finish, idb, local_blobs, local_reports,
+                                   open_tablet, outbox, show_step_of, sign, start_server, unlock, wait_app,
+                                   wait_controlled, wait_outbox_empty)
 
 LOGIN = "tech.eau1"
 PIN = "90817263"                                   # 8 digits: unlikely by chance in a profile's bytes
@@ -93,7 +92,7 @@ def personalise_round(office: Office) -> list[dict]:
             point = order.point
             point.address = f"{n} {CUSTOMER['street']}"
             point.access_notes = CUSTOMER["access"]
-            point.lat, point.lon = 6.390271 + n / 1000, 2.401953
+            point.lat, point.lon = round(6.390271 + n / 1000, 6), 2.401953
             order.requester_name = CUSTOMER["requester"]
             order.instructions = CUSTOMER["instructions"]
             if order.meter:
@@ -106,13 +105,6 @@ def personalise_round(office: Office) -> list[dict]:
     return office._run(act)
 
 
-def open_tablet(playwright, user_dir: Path, offline: bool = False):
-    context = playwright.chromium.launch_persistent_context(
-        str(user_dir), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="fr-FR",
-        viewport={"width": 1280, "height": 800}, offline=offline, geolocation=POSITION, permissions=["geolocation"])
-    return context, (context.pages[0] if context.pages else context.new_page())
-
-
 def type_answers(page, order_id: int, remark: str) -> None:
     """Fills the form, then the free remark and the signer's name a technician types."""
     fill_form(page, order_id)
@@ -123,11 +115,6 @@ def type_answers(page, order_id: int, remark: str) -> None:
     if canvas.is_visible():                       # asked for by some outcomes only
         sign(page, canvas, TYPED["signer"], seed=order_id)
     page.wait_for_timeout(300)                    # the draft's debounced save
-
-
-def finish(page) -> None:
-    page.click("#finish")
-    page.wait_for_selector("#orders", timeout=10000)
 
 
 def encodings(secret: str) -> list[bytes]:
@@ -160,19 +147,14 @@ def test_a_lost_tablet_reveals_nothing_without_the_pin_and_loses_nothing(playwri
         assert {"CLOSURE", "INVESTIGATION", "READING"} <= set(by_type)
 
         # Morning, online: enrolment with password and PIN, the round pulled, orders opened.
-        context, page = open_tablet(playwright_instance, user_dir)
+        context, page = open_tablet(playwright_instance, user_dir, POSITION)
         enrol(page, server.url, LOGIN, pin=PIN)
         wait_controlled(page)
         page.click(f"[data-order='{by_type['INVESTIGATION']}']")
         page.wait_for_selector(f"text={CUSTOMER['access']}")       # the technician reads the access notes
         page.go_back()
         page.wait_for_selector("#orders")
-        token = page.evaluate("""async () => {
-            const { openDatabase } = await import('/app/src/db/connection.js');
-            const t = await import('/app/src/db/technicians.js');
-            const db = await openDatabase();
-            try { return (await t.openTechnician(db, (await t.currentTechnician(db)).id)).token; } finally { db.close(); }
-        }""")
+        token = idb(page, "return (await (await m('db/technicians.js')).openTechnician(db, tech)).token;")
         assert token and len(token) >= 20
 
         type_answers(page, reading, TYPED["draft"])                # a draft left for later
@@ -188,6 +170,7 @@ def test_a_lost_tablet_reveals_nothing_without_the_pin_and_loses_nothing(playwri
         assert len(photos) >= 2                                    # the queued report's photo and signature
         body = queued["body"]
         assert TYPED["offline"] in json.dumps(body, ensure_ascii=False)
+        assert any(a.get("lat") == POSITION["latitude"] for a in body["attachments"])   # a position to hide
 
         # Locked: a reload forgets the key. Read everything the origin stores, without the PIN.
         page.reload()
@@ -217,7 +200,7 @@ def test_a_lost_tablet_reveals_nothing_without_the_pin_and_loses_nothing(playwri
         assert leaks == [], "\n".join(map(str, leaks))
 
         # The PIN, then the network: the report queued offline reaches the server intact.
-        context, page = open_tablet(playwright_instance, user_dir, offline=True)
+        context, page = open_tablet(playwright_instance, user_dir, POSITION, offline=True)
         page.goto(server.url + "/app/")
         wait_app(page)
         unlock(page, PIN)
@@ -229,15 +212,8 @@ def test_a_lost_tablet_reveals_nothing_without_the_pin_and_loses_nothing(playwri
         assert canonical(on_server[queued["uuid"]]["content"]) == canonical(body)
         for attachment in body["attachments"]:
             assert office.blob(attachment["sha256"]) == photos[attachment["sha256"]]
-        draft = page.evaluate(f"""async () => {{
-            const {{ openDatabase }} = await import('/app/src/db/connection.js');
-            const t = await import('/app/src/db/technicians.js');
-            const d = await import('/app/src/db/drafts.js');
-            const db = await openDatabase();
-            try {{ return (await d.listDrafts(db, (await t.currentTechnician(db)).id)).map((x) => x.answers.remarks); }}
-            finally {{ db.close(); }}
-        }}""")
-        assert draft == [TYPED["draft"]]                          # the draft is still there, opened
+        drafts = idb(page, "return (await m('db/drafts.js')).listDrafts(db, tech);")
+        assert [d["answers"]["remarks"] for d in drafts] == [TYPED["draft"]]      # the draft is still there, opened
         context.close()
     finally:
         server.stop()
@@ -247,7 +223,8 @@ def test_a_parked_reports_refusal_is_sealed_it_quotes_what_was_typed(app_page):
     """The server's refusal names the meter serial typed and the one expected: stored sealed, shown
     opened on the status screen's list."""
     reason = {"status": "rejected", "message": "Refusé par le serveur.",
-              "errors": {"meter_serial": ["Le compteur trouvé (ZQ-PARK-7731) n'est pas celui de l'ordre (ZQ-PARK-0042)."]}}
+              "errors": {"meter_serial": ["Le compteur trouvé (ZQ-PARK-7731) n'est pas celui de l'ordre "
+                                          "(ZQ-PARK-0042)."]}}
     result = run(app_page, """
         const tech = arg.tech;
         await seedTechnician(tech);
