@@ -7,16 +7,16 @@ keys, bytes decoded as UTF-8 and Latin-1), every Cache Storage response, local a
 cookies; then the browser closed and its whole profile folder grepped byte-wise (LevelDB, the HTTP
 disk cache, the service worker's scripts, session and history files). No customer's name, street,
 phone, e-mail, access notes, requester, meter serial, typed answer, position, photo or signature
-byte, device token or PIN may appear. Then the PIN, the network: the queued report reaches the
+byte, device token, PIN or password may appear. Then the PIN, the network: the queued report reaches the
 server intact. In Chromium against a live server."""
 import json
 import struct
 from pathlib import Path
 
 from tests.e2e.pwa_harness import run, world
-from tests.e2e.pwa_support import (Office, canonical, enrol, fill_form, finish, idb, local_blobs, local_reports,
-                                   open_tablet, outbox, show_step_of, sign, start_server, unlock, wait_app,
-                                   wait_controlled, wait_outbox_empty)
+from tests.e2e.pwa_support import (PASSWORD, Office, canonical, enrol, fill_form, finish, idb, local_blobs,
+                                   local_reports, open_tablet, outbox, show_step_of, sign, start_server, unlock,
+                                   wait_app, wait_controlled, wait_outbox_empty)
 
 LOGIN = "tech.eau1"
 PIN = "90817263"                                   # 8 digits: unlikely by chance in a profile's bytes
@@ -179,7 +179,7 @@ def test_a_lost_tablet_reveals_nothing_without_the_pin_and_loses_nothing(playwri
         dump = page.evaluate(DUMP_ORIGIN)
         cookies = json.dumps(context.cookies())
         secrets = {**{f"customer {k}": v for k, v in CUSTOMER.items() if k != "email"}, **TYPED,
-                   "email": CUSTOMER["email"], "token": token, "PIN": PIN}
+                   "email": CUSTOMER["email"], "token": token, "PIN": PIN, "password": PASSWORD}
         origin_text = dump["text"] + cookies
         assert [label for label, s in secrets.items() if s in origin_text] == []
         assert [p for p in (f"{POSITION['latitude']}", f"{orders[0]['point']}") if p in origin_text] == []
