@@ -100,6 +100,15 @@ def start_server(tmp_path: Path, env: dict | None = None) -> LiveServer:
     return LiveServer(instance, prepare_database(instance), env=env).start()
 
 
+def open_tablet(playwright, user_dir: Path, position: dict, offline: bool = False):
+    """Chromium on a profile folder of its own (kept across closes, as a tablet's), its position given."""
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+    context = playwright.chromium.launch_persistent_context(
+        str(user_dir), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="fr-FR",
+        viewport={"width": 1280, "height": 800}, offline=offline, geolocation=position, permissions=["geolocation"])
+    return context, (context.pages[0] if context.pages else context.new_page())
+
+
 @contextmanager
 def enrolled_tablet(browser, tmp_path: Path, login: str):
     """A live server of its own and a tablet enrolled as `login`, its service worker in control:

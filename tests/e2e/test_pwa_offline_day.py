@@ -5,19 +5,11 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.pwa_support import (Office, canonical, enrol, fill_form, finish, local_blobs, local_reports, order_states,
-                                   outbox, sha256, start_server, unlock, wait_app, wait_controlled, wait_outbox_empty)
+from tests.e2e.pwa_support import (Office, canonical, enrol, fill_form, finish, local_blobs, local_reports, open_tablet,
+                                   order_states, outbox, sha256, start_server, unlock, wait_app, wait_controlled,
+                                   wait_outbox_empty)
 
 POSITION = {"latitude": 6.3654, "longitude": 2.4183}
-
-
-def open_tablet(playwright, user_dir, offline=False):
-    context = playwright.chromium.launch_persistent_context(
-        str(user_dir), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="fr-FR",
-        viewport={"width": 1280, "height": 800}, offline=offline, geolocation=POSITION,
-        permissions=["geolocation"])
-    return context, (context.pages[0] if context.pages else context.new_page())
 
 
 @pytest.fixture
@@ -35,7 +27,7 @@ def test_offline_day_reading_cutoff_removal_then_sync(playwright_sync, tmp_path)
         user_dir = tmp_path / "tablet"
 
         # Morning, online: enrol, the round downloads, the app shell is cached.
-        context, page = open_tablet(playwright_sync, user_dir)
+        context, page = open_tablet(playwright_sync, user_dir, POSITION)
         enrol(page, server.url, "tech.elec1")
         assert "3/3 ordres" in page.inner_text("#readiness")
         wait_controlled(page)
@@ -52,7 +44,7 @@ def test_offline_day_reading_cutoff_removal_then_sync(playwright_sync, tmp_path)
         context.close()
 
         # Reopen offline: the app comes from the cache, drafts and finished reports are there.
-        context, page = open_tablet(playwright_sync, user_dir, offline=True)
+        context, page = open_tablet(playwright_sync, user_dir, POSITION, offline=True)
         page.goto(server.url + "/app/")
         wait_app(page)
         unlock(page)

@@ -1,7 +1,7 @@
 /** Finished reports. Finishing writes the report, links its photos, queues its outbox entry,
  *  drops the draft and marks the order, all in ONE transaction (PITFALLS 4). */
 import { t } from '../i18n.js';
-import { blobsOf, openRow, openRows, sealRow } from './sealed.js';
+import { blobsOf, openRow, openRows, sealRow, withClearOf } from './sealed.js';
 
 export class MissingPhoto extends Error {}
 
@@ -134,12 +134,16 @@ export async function reopenParked(db, uuid) {
   return done ? draft : null;
 }
 
-/** Rejected or mismatch: parked "à traiter" with the reason, never deleted (PITFALLS 2). */
-export function park(db, uuid, reason) {
-  return db.write(['reports', 'outbox'], async (t) => {
-    const entry = await t.get('outbox', uuid);
-    if (!entry) return;
-    await t.put('outbox', { ...entry, state: 'parked', reason });
+/** Rejected or mismatch: parked "à traiter" with the reason, never deleted (PITFALLS 2). The reason
+ *  is sealed: the server's words quote what was typed (a meter serial found, expected). */
+export async function park(db, uuid, reason) {
+  const entry = await openRow('outbox', await db.read(['outbox'], (t) => t.get('outbox', uuid)));
+  if (!entry) return;
+  const parked = await sealRow('outbox', { ...entry, state: 'parked', reason });
+  await db.write(['reports', 'outbox'], async (t) => {
+    const now = await t.get('outbox', uuid);
+    if (!now) return;
+    await t.put('outbox', { ...withClearOf('outbox', parked, now), state: 'parked' });
     const row = await t.get('reports', uuid);
     if (row) await t.put('reports', { ...row, status: 'parked' });
   });

@@ -60,10 +60,12 @@ function fingerprint(row) {
   return JSON.stringify(row, (k, v) => (v instanceof ArrayBuffer ? v.byteLength : v));
 }
 
-/** The scrubbed row as it will be stored: sealed, unless it was a clear row of a technician whose
- *  key is not in memory (a store from before encryption, purged before its first unlock). */
-function restore(store, row) {
-  return keyOf(row.tech) ? sealRow(store, row) : row;
+/** [before, the scrubbed row as it will be stored]: sealed, unless it was a clear row of a technician
+ *  whose key is not in memory (a store from before encryption, purged before its first unlock); null
+ *  for a row read sealed whose technician was locked meanwhile: it is never written back in clear. */
+async function restore(store, [before, row]) {
+  if (keyOf(row.tech)) return [before, await sealRow(store, row)];
+  return before.sealed ? null : [before, row];
 }
 
 /** Purges `tech`'s acknowledged data older than `days` at `now` (ms); returns
@@ -99,7 +101,7 @@ export async function purgePersonalData(db, tech, { now = Date.now(), days = DEF
   }
   const doomed = blobs.filter((b) => oldBlobs.has(b.sha256) && !busy.blobs.has(b.sha256) && !(b.reports || []).length);
   for (const store of ['orders', 'reports']) {
-    writes[store] = await Promise.all(writes[store].map(async ([before, row]) => [before, await restore(store, row)]));
+    writes[store] = (await Promise.all(writes[store].map((write) => restore(store, write)))).filter(Boolean);
   }
   return db.write(STORES, async (t) => {
     const [, reportsNow, draftsNow, outboxNow] = await Promise.all(STORES.map((store) => t.all(store, 'tech', tech)));

@@ -15,7 +15,7 @@ export const CLEAR = {
   drafts: ['tech', 'order_id', 'uuid', 'updated_at', 'blobs'],
   reports: ['uuid', 'tech', 'order_id', 'status', 'finished_at', 'report_id', 'received_at', 'acknowledged_at',
     'countersignature_verdict', 'purged_at', 'blobs'],
-  outbox: ['uuid', 'tech', 'order_id', 'seq', 'state', 'attempts', 'next_at', 'reason', 'enqueued_at', 'last_error'],
+  outbox: ['uuid', 'tech', 'order_id', 'seq', 'state', 'attempts', 'next_at', 'enqueued_at', 'last_error'],
   blobs: ['tech', 'sha256', 'content_type', 'size', 'uploaded', 'reports'],
 };
 export const SEALED_STORES = Object.keys(CLEAR);
@@ -99,8 +99,7 @@ export async function sealLegacyRows(db, tech) {
         const key = keyPathOf(store, row);
         const now = await t.get(store, key);
         if (!now || now.sealed) continue;
-        const clearNow = Object.fromEntries(CLEAR[store].filter((f) => f in now).map((f) => [f, now[f]]));
-        await t.put(store, { ...row, ...clearNow });
+        await t.put(store, withClearOf(store, row, now));
         count += 1;
       }
     }
@@ -108,6 +107,13 @@ export async function sealLegacyRows(db, tech) {
     if (technician && !technician.sealed_at) await t.put('technicians', { ...technician, sealed_at: new Date().toISOString() });
     return count;
   });
+}
+
+/** `row`, sealed outside a transaction, with the clear fields the stored row `now` has (they may
+ *  have moved in between). */
+export function withClearOf(store, row, now) {
+  const clearNow = Object.fromEntries(CLEAR[store].filter((f) => f in now).map((f) => [f, now[f]]));
+  return { ...row, ...clearNow };
 }
 
 function keyPathOf(store, row) {

@@ -1,7 +1,12 @@
 /** Tiny DOM builder shared by the field modules (forms/ side only, never storage or sync). */
 
+/** Controls whose typed values Chromium would otherwise keep in clear on disk, in the session-restore
+ *  files (each screen's form state) and the autofill database: customers' names, remarks. */
+const TYPED = new Set(['input', 'textarea', 'select']);
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  if (TYPED.has(tag) && !('autocomplete' in attrs)) node.setAttribute('autocomplete', 'off');   // issue 12
   for (const [key, value] of Object.entries(attrs)) {
     if (value == null || value === false) continue;
     if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
