@@ -31,6 +31,14 @@ LABELS: dict[str, dict[str, str]] = {
     "contract_state": {"active": "Actif", "terminating": "En résiliation", "terminated": "Résilié"},
     "quarantine_reason": {"rejected": "refusé par le formulaire", "mismatch": "contenu différent pour le même envoi"},
     "point_state": {"open": "ouvert", "closed": "fermé", "removed": "déposé"},
+    "point_kind": {"water": "Eau potable", "sewage": "Assainissement", "elec_bt": "Électricité basse tension",
+                   "elec_mt": "Électricité moyenne tension"},
+    "service": {"water": "Eau potable", "sewage": "Assainissement", "electricity": "Électricité"},
+    "customer_kind": {"person": "Particulier", "organisation": "Personne morale"},
+    "customer_status": {"customer": "Client", "prospect": "Futur client"},
+    "payment_direction": {"collect": "Paiement reçu", "refund": "Remboursement"},
+    "payment_method": {"counter": "au guichet", "transfer": "par virement"},
+    "channel": {"email": "Courriel", "sms": "SMS"},
 }
 CLOSED_DOSSIER_STATES = ("closed", "treated", "cancelled")
 

@@ -8,11 +8,9 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 
+from ..labels import label
 from ..services.rules.formats import CURRENCY_SIGNS, day, money, price
 from .letterhead import INK, MARGIN, WIDTH, draw_footer, draw_header, new_canvas
-
-SERVICES = {"water": "Eau potable", "sewage": "Assainissement", "electricity": "Électricité"}
-
 
 @dataclass(frozen=True)
 class ContractDocument:
@@ -38,7 +36,7 @@ class ContractDocument:
 
 def facts_of(contract: ContractDocument) -> list[tuple[str, str]]:
     unit = "kWh" if contract.service == "electricity" else "m³"
-    service = SERVICES.get(contract.service, contract.service) + (f" {contract.voltage}" if contract.voltage else "")
+    service = label(contract.service, "service") + (f" {contract.voltage}" if contract.voltage else "")
     rows = [("Titulaire", contract.customer_name), ("Adresse de facturation", contract.customer_address or "—"),
             ("Service", service), ("Lieu de consommation", contract.premises), ("Point de livraison", contract.point_ref),
             ("Compteur", contract.meter_serial or "—"),

@@ -49,4 +49,5 @@ def customer_personal_data(customer_id: int, fmt: str):
     if fmt == "json":
         return Response(json.dumps(record, ensure_ascii=False, indent=2), mimetype="application/json",
                         headers=disposition)
-    return Response(render_customer_data_pdf(record), mimetype="application/pdf", headers=disposition)
+    pdf = render_customer_data_pdf(record, zone=utility_zone(record["utility"]))
+    return Response(pdf, mimetype="application/pdf", headers=disposition)

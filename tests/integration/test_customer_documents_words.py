@@ -20,6 +20,7 @@ from server.services.intake.departures import WaterDeparture, order_curb_stop_cl
 from server.services.own_data.access_requests import customer_record
 from server.services.reporting.printouts import contract_pdf, invoice_pdf, letter_pdf, order_pdf
 from server.documents.customer_data import render_customer_data_pdf
+from server.local_time import utility_zone
 from tests.integration.money_world import DEPOSIT, add_contract, at, build_world
 
 # A rule id of the procedure: W1…W24, E1…E12 (meter serials such as "W2500000001" are not rule ids).
@@ -30,6 +31,11 @@ TODAY = date(2026, 11, 20)
 def text_of(pdf: bytes) -> str:
     assert pdf.startswith(b"%PDF-")
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def extract_pdf(customer_id: int, agent: User) -> bytes:
+    record = customer_record(customer_id, by=agent, now=at(TODAY))
+    return render_customer_data_pdf(record, zone=utility_zone(record["utility"]))
 
 
 def login(name: str) -> User:
@@ -104,14 +110,14 @@ def test_W12_W19_E4_the_order_the_requester_signs_the_1_70_letter_the_contract_a
         "ordre": order_pdf(closure.id, base_url="https://tournee.example", user=agent)[1],
         "courrier 1-70": letter_pdf(letter.id, user=agent)[1],
         "contrat": contract_pdf(power.contract_id, user=login("agent.e"))[1],
-        "droit d'accès": render_customer_data_pdf(customer_record(water.customer_id, by=agent, now=at(TODAY))),
+        "droit d'accès": extract_pdf(water.customer_id, agent),
     }
     texts = {name: text_of(pdf) for name, pdf in documents.items()}
     power_customer = db.session.get(Contract, power.contract_id).customer_id
-    extract = text_of(render_customer_data_pdf(customer_record(power_customer, by=agent, now=at(TODAY))))
+    extract = text_of(extract_pdf(power_customer, agent))
     assert RULE_ID.findall(extract) == []
     # amounts as on the invoices (the JSON keeps them raw, with their currency)
-    assert "-19 222 FCFA" in extract and "deposit_amount : 50 000 FCFA" in extract
+    assert "-19 222 FCFA" in extract and "Dépôt de garantie\n50 000 FCFA" in extract
     assert "19222" not in extract and "50000" not in extract and "XOF" not in extract
     assert "bouche à clé" in texts["ordre"] and "Nouvel Occupant" in texts["courrier 1-70"]
     assert db.session.get(Contract, power.contract_id).number in texts["contrat"]

@@ -87,7 +87,7 @@ def test_W24_everything_held_on_one_customer_as_json_and_pdf(office, sqlite_demo
     pdf = agent.get(f"/customers/{customer_id}/personal-data.pdf")
     assert pdf.mimetype == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
-    assert "Données détenues sur le client" in text and name in text and number in text
+    assert "Vos données personnelles" in text and name in text and number in text
     assert office("caisse").get(f"/customers/{customer_id}/personal-data.json").status_code == 403
     with sqlite_demo_app.app_context():
         assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "access_request")) is not None

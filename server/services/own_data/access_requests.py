@@ -8,8 +8,9 @@ from sqlalchemy import select
 from ...errors import NotFound
 from ...extensions import db
 from ...models import (Communication, Contract, Customer, DeliveryPoint, Dossier, Invoice, Meter, Order, Payment,
-                       Reading)
+                       Reading, Report)
 from ..base.audit import record
+from ..rules.seals import signatures_of
 
 READINGS_PER_METER = 200  # bounded: the history of the meters during the customer's contracts
 
@@ -29,6 +30,19 @@ def _row(obj, *names) -> dict:
 def _currency_of(contract_id: int) -> str:
     """The currency of the contract's commune: amounts held on the customer are in it."""
     return db.session.get(Contract, contract_id).point.commune.currency
+
+
+def _utility_of(contracts: list[Contract], dossiers: list[Dossier]) -> str | None:
+    """The utility holding the customer's data: its contracts', else its dossiers' (a prospect)."""
+    utilities = [c.point.commune.utility for c in contracts] + [d.utility for d in dossiers]
+    return utilities[0] if utilities else None
+
+
+def _kept_evidence(report: Report, order_ref: str) -> dict:
+    """What a field report keeps of the customer: how many photos, who signed (never the images' hashes)."""
+    photos = [a for a in report.content.get("attachments") or [] if a.get("kind") == "photo"]
+    return {"order": order_ref, "received_at": _plain(report.received_at), "outcome": report.outcome,
+            "photos": len(photos), "signers": [s.get("signer_name") for s in signatures_of(report.content)]}
 
 
 def customer_record(customer_id: int, *, by=None, now: datetime) -> dict:
@@ -57,10 +71,14 @@ def customer_record(customer_id: int, *, by=None, now: datetime) -> dict:
                                         .order_by(Communication.id)).all() if dossier_ids else []
     orders = db.session.scalars(select(Order).where(Order.contract_id.in_([c.id for c in contracts]))
                                 .order_by(Order.id)).all() if contracts else []
+    order_refs = {o.id: o.ref for o in orders}
+    reports = db.session.scalars(select(Report).where(Report.order_id.in_(list(order_refs)))
+                                 .order_by(Report.received_at, Report.id)).all() if orders else []
     record("access_request", "customer", customer.id, user=by, at=now)
     db.session.commit()
     return {
         "generated_at": now.isoformat(),
+        "utility": _utility_of(contracts, dossiers),
         "customer": _row(customer, "ref", "kind", "status", "title", "last_name", "first_name", "email", "mobile",
                          "postal_address", "identity_document", "created_at", "pseudonymised_at"),
         "contracts": [{"point": points[c.delivery_point_id].ref, **_row(
@@ -77,5 +95,6 @@ def customer_record(customer_id: int, *, by=None, now: datetime) -> dict:
         "dossiers": [_row(d, "ref", "type", "state", "created_at") for d in dossiers],
         "orders": [_row(o, "ref", "type", "state", "planned_date", "requester_name", "requester_identity")
                    for o in orders],
+        "reports": [_kept_evidence(r, order_refs[r.order_id]) for r in reports],
         "communications": [_row(c, "channel", "recipient", "subject", "body", "created_at") for c in communications],
     }
