@@ -2,7 +2,7 @@
 labels, codes through the office's labels, dates as dd/mm/yyyy, amounts as on the invoices; no internal id, hash
 or rule id. Long lists are tables that reportlab splits over pages, their header repeated."""
 import io
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, NextPageTe
                                 Spacer, Table, TableStyle)
 
 from ..labels import LABELS, label
+from ..local_time import as_utc
 from ..services.rules.formats import day, money, moment
 from .letterhead import HEIGHT, INK, MARGIN, UTILITY_NAMES, WIDTH, draw_footer, draw_header
 
@@ -31,7 +32,8 @@ CONTENT_WIDTH = WIDTH - 2 * MARGIN
 # or day / moment / money / yes_no / text.
 CUSTOMER_FIELDS = [("Référence client", "ref", "text"), ("Type de client", "kind", "customer_kind"),
                    ("Statut", "status", "customer_status"), ("Civilité", "title", "text"), ("Nom", "last_name", "text"),
-                   ("Prénom", "first_name", "text"), ("Courriel", "email", "text"), ("Téléphone mobile", "mobile", "text"),
+                   ("Prénom", "first_name", "text"), ("Courriel", "email", "text"),
+                   ("Téléphone mobile", "mobile", "text"),
                    ("Adresse postale", "postal_address", "text"), ("Pièce d'identité", "identity_document", "text"),
                    ("Client enregistré le", "created_at", "moment_day"),
                    ("Données rendues anonymes le", "pseudonymised_at", "moment_day")]
@@ -43,54 +45,11 @@ CONTRACT_FIELDS = [("Point de livraison", "point", "text"), ("Service", "service
                    ("Dépôt de garantie", "deposit_amount", "money"), ("Dépôt versé par", "deposit_payer_name", "text"),
                    ("Pièce d'identité du payeur du dépôt", "deposit_payer_identity", "text"),
                    ("Adresse de facturation", "billing_address", "text")]
-# Tables: (column title, width in mm, key or function of the row giving its text).
-POINT_COLUMNS = [("Référence", 28, "ref"), ("Adresse", 73, "address"),
-                 ("Type", 36, lambda r, z: label(r["kind"], "point_kind")),
-                 ("État", 16, lambda r, z: label(r["state"], "point_state")),
-                 ("Fermé le", 21, lambda r, z: shown(r["closed_on"], "day", r, z))]
-READING_COLUMNS = [("Compteur", 40, "meter"), ("Date du relevé", 30, lambda r, z: shown(r["read_on"], "day", r, z)),
-                   ("Index", 30, "index"), ("Origine du relevé", 44, lambda r, z: label(r["source"], "reading_source")),
-                   ("Facturé", 30, lambda r, z: shown(r["billed"], "yes_no", r, z))]
-INVOICE_COLUMNS = [("Numéro", 21, "number"), ("Nature", 21, lambda r, z: label(r["kind"], "invoice_kind")),
-                   ("État", 17, lambda r, z: label(r["state"], "invoice_state")),
-                   ("Émise le", 21, lambda r, z: shown(r["issued_on"], "day", r, z)),
-                   ("Période", 24, lambda r, z: period(r, z)),
-                   ("Index retenu", 26, lambda r, z: reading_of(r, z)),
-                   ("Montant", 23, lambda r, z: shown(r["total"], "money", r, z)),
-                   ("Réglée le", 21, lambda r, z: shown(r["paid_on"], "day", r, z))]
-PAYMENT_COLUMNS = [("Date", 30, lambda r, z: shown(r["at"], "moment", r, z)),
-                   ("Opération", 32, lambda r, z: f"{label(r['direction'], 'payment_direction')} "
-                                                  f"{label(r['method'], 'payment_method')}"),
-                   ("Montant", 26, lambda r, z: shown(r["amount"], "money", r, z)),
-                   ("Bénéficiaire", 44, lambda r, z: person(r["payee_name"], r["payee_identity"])),
-                   ("IBAN", 42, lambda r, z: shown(r["iban"], "text", r, z))]
-DOSSIER_COLUMNS = [("Référence", 30, "ref"), ("Objet", 74, lambda r, z: label(r["type"], "dossier_type")),
-                   ("État", 35, lambda r, z: label(r["state"], "dossier_state")),
-                   ("Ouvert le", 35, lambda r, z: shown(r["created_at"], "moment_day", r, z))]
-ORDER_COLUMNS = [("Référence", 30, "ref"), ("Intervention", 32, lambda r, z: label(r["type"], "order_type")),
-                 ("État", 30, lambda r, z: label(r["state"], "order_state")),
-                 ("Date prévue", 24, lambda r, z: shown(r["planned_date"], "day", r, z)),
-                 ("Demandée par", 58, lambda r, z: person(r["requester_name"], r["requester_identity"]))]
-REPORT_COLUMNS = [("Intervention", 30, "order"), ("Compte-rendu reçu le", 34,
-                                                  lambda r, z: shown(r["received_at"], "moment", r, z)),
-                  ("Résultat", 38, lambda r, z: label(r["outcome"], "report_outcome")),
-                  ("Photos", 16, "photos"), ("Signatures de", 56, lambda r, z: ", ".join(r["signers"]) or "aucune")]
-MESSAGE_COLUMNS = [("Envoyé le", 30, lambda r, z: shown(r["created_at"], "moment", r, z)),
-                   ("Par", 16, lambda r, z: label(r["channel"], "channel")), ("À", 34, "recipient"),
-                   ("Objet et message", 94, lambda r, z: " — ".join(t for t in (r["subject"], r["body"]) if t))]
-SECTIONS = [("points", "Vos points de livraison", POINT_COLUMNS), ("readings", "Vos relevés", READING_COLUMNS),
-            ("invoices", "Vos factures", INVOICE_COLUMNS), ("payments", "Vos paiements et remboursements",
-                                                           PAYMENT_COLUMNS),
-            ("dossiers", "Vos demandes et dossiers", DOSSIER_COLUMNS), ("orders", "Interventions", ORDER_COLUMNS),
-            ("reports", "Photos et signatures conservées", REPORT_COLUMNS),
-            ("communications", "Messages qui vous ont été envoyés", MESSAGE_COLUMNS)]
-EMPTY = "Nous ne détenons aucune donnée de ce type vous concernant."
 
 
 def local(value: str, zone: ZoneInfo) -> datetime:
-    """A stored moment (ISO, UTC when naive as SQLite hands it back) in the utility's local time."""
-    moment_ = datetime.fromisoformat(value)
-    return (moment_ if moment_.tzinfo else moment_.replace(tzinfo=timezone.utc)).astimezone(zone)
+    """A stored moment (ISO; naive from SQLite, in UTC) in the utility's local time."""
+    return as_utc(datetime.fromisoformat(value)).astimezone(zone)
 
 
 def shown(value, how: str, row: dict, zone: ZoneInfo) -> str:
@@ -115,18 +74,68 @@ def shown(value, how: str, row: dict, zone: ZoneInfo) -> str:
 def period(invoice: dict, zone: ZoneInfo) -> str:
     if not invoice["period_start"] and not invoice["period_end"]:
         return "—"
-    return f"du {shown(invoice['period_start'], 'day', invoice, zone)} au {shown(invoice['period_end'], 'day', invoice, zone)}"
+    start, end = (shown(invoice[key], "day", invoice, zone) for key in ("period_start", "period_end"))
+    return f"du {start} au {end}"
 
 
 def reading_of(invoice: dict, zone: ZoneInfo) -> str:
     if invoice["reading_index"] is None:
         return "—"
-    return (f"{invoice['reading_index']} le {shown(invoice['reading_date'], 'day', invoice, zone)} "
-            f"({label(invoice['reading_source'], 'reading_source')})")
+    source = f" ({label(invoice['reading_source'], 'reading_source')})" if invoice["reading_source"] else ""
+    return f"{invoice['reading_index']} le {shown(invoice['reading_date'], 'day', invoice, zone)}{source}"
 
 
 def person(name: str | None, identity: str | None) -> str:
     return ", ".join(t for t in (name, identity and f"pièce d'identité {identity}") if t) or "—"
+
+
+def field(key: str, how: str):
+    """A table cell: the row's value at `key` as `shown` writes it."""
+    return lambda row, zone: shown(row[key], how, row, zone)
+
+
+# Tables: (column title, width in mm, key or function of the row giving its text).
+POINT_COLUMNS = [("Référence", 28, "ref"), ("Adresse", 73, "address"),
+                 ("Type", 36, field("kind", "point_kind")),
+                 ("État", 16, field("state", "point_state")),
+                 ("Fermé le", 21, field("closed_on", "day"))]
+READING_COLUMNS = [("Compteur", 40, "meter"), ("Date du relevé", 30, field("read_on", "day")),
+                   ("Index", 30, "index"), ("Origine du relevé", 44, field("source", "reading_source")),
+                   ("Facturé", 30, field("billed", "yes_no"))]
+INVOICE_COLUMNS = [("Numéro", 21, "number"), ("Nature", 21, field("kind", "invoice_kind")),
+                   ("État", 17, field("state", "invoice_state")),
+                   ("Émise le", 21, field("issued_on", "day")),
+                   ("Période", 24, period),
+                   ("Index retenu", 26, reading_of),
+                   ("Montant", 23, field("total", "money")),
+                   ("Réglée le", 21, field("paid_on", "day"))]
+PAYMENT_COLUMNS = [("Date", 30, field("at", "moment")),
+                   ("Opération", 32, lambda r, z: f"{label(r['direction'], 'payment_direction')} "
+                                                  f"{label(r['method'], 'payment_method')}"),
+                   ("Montant", 26, field("amount", "money")),
+                   ("Bénéficiaire", 44, lambda r, z: person(r["payee_name"], r["payee_identity"])),
+                   ("IBAN", 42, field("iban", "text"))]
+DOSSIER_COLUMNS = [("Référence", 30, "ref"), ("Objet", 74, field("type", "dossier_type")),
+                   ("État", 35, field("state", "dossier_state")),
+                   ("Ouvert le", 35, field("created_at", "moment_day"))]
+ORDER_COLUMNS = [("Référence", 30, "ref"), ("Intervention", 32, field("type", "order_type")),
+                 ("État", 30, field("state", "order_state")),
+                 ("Date prévue", 24, field("planned_date", "day")),
+                 ("Demandée par", 58, lambda r, z: person(r["requester_name"], r["requester_identity"]))]
+REPORT_COLUMNS = [("Intervention", 30, "order"), ("Compte-rendu reçu le", 34,
+                                                  field("received_at", "moment")),
+                  ("Résultat", 38, field("outcome", "report_outcome")),
+                  ("Photos", 16, "photos"), ("Signatures de", 56, lambda r, z: ", ".join(r["signers"]) or "aucune")]
+MESSAGE_COLUMNS = [("Envoyé le", 30, field("created_at", "moment")),
+                   ("Par", 16, field("channel", "channel")), ("À", 34, "recipient"),
+                   ("Objet et message", 94, lambda r, z: " — ".join(t for t in (r["subject"], r["body"]) if t))]
+SECTIONS = [("points", "Vos points de livraison", POINT_COLUMNS), ("readings", "Vos relevés", READING_COLUMNS),
+            ("invoices", "Vos factures", INVOICE_COLUMNS), ("payments", "Vos paiements et remboursements",
+                                                           PAYMENT_COLUMNS),
+            ("dossiers", "Vos demandes et dossiers", DOSSIER_COLUMNS), ("orders", "Interventions", ORDER_COLUMNS),
+            ("reports", "Photos et signatures conservées", REPORT_COLUMNS),
+            ("communications", "Messages qui vous ont été envoyés", MESSAGE_COLUMNS)]
+EMPTY = "Nous ne détenons aucune donnée de ce type vous concernant."
 
 
 def cell(text, style: ParagraphStyle = CELL) -> Paragraph:

@@ -56,11 +56,12 @@ def customer_with_everything(world, utility: str) -> dict:
     cashier = world.user("caisse.e")
     db.session.add_all([Payment(invoice_id=invoices[0].id, direction="collect", amount=Decimal("1234.56"),
                                 cashier_id=cashier.id, at=at(date(2025, 7, 25))),
-                        Payment(invoice_id=invoices[0].id, direction="refund", amount=Decimal("34.56"), method="transfer",
-                                payee_name="Alex Client", iban="FR7630004000031234567890143", cashier_id=cashier.id,
-                                at=at(date(2025, 8, 2)))])
-    order = Order(ref=f"OI-{prefix}-1", type="READING", state="reported", delivery_point_id=contracts[0].delivery_point_id,
-                  contract_id=contracts[0].id, assignee_id=world.user(f"tech.{utility[0]}").id, planned_date=TODAY)
+                        Payment(invoice_id=invoices[0].id, direction="refund", amount=Decimal("34.56"),
+                                method="transfer", payee_name="Alex Client", iban="FR7630004000031234567890143",
+                                cashier_id=cashier.id, at=at(date(2025, 8, 2)))])
+    order = Order(ref=f"OI-{prefix}-1", type="READING", state="reported",
+                  delivery_point_id=contracts[0].delivery_point_id, contract_id=contracts[0].id,
+                  assignee_id=world.user(f"tech.{utility[0]}").id, planned_date=TODAY)
     db.session.add(order)
     db.session.commit()
     store_report(order, received_at=at(TODAY, 14))
