@@ -114,10 +114,12 @@ def _normalise(path: str) -> str:
 
 @pwa_bp.route("/app/")
 def app_index():
-    """index.html with a modulepreload link per module of the start-up graph: one round trip."""
+    """index.html with a modulepreload link per module of the start-up graph (one round trip), in a
+    template that `src/start.js` adds to the page once the first screen is painted."""
     root, shell = _shell()
     links = "\n".join(f'<link rel="modulepreload" href="{name}">' for name in shell.preload)
-    html = (root / "index.html").read_text(encoding="utf-8").replace(PRELOAD_MARK, links)
+    listed = f'<template id="start-up-modules">\n{links}\n</template>'   # inert until src/start.js adds it
+    html = (root / "index.html").read_text(encoding="utf-8").replace(PRELOAD_MARK, listed)
     return _no_cache(Response(html, mimetype="text/html"))
 
 
