@@ -108,3 +108,29 @@ def test_index_preloads_the_start_up_modules_only(client):
             "src/views/login.js"} <= preloaded  # the first visit's screen too
     assert not {"src/views/form.js", "src/sync/engine.js"} & preloaded   # loaded after the first screen
     assert all((PWA / name).is_file() for name in preloaded)
+
+
+def test_index_preloads_from_an_inert_template(client):
+    html = client.get("/app/").get_data(as_text=True)
+    listed = re.search(r'<template id="start-up-modules">(.*?)</template>', html, re.S)
+    assert listed and 'rel="modulepreload"' in listed.group(1)
+    assert 'rel="modulepreload"' not in html.replace(listed.group(0), "")   # none fetched before src/start.js adds them
+
+
+def largest_paints(page) -> list[dict]:
+    return page.evaluate("""() => new Promise((resolve) => new PerformanceObserver((list) => resolve(
+        list.getEntries().map((e) => ({ id: e.id, size: e.size, start: e.startTime }))))
+        .observe({ type: 'largest-contentful-paint', buffered: true }))""")
+
+
+def test_first_visit_largest_paint_is_the_html_first_screen(page, live_server):
+    """Issue 14 (Lighthouse mobile LCP <= 1.5 s): the HTML paints its own first screen before any module
+    loads, and the login screen that replaces it paints nothing larger, so the LCP is the HTML's."""
+    page.goto(live_server.url + "/app/")
+    page.wait_for_selector("#login")
+    assert page.locator("#first-screen").count() == 0   # the app took over
+    paints = largest_paints(page)
+    assert paints[-1]["id"] == "first-screen-text", paints
+    first_module = min(page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter((r) => r.name.includes('/src/') && !r.name.endsWith('/start.js')).map((r) => r.startTime)"""))
+    assert paints[0]["start"] <= first_module   # painted before the app's modules were even asked for
