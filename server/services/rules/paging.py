@@ -17,8 +17,12 @@ class PageRequest:
 
     @classmethod
     def parse(cls, text: str | None, size: int = PAGE_SIZE) -> "PageRequest":
-        """From the `page` query argument; anything not a page number is the first page."""
-        number = int(text) if text and text.isdigit() else 1
+        """From the `page` query argument; anything not a page number is the first page, a number past the
+        last page allowed is that last page."""
+        if not (text and text.isdecimal()):  # isdigit() would let "²" through, which int() refuses
+            return cls(1, size)
+        digits = text.lstrip("0")
+        number = MAX_PAGE if len(digits) > 9 else int(digits or "0")  # int() refuses over 4,300 digits
         return cls(min(max(number, 1), MAX_PAGE), size)
 
     @property
