@@ -68,4 +68,5 @@ def test_over_the_limit_is_refused_from_the_declared_length(client, sqlite_app):
     refused = part(client, None, 0, input_stream=Untouchable(b"x"), content_length=1)
     assert refused.status_code == 413 and refused.json["error"] == "payload_too_large"
     bad = client.patch(URL, data=b"x", headers={**auth(ALICE), "Upload-Length": "ten"})
-    assert bad.status_code in (400, 422) and bad.json["error"]
+    assert (bad.status_code, bad.json["error"]) == (400, "invalid_request")
+    assert bad.json["message"] == "En-tête Upload-Length manquant ou invalide (un nombre d'octets)."

@@ -1,6 +1,6 @@
 """Closing, takeover and balance invoices on the demo data, on SQLite and PostgreSQL."""
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from server.errors import DomainError
 from server.extensions import db
 from server.models import AuditEntry, Contract, Customer, DeliveryPoint, Reading, User
 from server.services.closing.invoices import (cancel_invoice, issue_balance_invoice, issue_closing_invoice,
-                                      issue_takeover_invoices, last_billed_reading)
+                                      issue_takeover_invoices, last_billed_reading, tariff_in_force)
 
 NOW = datetime.now(timezone.utc)
 TODAY = NOW.date()
@@ -28,10 +28,37 @@ def last_billed(contract: Contract) -> Reading:
     return last_billed_reading(contract.point.meters[0])
 
 
+def expected_amounts(contract: Contract, *, index: int, end_on: date) -> list[str]:
+    """The amount of every line of a closing (or balance) invoice without travel fee, worked out here from the
+    tariff and the last billed reading, rounded half up to the currency's unit (cents; none for XOF):
+    consumption, the subscription from the billed reading to the end date (a refund when before it), the
+    VAT on both, the deposit deducted last."""
+    billed, commune = last_billed(contract), contract.point.commune
+    tariff = tariff_in_force(commune.id, contract.service, end_on)
+    unit = Decimal(1) if commune.currency == "XOF" else Decimal("0.01")
+
+    def money(value: Decimal) -> Decimal:
+        return value.quantize(unit, rounding=ROUND_HALF_UP)
+    amounts = [money((index - billed.index) * tariff.unit_price)]
+    days = (end_on - billed.read_on).days
+    if days:
+        amounts.append(money(tariff.subscription_per_year * days / 365))
+    if sum(amounts) and tariff.vat_rate:
+        amounts.append(money(sum(amounts) * tariff.vat_rate))
+    if contract.deposit_amount:
+        amounts.append(-money(contract.deposit_amount))
+    return [str(amount) for amount in amounts]
+
+
+def total_of(amounts: list[str]) -> Decimal:
+    return sum((Decimal(amount) for amount in amounts), Decimal(0))
+
+
 def test_W17_water_closing_invoice_is_issued_with_reading_address_and_lines(demo_ctx):
     contract = contract_at("P00000001")
     billed = last_billed(contract)
     contract.customer.postal_address = "12 rue Neuve, 33000 Bordeaux"
+    amounts = expected_amounts(contract, index=billed.index + 12, end_on=TODAY)
     invoice = issue_closing_invoice(contract, end_on=TODAY, index=billed.index + 12, read_on=TODAY, source="agent",
                                     travel_fee=False, user=agent(), now=NOW)
     db.session.commit()
@@ -39,7 +66,8 @@ def test_W17_water_closing_invoice_is_issued_with_reading_address_and_lines(demo
     assert invoice.number.startswith("FA") and invoice.send_to == "12 rue Neuve, 33000 Bordeaux"
     assert (invoice.reading_index, invoice.reading_date, invoice.reading_source) == (billed.index + 12, TODAY, "agent")
     assert invoice.lines[0]["quantity"] == "12" and invoice.lines[0]["amount"] == "25.20"
-    assert invoice.total == sum(Decimal(line["amount"]) for line in invoice.lines) and invoice.total > 0
+    assert [line["amount"] for line in invoice.lines] == amounts
+    assert invoice.total == sum(Decimal(line["amount"]) for line in invoice.lines) == total_of(amounts)
     assert invoice.period_start == billed.read_on and invoice.period_end == TODAY
     assert last_billed(contract).index == billed.index + 12  # the closing index is now the billed one
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "issue_invoice")).object_id == str(invoice.id)
@@ -49,9 +77,13 @@ def test_W17_end_date_before_the_last_billed_reading_makes_a_credit_note(demo_ct
     contract = contract_at("P00000001")
     billed = last_billed(contract)
     end_on = billed.read_on - timedelta(days=20)
+    amounts = expected_amounts(contract, index=billed.index - 4, end_on=end_on)
     invoice = issue_closing_invoice(contract, end_on=end_on, index=billed.index - 4, read_on=end_on,
                                     source="customer", travel_fee=False, now=NOW)
-    assert invoice.kind == "credit_note" and invoice.total < 0
+    assert invoice.kind == "credit_note"
+    assert [(line["quantity"], line["amount"]) for line in invoice.lines][:2] == [("-4", "-8.40"), ("-20", amounts[1])]
+    assert [line["amount"] for line in invoice.lines] == amounts and len(amounts) == 3   # consumption, subscription, VAT
+    assert invoice.total == total_of(amounts) and all(Decimal(amount) < 0 for amount in amounts)
 
 
 def test_W17_refused_when_a_new_occupant_already_took_the_contract_over(demo_ctx):
@@ -97,10 +129,12 @@ def test_W5_prepaid_subscription_refunded_on_the_closing_invoice(demo_ctx):
 
 def test_E8_electricity_balance_deducts_the_deposit_and_waits_for_the_controller(demo_ctx):
     contract = contract_at("P00000200")
+    amounts = expected_amounts(contract, index=last_billed(contract).index + 10, end_on=TODAY)
     invoice = issue_balance_invoice(contract, index=last_billed(contract).index + 10, read_on=TODAY,
                                     user=agent("agent.elec"), now=NOW)
     assert invoice.kind == "balance" and invoice.state == "draft" and invoice.issued_on is None
-    assert invoice.lines[-1]["amount"] == "-50000" and invoice.total < 0
+    assert invoice.lines[-1]["amount"] == "-50000" and [line["amount"] for line in invoice.lines] == amounts
+    assert invoice.total == total_of(amounts) < 0
     assert all(Decimal(line["amount"]) == Decimal(line["amount"]).quantize(Decimal("1")) for line in invoice.lines)
 
 

@@ -11,14 +11,18 @@ from server.services.closing import cashier, invoices
 from server.services.reporting import indicators
 from server.services.closing import invoice_controls as controls
 from server.services.closing.invoices import issue_balance_invoice, issue_closing_invoice
-from tests.integration.test_invoices_closing import NOW, TODAY, agent, contract_at, last_billed
+from tests.integration.test_invoices_closing import (NOW, TODAY, agent, contract_at, expected_amounts, last_billed,
+                                                    total_of)
 
 
 def balance(point="P00000200", extra=10):
+    """E8: the electricity balance at `extra` kWh past the last billed index, its total checked to the franc."""
     contract = contract_at(point)
-    invoice = issue_balance_invoice(contract, index=last_billed(contract).index + extra, read_on=TODAY,
-                                    user=agent("agent.elec"), now=NOW)
+    index = last_billed(contract).index + extra
+    expected = total_of(expected_amounts(contract, index=index, end_on=TODAY))
+    invoice = issue_balance_invoice(contract, index=index, read_on=TODAY, user=agent("agent.elec"), now=NOW)
     db.session.commit()
+    assert invoice.total == expected
     return invoice
 
 
@@ -64,7 +68,7 @@ def test_E9_cashier_collects_a_positive_balance(demo_ctx):
     controls.control_invoice(invoice.id, "check", user=agent("controle"), now=NOW)
     controls.control_invoice(invoice.id, "issue", user=agent("controle"), now=NOW)
     counter = agent("caisse")
-    assert invoice.total > 0 and cashier.counter_view(invoice.id, counter).action == "collect"
+    assert invoice.total > 0 and cashier.counter_view(invoice.id, counter).action == "collect"   # exact: balance()
     assert invoice in cashier.find_invoices(invoice.number, counter)
     payment = cashier.collect(invoice.id, user=counter, now=NOW)
     assert payment.amount == invoice.total and invoice.state == "paid" and invoice.paid_on == TODAY
@@ -137,6 +141,7 @@ def test_W23_indicators_count_the_demo_departure_dossiers(demo_ctx):
 def test_W17_credit_note_is_not_listed_as_overdue(demo_ctx):
     contract = contract_at("P00000001")
     billed = last_billed(contract)
+    expected = total_of(expected_amounts(contract, index=billed.index - 3, end_on=billed.read_on - timedelta(days=20)))
     invoice = issue_closing_invoice(contract, end_on=billed.read_on - timedelta(days=20), index=billed.index - 3,
                                     read_on=billed.read_on - timedelta(days=20), source="customer",
                                     travel_fee=False, now=NOW)
@@ -144,4 +149,4 @@ def test_W17_credit_note_is_not_listed_as_overdue(demo_ctx):
     db.session.commit()
     assert invoice.kind == "credit_note"
     assert invoices.overdue_closing_invoices(agent("agent.eau"), today=TODAY) == []
-    assert db.session.get(Invoice, invoice.id).total < 0
+    assert db.session.get(Invoice, invoice.id).total == expected < 0

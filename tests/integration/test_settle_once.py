@@ -14,7 +14,8 @@ from server.extensions import db
 from server.models import AuditEntry, Customer, Invoice, Payment
 from server.services.closing import cashier, transfers
 from server.services.closing.invoices import issue_closing_invoice
-from tests.integration.test_invoices_closing import NOW, TODAY, agent, contract_at, last_billed
+from tests.integration.test_invoices_closing import (NOW, TODAY, agent, contract_at, expected_amounts, last_billed,
+                                                    total_of)
 
 FR = "FR7630004000031234567890143"
 IDENTITY = "CNI1234567"
@@ -28,10 +29,11 @@ def water_invoice(credit: bool) -> int:
     db.session.get(Customer, contract.customer_id).identity_document = IDENTITY
     billed = last_billed(contract)
     end_on, index = (billed.read_on - timedelta(days=20), billed.index - 4) if credit else (TODAY, billed.index + 30)
+    expected = total_of(expected_amounts(contract, index=index, end_on=end_on))
     invoice = issue_closing_invoice(contract, end_on=end_on, index=index, read_on=end_on, source="customer",
                                     travel_fee=False, user=agent(), now=NOW)
     db.session.commit()
-    assert invoice.state == "issued" and (invoice.total < 0) == credit
+    assert invoice.state == "issued" and invoice.total == expected and (expected < 0) == credit
     return invoice.id
 
 

@@ -14,7 +14,8 @@ from server.models import AuditEntry, Invoice, Payment
 from server.services.closing import transfers
 from server.services.closing import invoice_controls as controls
 from server.services.closing.invoices import issue_balance_invoice, issue_closing_invoice
-from tests.integration.test_invoices_closing import NOW, TODAY, agent, contract_at, last_billed
+from tests.integration.test_invoices_closing import (NOW, TODAY, agent, contract_at, expected_amounts, last_billed,
+                                                    total_of)
 
 FR = "FR7630004000031234567890143"
 FR_LETTERS = "FR1420041010050500013M02606"
@@ -27,10 +28,11 @@ def credit_note(point="P00000001", iban: str | None = FR) -> Invoice:
     contract.iban = iban
     billed = last_billed(contract)
     end_on = billed.read_on - timedelta(days=20)
+    expected = total_of(expected_amounts(contract, index=billed.index - 4, end_on=end_on))
     invoice = issue_closing_invoice(contract, end_on=end_on, index=billed.index - 4, read_on=end_on,
                                     source="customer", travel_fee=False, user=agent(), now=NOW)
     db.session.commit()
-    assert invoice.kind == "credit_note" and invoice.state == "issued" and invoice.total < 0
+    assert invoice.kind == "credit_note" and invoice.state == "issued" and invoice.total == expected < 0
     return invoice
 
 
@@ -174,10 +176,12 @@ def test_W17_the_panel_decides_what_the_user_may_do(demo_ctx):
 def test_refused_for_an_invoice_to_collect(demo_ctx):
     contract = contract_at("P00000001")
     contract.iban = FR
-    invoice = issue_closing_invoice(contract, end_on=TODAY, index=last_billed(contract).index + 30, read_on=TODAY,
-                                    source="agent", travel_fee=False, now=NOW)
+    index = last_billed(contract).index + 30
+    expected = total_of(expected_amounts(contract, index=index, end_on=TODAY))
+    invoice = issue_closing_invoice(contract, end_on=TODAY, index=index, read_on=TODAY, source="agent",
+                                    travel_fee=False, now=NOW)
     db.session.commit()
-    assert invoice.total > 0 and transfers.invoice_page(invoice.id, agent()).transfer is None
+    assert invoice.total == expected > 0 and transfers.invoice_page(invoice.id, agent()).transfer is None
     with pytest.raises(IllegalTransition, match="pas de montant à rembourser"):
         transfers.refund_by_transfer(invoice.id, user=agent(), now=NOW)
     assert invoice.state == "issued" and payments_of(invoice) == []
@@ -213,10 +217,12 @@ def test_other_utility_does_not_see_the_credit_note(demo_ctx):
 def test_E3_electricity_balance_stays_at_the_counter(demo_ctx):
     contract = contract_at("P00000200")
     contract.iban = "BJ47B00120012345678901234567"
-    balance = issue_balance_invoice(contract, index=last_billed(contract).index + 10, read_on=TODAY, now=NOW)
+    index = last_billed(contract).index + 10
+    expected = total_of(expected_amounts(contract, index=index, end_on=TODAY))
+    balance = issue_balance_invoice(contract, index=index, read_on=TODAY, now=NOW)
     for step in ("check", "issue"):
         controls.control_invoice(balance.id, step, user=agent("controle"), now=NOW)
-    assert balance.total < 0 and transfers.invoice_page(balance.id, agent("admin")).transfer is None
+    assert balance.total == expected < 0 and transfers.invoice_page(balance.id, agent("admin")).transfer is None
     with pytest.raises(IllegalTransition, match="au guichet"):
         transfers.refund_by_transfer(balance.id, user=agent("admin"), now=NOW)
     assert balance.state == "issued" and payments_of(balance) == []
