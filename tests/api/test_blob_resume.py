@@ -39,7 +39,9 @@ def stored(app) -> bytes:
 def test_a_cut_upload_resumes_where_the_server_stopped(client, sqlite_app):
     assert client.get(URL, headers=auth(ALICE)).json == {"sha256": NAME, "offset": 0, "complete": False}
     cut = part(client, None, 0, input_stream=io.BytesIO(PHOTO[:200_000]), content_length=len(PHOTO))
-    assert cut.status_code in (200, 400)  # the connection died after 200 kB (a real server: 400)
+    # The test client ends the body early, as a dropped connection does: the server keeps the 200 kB that came
+    # and says so (behind a real server the short body is a 400, and the same progress is kept).
+    assert (cut.status_code, cut.json) == (200, {"sha256": NAME, "offset": 200_000, "complete": False})
     progress = client.get(URL, headers=auth(ALICE))
     assert progress.json["offset"] == 200_000 and progress.headers["Upload-Offset"] == "200000"
     stale = part(client, PHOTO, 0)

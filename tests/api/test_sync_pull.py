@@ -8,6 +8,7 @@ import pytest
 from server.extensions import db
 from server.models import Order, User
 from server.services.dossiers.orders import assign_order, cancel_order
+from sync import messages as msg
 from tests.api.sync_world_sql import auth, build_world
 from tests.unit.sync_world import ALICE, BRUNO
 
@@ -76,12 +77,17 @@ def test_report_on_an_order_taken_away_is_a_conflict_not_a_refusal(client, app):
     assert result["status"] == "conflict" and result["http_status"] == 200
 
 
-@pytest.mark.parametrize("query", [{"cursor": "%%%"}, {"cursor": "e30"}, {"limit": "0"}, {"limit": "x"},
-                                   {"limit": "501"}, {"page": "1"}])
-def test_bad_query_is_a_clear_4xx(client, query):
+@pytest.mark.parametrize("query,status,error", [
+    ({"cursor": "%%%"}, 400, "invalid_cursor"), ({"cursor": "e30"}, 400, "invalid_cursor"),
+    ({"limit": "0"}, 422, "invalid_request"), ({"limit": "x"}, 422, "invalid_request"),
+    ({"limit": "501"}, 422, "invalid_request"), ({"page": "1"}, 422, "invalid_request")])
+def test_bad_query_is_a_clear_4xx(client, query, status, error):
     response = client.get("/api/v1/sync/pull", query_string=query, headers=auth(ALICE))
-    assert response.status_code in (400, 422) and response.json["error"] in ("invalid_cursor", "invalid_request")
-    assert response.json["message"]
+    assert (response.status_code, response.json["error"]) == (status, error)
+    if error == "invalid_cursor":
+        assert response.json["message"] == msg.INVALID_CURSOR
+    else:
+        assert response.json["message"] == msg.INVALID_REQUEST and list(response.json["fields"]) == list(query)
 
 
 def test_pull_is_a_few_hundred_bytes_per_order_gzipped(client):
