@@ -100,9 +100,17 @@ def test_W17_refused_when_a_new_occupant_already_took_the_contract_over(demo_ctx
 def test_W17_direct_debit_is_kept_on_the_closing_invoice(demo_ctx):
     contract = contract_at("P00000001")
     contract.direct_debit = True
+    amounts = expected_amounts(contract, index=last_billed(contract).index, end_on=TODAY)
     invoice = issue_closing_invoice(contract, end_on=TODAY, index=last_billed(contract).index, read_on=TODAY,
                                     source="customer", travel_fee=False, now=NOW)
-    assert invoice.direct_debit
+    assert invoice.direct_debit is True
+    assert [line["amount"] for line in invoice.lines] == amounts and amounts[0] == "0.00"   # index unchanged
+    assert invoice.total == total_of(amounts)
+    other = contract_at("P00000002")
+    other.direct_debit = False
+    plain = issue_closing_invoice(other, end_on=TODAY, index=last_billed(other).index, read_on=TODAY,
+                                  source="customer", travel_fee=False, now=NOW)
+    assert plain.direct_debit is False
 
 
 def test_W4_travel_fee_billed_in_bordeaux_not_in_lormont(demo_ctx):
