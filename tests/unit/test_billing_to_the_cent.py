@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
-from server.services.rules.invoice_lines import (ClosingFacts, Line, closing_lines, consumption, money_quantum,
-                                                 new_subscription_lines, prorata_refund, total_of, vat_line)
+from server.services.rules.invoice_lines import (ClosingFacts, Line, Refund, closing_lines, consumption,
+                                                 money_quantum, new_subscription_lines, prorata_refund, total_of,
+                                                 vat_line)
 
 D = Decimal
 
@@ -192,3 +193,30 @@ def test_a_service_without_a_known_unit_gets_none_and_an_empty_total_is_a_decima
                          end_on=date(2026, 1, 1))
     assert closing_lines(facts)[0].unit == ""
     assert isinstance(total_of([]), Decimal) and total_of([]) == 0
+
+
+def test_W20_paid_invoices_cancelled_by_a_contest_are_refunded_after_the_vat_and_before_the_deposit():
+    facts = ClosingFacts(currency="XOF", service="electricity", unit_price=D("100"), subscription_per_year=D("0"),
+                         vat_rate=D("0.18"), previous_index=100, previous_date=date(2026, 3, 1), index=110,
+                         end_on=date(2026, 3, 1), deposit=D("5000"),
+                         refunds=(Refund("FA000123", date(2026, 2, 3), D("12000.5")), Refund("FA000124", None, D("7"))))
+    lines = closing_lines(facts)
+    assert as_tuples(lines) == [
+        ("Consommation du 01/03/2026 au 01/03/2026 (index 100 à 110)", D(10), "kWh", D("100"), D("1000"), True),
+        ("TVA 18 %", D("1000"), "base HT", D("0.18"), D("180"), False),   # the refunds are not taxed again
+        ("Remboursement de la facture FA000123 annulée, réglée le 03/02/2026 (W20)", D(1), "facture", D("-12001"),
+         D("-12001"), False),                                              # 12000.5 francs round half up
+        ("Remboursement de la facture FA000124 annulée (W20)", D(1), "facture", D("-7"), D("-7"), False),
+        ("Dépôt de garantie (avance sur consommation) déduit", D(1), "forfait", D("-5000"), D("-5000"), False),
+    ]
+    assert total_of(lines) == D("-15828")
+
+
+def test_W20_a_refund_in_euros_is_kept_to_the_cent():
+    facts = ClosingFacts(currency="EUR", service="water", unit_price=D("2"), subscription_per_year=D("0"),
+                         vat_rate=D("0"), previous_index=5, previous_date=date(2026, 3, 1), index=5,
+                         end_on=date(2026, 3, 1), refunds=(Refund("FA9", date(2026, 1, 31), D("80.125")),))
+    refund = closing_lines(facts)[-1]
+    assert (refund.label, refund.quantity, refund.unit_price, refund.amount, refund.taxable) == \
+        ("Remboursement de la facture FA9 annulée, réglée le 31/01/2026 (W20)", D(1), D("-80.13"), D("-80.13"), False)
+    assert [str(line.amount) for line in closing_lines(facts)] == ["0.00", "-80.13"]
