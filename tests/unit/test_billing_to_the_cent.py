@@ -204,9 +204,9 @@ def test_W20_paid_invoices_cancelled_by_a_contest_are_refunded_after_the_vat_and
     assert as_tuples(lines) == [
         ("Consommation du 01/03/2026 au 01/03/2026 (index 100 à 110)", D(10), "kWh", D("100"), D("1000"), True),
         ("TVA 18 %", D("1000"), "base HT", D("0.18"), D("180"), False),   # the refunds are not taxed again
-        ("Remboursement de la facture FA000123 annulée, réglée le 03/02/2026 (W20)", D(1), "facture", D("-12001"),
+        ("Remboursement de la facture FA000123 annulée, réglée le 03/02/2026", D(1), "facture", D("-12001"),
          D("-12001"), False),                                              # 12000.5 francs round half up
-        ("Remboursement de la facture FA000124 annulée (W20)", D(1), "facture", D("-7"), D("-7"), False),
+        ("Remboursement de la facture FA000124 annulée", D(1), "facture", D("-7"), D("-7"), False),
         ("Dépôt de garantie (avance sur consommation) déduit", D(1), "forfait", D("-5000"), D("-5000"), False),
     ]
     assert total_of(lines) == D("-15828")
@@ -218,5 +218,5 @@ def test_W20_a_refund_in_euros_is_kept_to_the_cent():
                          end_on=date(2026, 3, 1), refunds=(Refund("FA9", date(2026, 1, 31), D("80.125")),))
     refund = closing_lines(facts)[-1]
     assert (refund.label, refund.quantity, refund.unit_price, refund.amount, refund.taxable) == \
-        ("Remboursement de la facture FA9 annulée, réglée le 31/01/2026 (W20)", D(1), D("-80.13"), D("-80.13"), False)
+        ("Remboursement de la facture FA9 annulée, réglée le 31/01/2026", D(1), D("-80.13"), D("-80.13"), False)
     assert [str(line.amount) for line in closing_lines(facts)] == ["0.00", "-80.13"]
