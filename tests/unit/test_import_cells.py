@@ -10,6 +10,12 @@ from server.services.own_data import cells
 from server.services.own_data.cells import CellError, Column
 
 
+@pytest.fixture(autouse=True)
+def dates_read_afresh():
+    """Dates are remembered per text: each test reads them with the code under test, not a cached answer."""
+    cells.remembered_day.cache_clear()
+
+
 def refusal(parse, value) -> str:
     with pytest.raises(CellError) as refused:
         parse(value)

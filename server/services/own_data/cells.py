@@ -73,12 +73,10 @@ def day(value):
         return value.date()
     if isinstance(value, date):
         return value
-    return _day_of_text(str(value or "").strip())
+    return remembered_day(str(value or "").strip())
 
 
-@lru_cache(maxsize=8192)
-def _day_of_text(value: str):
-    """A file holds few distinct dates (installation days, billing dates): each is read once."""
+def day_of_text(value: str):
     if not value:
         return None
     value = TIME_PART.sub("", value)  # "2026-03-15 00:00:00", "15/03/2026 08:30": the day is what counts
@@ -96,6 +94,11 @@ def _day_of_text(value: str):
         except ValueError:
             continue
     raise CellError(f"date invalide « {value} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+
+
+# A file holds few distinct dates (installation days, billing dates): each is read once. The cache wraps the
+# plain function rather than decorating it, so that mutation testing still reaches the date rules.
+remembered_day = lru_cache(maxsize=8192)(day_of_text)
 
 
 def whole(minimum: int | None = 0, maximum: int | None = None):
