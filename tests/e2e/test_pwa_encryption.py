@@ -190,3 +190,38 @@ def test_the_pin_or_the_password_opens_the_same_key_a_wrong_pin_none(app_page):
     """)
     assert result == {"viaPin": "jeton-secret", "wrongPin": None, "forgotten": None, "viaPassword": "jeton-secret",
                       "newPin": "jeton-secret", "extractable": False, "stored": False}
+
+
+OTHER = world()["orders"][1]["order"]
+
+
+def test_a_sealed_part_moved_to_another_row_does_not_open(app_page):
+    # Someone able to write the tablet's storage, without the key, copies the sealed part (or a photo's
+    # bytes) of one row onto another of the same technician: GCM's additional data (store and key)
+    # makes the copy unreadable instead of showing one customer's address under another order's
+    # reference, or a draft's answers as a report.
+    result = run(app_page, """
+        const sealed = await m('db/sealed.js');
+        await seedTechnician(arg.alice);
+        const [first, second] = [arg.order, arg.other].map((o) => ({ ...o, tech: arg.alice.id }));
+        const rows = await Promise.all([first, second].map((o) => mods.orders.sealOrder(o)));
+        await db.write(['orders'], async (t) => {
+          await t.put('orders', mods.orders.orderRow({ ...rows[0], sealed: rows[1].sealed }, null));
+          await t.put('orders', mods.orders.orderRow({ ...rows[1], sealed: rows[1].sealed }, null));
+        });
+        const swapped = await mods.orders.getOrder(db, arg.alice.id, first.id);
+        const untouched = await mods.orders.getOrder(db, arg.alice.id, second.id);
+        const draft = await sealed.sealRow('drafts', { tech: arg.alice.id, order_id: first.id, uuid: crypto.randomUUID(),
+          answers: { remarks: 'Mme Dupont absente' } });
+        const asReport = await sealed.openRow('reports', { uuid: crypto.randomUUID(), tech: arg.alice.id,
+          order_id: first.id, status: 'queued', sealed: draft.sealed });
+        const png = bytesOf('iVBORw0KGgo=');
+        const one = await sealed.sealRow('blobs', { tech: arg.alice.id, sha256: 'a'.repeat(64), data: png, size: 8 });
+        const two = await sealed.sealRow('blobs', { tech: arg.alice.id, sha256: 'b'.repeat(64), data: png, size: 8 });
+        const movedBytes = await sealed.openRow('blobs', { ...two, data: one.data, data_iv: one.data_iv });
+        return { swapped, untouched, asReport, movedBytes: Boolean(movedBytes.data_iv) };
+    """, {"alice": ALICE, "order": ORDER, "other": OTHER})
+    assert result["untouched"]["premises"]["address"] == OTHER["premises"]["address"]
+    assert "premises" not in result["swapped"] and result["swapped"]["sealed"]     # read as stored, not as the other order
+    assert "answers" not in result["asReport"] and result["asReport"]["sealed"]
+    assert result["movedBytes"]                                                    # still sealed: not opened

@@ -35,6 +35,20 @@ function withIndexFields(store, row) {
   return row;
 }
 
+function keyPathOf(store, row) {
+  if (store === 'technicians') return row.id;
+  if (store === 'orders') return [row.tech, row.id];
+  if (store === 'drafts') return [row.tech, row.order_id];
+  if (store === 'blobs') return [row.tech, row.sha256];
+  return row.uuid;
+}
+
+/** The AES-GCM additional data of a row's sealed part: its store and key (clear fields), so a sealed
+ *  part copied onto another row, of this store or another, no longer opens (it is read as stored). */
+function contextOf(store, row) {
+  return `${store}:${JSON.stringify(keyPathOf(store, row))}`;
+}
+
 /** The row as stored: clear fields, the rest sealed under `tech`'s key (Locked without it). */
 export async function sealRow(store, row) {
   const key = requireKey(row.tech ?? row.id);
@@ -46,9 +60,9 @@ export async function sealRow(store, row) {
     if (CLEAR[store].includes(name)) clear[name] = value;
     else if (!(store === 'blobs' && name === 'data')) secret[name] = value;
   }
-  const out = { ...clear, sealed: await seal(key, secret) };
+  const out = { ...clear, sealed: await seal(key, secret, contextOf(store, full)) };
   if (store === 'blobs' && full.data) {
-    const bytes = await sealBytes(key, full.data);
+    const bytes = await sealBytes(key, full.data, `${contextOf(store, full)}:data`);
     Object.assign(out, { data: bytes.data, data_iv: bytes.iv });
   }
   return out;
@@ -63,8 +77,8 @@ export async function openRow(store, row) {
   if (!key) return row;
   const { sealed, data_iv: iv, ...clear } = row;
   try {
-    const out = { ...clear, ...(await open(key, sealed)) };
-    if (store === 'blobs' && row.data) out.data = await openBytes(key, { iv, data: row.data });
+    const out = { ...clear, ...(await open(key, sealed, contextOf(store, row))) };
+    if (store === 'blobs' && row.data) out.data = await openBytes(key, { iv, data: row.data }, `${contextOf(store, row)}:data`);
     return out;
   } catch (err) {
     if (err.name !== 'OperationError') throw err;
@@ -114,12 +128,4 @@ export async function sealLegacyRows(db, tech) {
 export function withClearOf(store, row, now) {
   const clearNow = Object.fromEntries(CLEAR[store].filter((f) => f in now).map((f) => [f, now[f]]));
   return { ...row, ...clearNow };
-}
-
-function keyPathOf(store, row) {
-  if (store === 'technicians') return row.id;
-  if (store === 'orders') return [row.tech, row.id];
-  if (store === 'drafts') return [row.tech, row.order_id];
-  if (store === 'blobs') return [row.tech, row.sha256];
-  return row.uuid;
 }
