@@ -7,7 +7,7 @@ import { byPlannedOrder, getOrder, listOrders } from './db/orders.js';
 import { listOutbox, nextDueAt } from './db/outbox.js';
 import { listReports, reopenParked } from './db/reports.js';
 import { sealLegacyRows } from './db/sealed.js';
-import { currentTechnician, getTechnician, listTechnicians, saveEnrolment, setCurrent, tabletEnrolmentId,
+import { currentTechnician, getTechnician, listTechnicians, saveEnrolment, setCurrent, tabletEnrolmentId, takePinTry,
   updateTechnician } from './db/technicians.js';
 import { isoWithOffset } from './forms/report.js';
 import { t } from './i18n.js';
@@ -175,14 +175,21 @@ Object.assign(app, {
   async unlock(shown, pin) {
     performance.mark('tournee:unlock');         // the bench times the PIN check from here to the list
     const { MAX_PIN_FAILURES, forgetPin, keyFromPin } = await import('./pin.js');
-    const technician = await getTechnician(app.db, shown.id);   // the failures counted so far
+    const technician = await takePinTry(app.db, shown.id, MAX_PIN_FAILURES);   // counted before the check
+    if (!technician) {        // no try left; a last check cut short (tab closed) may have left the PIN
+      const row = await getTechnician(app.db, shown.id);
+      if (row?.pin) await updateTechnician(app.db, row.id, forgetPin(row));
+      await route();
+      return 0;
+    }
     const opening = await keyFromPin(technician, pin);
     if (!opening) {
-      const failures = (technician.pin_failures || 0) + 1;
-      const locked = failures >= MAX_PIN_FAILURES;
-      await updateTechnician(app.db, technician.id, locked ? forgetPin(technician) : { pin_failures: failures });
-      if (locked) await route();
-      return locked ? 0 : MAX_PIN_FAILURES - failures;
+      const failures = technician.pin_failures;
+      if (failures >= MAX_PIN_FAILURES) {
+        await updateTechnician(app.db, technician.id, forgetPin(technician));
+        await route();
+      }
+      return Math.max(0, MAX_PIN_FAILURES - failures);
     }
     await updateTechnician(app.db, technician.id, { ...opening.changes, pin_failures: 0 });
     holdKey(technician.id, opening.key);
