@@ -225,3 +225,55 @@ def test_a_sealed_part_moved_to_another_row_does_not_open(app_page):
     assert "premises" not in result["swapped"] and result["swapped"]["sealed"]     # read as stored, not as the other order
     assert "answers" not in result["asReport"] and result["asReport"]["sealed"]
     assert result["movedBytes"]                                                    # still sealed: not opened
+
+
+def test_locked_in_the_middle_of_a_sync_nothing_is_written_in_clear_or_lost(app_page):
+    # "Changer de technicien" while a sync runs: the key leaves memory between the server's answer and
+    # its writing. The sync stops quietly (no error thrown at the page), parks nothing in clear, applies
+    # no pulled order in clear, and what it could not write is done at the next unlock.
+    result = run(app_page, """
+        await seedTechnician(arg.alice);
+        const alice = arg.alice.id;
+        const key = vault.keyOf(alice);
+        const base = { attachments: [], finished_at: '2026-12-05T09:00:00+01:00', answers: { remarks: 'Compteur W19-000101 relevé' } };
+        const refused = await mods.reports.finishReport(db, alice, { ...base, uuid: crypto.randomUUID(), order_id: 101 });
+        const applied = await mods.reports.finishReport(db, alice, { ...base, uuid: crypto.randomUUID(), order_id: 102 });
+        let lockOn = '/sync/push';
+        const api = mods.api.createApi({ fetchFn: fakeFetch((call) => {
+          if (lockOn && call.path.endsWith(lockOn)) vault.lock(alice);
+          if (call.path.endsWith('/sync/push')) {
+            return { status: 200, body: { results: call.body.reports.map((r) => (r.uuid === refused.uuid
+              ? { uuid: r.uuid, status: 'rejected', errors: { serial: ['Compteur W19-000101 inconnu'] } }
+              : { uuid: r.uuid, status: 'applied', report_id: 7, received_at: '2026-12-05T10:00:00+01:00' })) } };
+          }
+          if (call.path.endsWith('/sync/pull')) {
+            return { status: 200, body: { ...emptyPage.body, orders: [arg.order], counts: { orders: 1, meters: 0, forms: {} } } };
+          }
+          return { status: 200, body: {} };
+        }) });
+        const engine = mods.engine.createSyncEngine({ api, db });
+        const raw = async () => JSON.stringify(await db.read(['outbox', 'orders', 'reports'], async (t) =>
+          ({ outbox: await t.all('outbox'), orders: await t.all('orders'), reports: await t.all('reports') })));
+        const errors = [];
+        const attempt = async () => { try { await engine.sync(); } catch (err) { errors.push(`${err.name}: ${err.message}`); } };
+        await attempt();                                  // locked when the push answers
+        const afterPush = await raw();
+        const queuedAfterPush = (await mods.outbox.listOutbox(db, alice)).map((e) => e.state);
+        vault.unlockWith(alice, key);
+        lockOn = '/sync/pull';
+        await attempt();                                  // locked when the pull answers
+        const afterPull = await raw();
+        vault.unlockWith(alice, key);
+        lockOn = null;
+        await attempt();
+        const outbox = await mods.outbox.listOutbox(db, alice);
+        const order = await mods.orders.getOrder(db, alice, arg.order.id);
+        return { errors, afterPush, queuedAfterPush, afterPull, outbox: outbox.map((e) => [e.uuid === refused.uuid, e.state, e.reason?.errors]),
+          address: order?.premises?.address };
+    """, {"alice": ALICE, "order": ORDER})
+    assert result["errors"] == []
+    for raw in (result["afterPush"], result["afterPull"]):
+        assert "W19-000101" not in raw and "Tilleuls" not in raw and "Refusé" not in raw
+    assert result["queuedAfterPush"] == ["queued", "queued"]   # both wait; the next push gets both answers again
+    assert result["outbox"] == [[True, "parked", {"serial": ["Compteur W19-000101 inconnu"]}]]
+    assert result["address"] == ORDER["premises"]["address"]
