@@ -277,3 +277,21 @@ def test_locked_in_the_middle_of_a_sync_nothing_is_written_in_clear_or_lost(app_
     assert result["queuedAfterPush"] == ["queued", "queued"]   # both wait; the next push gets both answers again
     assert result["outbox"] == [[True, "parked", {"serial": ["Compteur W19-000101 inconnu"]}]]
     assert result["address"] == ORDER["premises"]["address"]
+
+
+def test_a_damaged_row_is_read_as_stored_and_the_others_still_open(app_page):
+    # A row whose sealed part is damaged (a byte changed, or its IV gone) must not take the round
+    # list down with it: it is read as stored (still `sealed`), the other rows open.
+    result = run(app_page, """
+        await seedTechnician(arg.alice);
+        const orders = [101, 102, 103].map((id) => ({ ...arg.order, id, tech: arg.alice.id }));
+        const rows = await Promise.all(orders.map((o) => mods.orders.sealOrder(o)));
+        const flipped = new Uint8Array(rows[1].sealed.data.slice(0));
+        flipped[0] ^= 1;
+        rows[1] = { ...rows[1], sealed: { ...rows[1].sealed, data: flipped.buffer } };
+        rows[2] = { ...rows[2], sealed: { data: rows[2].sealed.data } };
+        await db.write(['orders'], async (t) => { for (const row of rows) await t.put('orders', mods.orders.orderRow(row, null)); });
+        const listed = await mods.orders.listOrders(db, arg.alice.id);
+        return listed.map((o) => [o.id, Boolean(o.sealed), o.premises?.address ?? null]);
+    """, {"alice": ALICE, "order": ORDER})
+    assert result == [[101, False, ORDER["premises"]["address"]], [102, True, None], [103, True, None]]

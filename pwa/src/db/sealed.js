@@ -69,8 +69,8 @@ export async function sealRow(store, row) {
 }
 
 /** The row as the app reads it: its sealed part opened with the technician's key. Without the key
- *  (another technician, locked), or sealed under a key no secret opens any more (README), the row
- *  as stored: clear fields and `sealed`, which tells callers it is not readable. */
+ *  (another technician, locked), sealed under a key no secret opens any more (README), or damaged,
+ *  the row as stored: clear fields and `sealed`, which tells callers it is not readable. */
 export async function openRow(store, row) {
   if (!row || !row.sealed) return row || null;
   const key = keyOf(row.tech ?? row.id);
@@ -80,8 +80,9 @@ export async function openRow(store, row) {
     const out = { ...clear, ...(await open(key, sealed, contextOf(store, row))) };
     if (store === 'blobs' && row.data) out.data = await openBytes(key, { iv, data: row.data }, `${contextOf(store, row)}:data`);
     return out;
-  } catch (err) {
-    if (err.name !== 'OperationError') throw err;
+  } catch (_) {
+    // Not this key's, moved from another row, or damaged (a changed byte fails GCM's check, a lost
+    // IV is not even a BufferSource): read as stored, so one bad row never hides the others.
     return row;
   }
 }
