@@ -13,7 +13,7 @@ import { isoWithOffset } from './forms/report.js';
 import { t } from './i18n.js';
 import { startServiceWorker } from './sw-bridge.js';
 import { readiness } from './sync/readiness.js';
-import { isUnlocked as hasKey, lock, lockAll, unlockWith } from './vault.js';
+import { isUnlocked as hasKey, lockAll, unlockWith } from './vault.js';
 import { renderPin } from './views/pin.js';
 import { renderRound } from './views/round.js';
 
@@ -109,6 +109,9 @@ async function roundData() {
 async function route() {
   app.technician = await currentTechnician(app.db);
   app.technicians = await listTechnicians(app.db);
+  // Another tab may have shown someone else (the current technician is shared): no key stays in
+  // this page for a technician it does not show unlocked.
+  if (!isUnlocked()) lockAll();
   const wasForm = app.formOpen;
   app.formOpen = false;
   if (!app.technician || !app.technician.pin || app.choosing) return (await import('./views/login.js')).renderLogin(view, app);
@@ -199,14 +202,14 @@ Object.assign(app, {
     return true;
   },
   async choose(id) {
-    if (app.technician) lock(app.technician.id);
+    lockAll();
     await setCurrent(app.db, id);
     app.choosing = false;
     await route();
   },
-  /** "Changer de technicien": the one shown is locked (their key leaves memory) before the list. */
+  /** "Changer de technicien": every key leaves this page's memory before the list. */
   async switchUser() {
-    if (app.technician) lock(app.technician.id);
+    lockAll();
     app.choosing = true;
     location.hash = '#/round';
     await route();

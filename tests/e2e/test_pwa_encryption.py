@@ -295,3 +295,22 @@ def test_a_damaged_row_is_read_as_stored_and_the_others_still_open(app_page):
         return listed.map((o) => [o.id, Boolean(o.sealed), o.premises?.address ?? null]);
     """, {"alice": ALICE, "order": ORDER})
     assert result == [[101, False, ORDER["premises"]["address"]], [102, True, None], [103, True, None]]
+
+
+def test_another_tab_signing_in_someone_else_leaves_no_key_behind(browser, tmp_path):
+    # Two tabs of the tablet's app: the technician shown is shared (IndexedDB), the keys are each
+    # tab's. Alice is unlocked in the first; Bruno signs in in the second. The first tab must not keep
+    # Alice's key while it shows Bruno's lock screen, or choosing Alice there opens her round without
+    # her PIN.
+    from tests.e2e.pwa_support import enrol, enrolled_tablet
+    with enrolled_tablet(browser, tmp_path, "tech.elec1") as (office, context, first, reading):
+        alice = idb(first, "return tech;")
+        second = context.new_page()
+        enrol(second, first.url.split("/app/")[0], "tech.eau2")
+        first.evaluate("location.hash = '#/sync'")          # any screen change reads the shown technician again
+        first.wait_for_selector("#unlock-pin")
+        first.evaluate("tournee.switchUser()")
+        first.wait_for_selector("#login")
+        first.evaluate("(id) => tournee.choose(id)", alice)
+        first.wait_for_selector("#unlock-pin")
+        assert not first.locator("#orders").count()
