@@ -7,13 +7,13 @@ import { byPlannedOrder, getOrder, listOrders } from './db/orders.js';
 import { listOutbox, nextDueAt } from './db/outbox.js';
 import { listReports, reopenParked } from './db/reports.js';
 import { sealLegacyRows } from './db/sealed.js';
-import { currentTechnician, getTechnician, listTechnicians, saveEnrolment, setCurrent, tabletEnrolmentId,
+import { currentTechnician, getTechnician, listTechnicians, saveEnrolment, setCurrent, tabletEnrolmentId, takePinTry,
   updateTechnician } from './db/technicians.js';
 import { isoWithOffset } from './forms/report.js';
 import { t } from './i18n.js';
 import { startServiceWorker } from './sw-bridge.js';
 import { readiness } from './sync/readiness.js';
-import { isUnlocked as hasKey, lock, lockAll, unlockWith } from './vault.js';
+import { isUnlocked as hasKey, lockAll, unlockWith } from './vault.js';
 import { renderPin } from './views/pin.js';
 import { renderRound } from './views/round.js';
 
@@ -109,6 +109,9 @@ async function roundData() {
 async function route() {
   app.technician = await currentTechnician(app.db);
   app.technicians = await listTechnicians(app.db);
+  // Another tab may have shown someone else (the current technician is shared): no key stays in
+  // this page for a technician it does not show unlocked.
+  if (!isUnlocked()) lockAll();
   const wasForm = app.formOpen;
   app.formOpen = false;
   if (!app.technician || !app.technician.pin || app.choosing) return (await import('./views/login.js')).renderLogin(view, app);
@@ -175,14 +178,21 @@ Object.assign(app, {
   async unlock(shown, pin) {
     performance.mark('tournee:unlock');         // the bench times the PIN check from here to the list
     const { MAX_PIN_FAILURES, forgetPin, keyFromPin } = await import('./pin.js');
-    const technician = await getTechnician(app.db, shown.id);   // the failures counted so far
+    const technician = await takePinTry(app.db, shown.id, MAX_PIN_FAILURES);   // counted before the check
+    if (!technician) {        // no try left; a last check cut short (tab closed) may have left the PIN
+      const row = await getTechnician(app.db, shown.id);
+      if (row?.pin) await updateTechnician(app.db, row.id, forgetPin(row));
+      await route();
+      return 0;
+    }
     const opening = await keyFromPin(technician, pin);
     if (!opening) {
-      const failures = (technician.pin_failures || 0) + 1;
-      const locked = failures >= MAX_PIN_FAILURES;
-      await updateTechnician(app.db, technician.id, locked ? forgetPin(technician) : { pin_failures: failures });
-      if (locked) await route();
-      return locked ? 0 : MAX_PIN_FAILURES - failures;
+      const failures = technician.pin_failures;
+      if (failures >= MAX_PIN_FAILURES) {
+        await updateTechnician(app.db, technician.id, forgetPin(technician));
+        await route();
+      }
+      return Math.max(0, MAX_PIN_FAILURES - failures);
     }
     await updateTechnician(app.db, technician.id, { ...opening.changes, pin_failures: 0 });
     holdKey(technician.id, opening.key);
@@ -192,14 +202,14 @@ Object.assign(app, {
     return true;
   },
   async choose(id) {
-    if (app.technician) lock(app.technician.id);
+    lockAll();
     await setCurrent(app.db, id);
     app.choosing = false;
     await route();
   },
-  /** "Changer de technicien": the one shown is locked (their key leaves memory) before the list. */
+  /** "Changer de technicien": every key leaves this page's memory before the list. */
   async switchUser() {
-    if (app.technician) lock(app.technician.id);
+    lockAll();
     app.choosing = true;
     location.hash = '#/round';
     await route();

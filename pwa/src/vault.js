@@ -55,23 +55,30 @@ export async function unwrapKey(stored, secret) {
   }
 }
 
-/** Bytes encrypted under `key` with a fresh IV. */
-export async function sealBytes(key, bytes) {
+/** AES-GCM parameters: a sealed value opens only with the `context` it was sealed with (its store
+ *  and row), so that it cannot be moved to another row undetected. */
+function gcm(iv, context) {
+  return { name: 'AES-GCM', iv, additionalData: encoder.encode(context) };
+}
+
+/** Bytes encrypted under `key` with a fresh IV, bound to `context` (a text naming where they belong). */
+export async function sealBytes(key, bytes, context = '') {
   const iv = randomBytes(12);
-  return { iv, data: await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, bytes) };
+  return { iv, data: await crypto.subtle.encrypt(gcm(iv, context), key, bytes) };
 }
 
-export async function openBytes(key, sealed) {
-  return crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.iv }, key, sealed.data);
+/** The bytes back; an OperationError when the key, the data or the `context` is not the sealed one. */
+export async function openBytes(key, sealed, context = '') {
+  return crypto.subtle.decrypt(gcm(sealed.iv, context), key, sealed.data);
 }
 
-/** A JSON value encrypted under `key`. */
-export function seal(key, value) {
-  return sealBytes(key, encoder.encode(JSON.stringify(value)));
+/** A JSON value encrypted under `key`, bound to `context`. */
+export function seal(key, value, context = '') {
+  return sealBytes(key, encoder.encode(JSON.stringify(value)), context);
 }
 
-export async function open(key, sealed) {
-  return JSON.parse(decoder.decode(await openBytes(key, sealed)));
+export async function open(key, sealed, context = '') {
+  return JSON.parse(decoder.decode(await openBytes(key, sealed, context)));
 }
 
 // ---- the keys of the technicians unlocked in this page ----------------------------------------

@@ -190,3 +190,127 @@ def test_the_pin_or_the_password_opens_the_same_key_a_wrong_pin_none(app_page):
     """)
     assert result == {"viaPin": "jeton-secret", "wrongPin": None, "forgotten": None, "viaPassword": "jeton-secret",
                       "newPin": "jeton-secret", "extractable": False, "stored": False}
+
+
+OTHER = world()["orders"][1]["order"]
+
+
+def test_a_sealed_part_moved_to_another_row_does_not_open(app_page):
+    # Someone able to write the tablet's storage, without the key, copies the sealed part (or a photo's
+    # bytes) of one row onto another of the same technician: GCM's additional data (store and key)
+    # makes the copy unreadable instead of showing one customer's address under another order's
+    # reference, or a draft's answers as a report.
+    result = run(app_page, """
+        const sealed = await m('db/sealed.js');
+        await seedTechnician(arg.alice);
+        const [first, second] = [arg.order, arg.other].map((o) => ({ ...o, tech: arg.alice.id }));
+        const rows = await Promise.all([first, second].map((o) => mods.orders.sealOrder(o)));
+        await db.write(['orders'], async (t) => {
+          await t.put('orders', mods.orders.orderRow({ ...rows[0], sealed: rows[1].sealed }, null));
+          await t.put('orders', mods.orders.orderRow({ ...rows[1], sealed: rows[1].sealed }, null));
+        });
+        const swapped = await mods.orders.getOrder(db, arg.alice.id, first.id);
+        const untouched = await mods.orders.getOrder(db, arg.alice.id, second.id);
+        const draft = await sealed.sealRow('drafts', { tech: arg.alice.id, order_id: first.id, uuid: crypto.randomUUID(),
+          answers: { remarks: 'Mme Dupont absente' } });
+        const asReport = await sealed.openRow('reports', { uuid: crypto.randomUUID(), tech: arg.alice.id,
+          order_id: first.id, status: 'queued', sealed: draft.sealed });
+        const png = bytesOf('iVBORw0KGgo=');
+        const one = await sealed.sealRow('blobs', { tech: arg.alice.id, sha256: 'a'.repeat(64), data: png, size: 8 });
+        const two = await sealed.sealRow('blobs', { tech: arg.alice.id, sha256: 'b'.repeat(64), data: png, size: 8 });
+        const movedBytes = await sealed.openRow('blobs', { ...two, data: one.data, data_iv: one.data_iv });
+        return { swapped, untouched, asReport, movedBytes: Boolean(movedBytes.data_iv) };
+    """, {"alice": ALICE, "order": ORDER, "other": OTHER})
+    assert result["untouched"]["premises"]["address"] == OTHER["premises"]["address"]
+    assert "premises" not in result["swapped"] and result["swapped"]["sealed"]     # read as stored, not as the other order
+    assert "answers" not in result["asReport"] and result["asReport"]["sealed"]
+    assert result["movedBytes"]                                                    # still sealed: not opened
+
+
+def test_locked_in_the_middle_of_a_sync_nothing_is_written_in_clear_or_lost(app_page):
+    # "Changer de technicien" while a sync runs: the key leaves memory between the server's answer and
+    # its writing. The sync stops quietly (no error thrown at the page), parks nothing in clear, applies
+    # no pulled order in clear, and what it could not write is done at the next unlock.
+    result = run(app_page, """
+        await seedTechnician(arg.alice);
+        const alice = arg.alice.id;
+        const key = vault.keyOf(alice);
+        const base = { attachments: [], finished_at: '2026-12-05T09:00:00+01:00', answers: { remarks: 'Compteur W19-000101 relevé' } };
+        const refused = await mods.reports.finishReport(db, alice, { ...base, uuid: crypto.randomUUID(), order_id: 101 });
+        const applied = await mods.reports.finishReport(db, alice, { ...base, uuid: crypto.randomUUID(), order_id: 102 });
+        let lockOn = '/sync/push';
+        const api = mods.api.createApi({ fetchFn: fakeFetch((call) => {
+          if (lockOn && call.path.endsWith(lockOn)) vault.lock(alice);
+          if (call.path.endsWith('/sync/push')) {
+            return { status: 200, body: { results: call.body.reports.map((r) => (r.uuid === refused.uuid
+              ? { uuid: r.uuid, status: 'rejected', errors: { serial: ['Compteur W19-000101 inconnu'] } }
+              : { uuid: r.uuid, status: 'applied', report_id: 7, received_at: '2026-12-05T10:00:00+01:00' })) } };
+          }
+          if (call.path.endsWith('/sync/pull')) {
+            return { status: 200, body: { ...emptyPage.body, orders: [arg.order], counts: { orders: 1, meters: 0, forms: {} } } };
+          }
+          return { status: 200, body: {} };
+        }) });
+        const engine = mods.engine.createSyncEngine({ api, db });
+        const raw = async () => JSON.stringify(await db.read(['outbox', 'orders', 'reports'], async (t) =>
+          ({ outbox: await t.all('outbox'), orders: await t.all('orders'), reports: await t.all('reports') })));
+        const errors = [];
+        const attempt = async () => { try { await engine.sync(); } catch (err) { errors.push(`${err.name}: ${err.message}`); } };
+        await attempt();                                  // locked when the push answers
+        const afterPush = await raw();
+        const queuedAfterPush = (await mods.outbox.listOutbox(db, alice)).map((e) => e.state);
+        vault.unlockWith(alice, key);
+        lockOn = '/sync/pull';
+        await attempt();                                  // locked when the pull answers
+        const afterPull = await raw();
+        vault.unlockWith(alice, key);
+        lockOn = null;
+        await attempt();
+        const outbox = await mods.outbox.listOutbox(db, alice);
+        const order = await mods.orders.getOrder(db, alice, arg.order.id);
+        return { errors, afterPush, queuedAfterPush, afterPull, outbox: outbox.map((e) => [e.uuid === refused.uuid, e.state, e.reason?.errors]),
+          address: order?.premises?.address };
+    """, {"alice": ALICE, "order": ORDER})
+    assert result["errors"] == []
+    for raw in (result["afterPush"], result["afterPull"]):
+        assert "W19-000101" not in raw and "Tilleuls" not in raw and "Refusé" not in raw
+    assert result["queuedAfterPush"] == ["queued", "queued"]   # both wait; the next push gets both answers again
+    assert result["outbox"] == [[True, "parked", {"serial": ["Compteur W19-000101 inconnu"]}]]
+    assert result["address"] == ORDER["premises"]["address"]
+
+
+def test_a_damaged_row_is_read_as_stored_and_the_others_still_open(app_page):
+    # A row whose sealed part is damaged (a byte changed, or its IV gone) must not take the round
+    # list down with it: it is read as stored (still `sealed`), the other rows open.
+    result = run(app_page, """
+        await seedTechnician(arg.alice);
+        const orders = [101, 102, 103].map((id) => ({ ...arg.order, id, tech: arg.alice.id }));
+        const rows = await Promise.all(orders.map((o) => mods.orders.sealOrder(o)));
+        const flipped = new Uint8Array(rows[1].sealed.data.slice(0));
+        flipped[0] ^= 1;
+        rows[1] = { ...rows[1], sealed: { ...rows[1].sealed, data: flipped.buffer } };
+        rows[2] = { ...rows[2], sealed: { data: rows[2].sealed.data } };
+        await db.write(['orders'], async (t) => { for (const row of rows) await t.put('orders', mods.orders.orderRow(row, null)); });
+        const listed = await mods.orders.listOrders(db, arg.alice.id);
+        return listed.map((o) => [o.id, Boolean(o.sealed), o.premises?.address ?? null]);
+    """, {"alice": ALICE, "order": ORDER})
+    assert result == [[101, False, ORDER["premises"]["address"]], [102, True, None], [103, True, None]]
+
+
+def test_another_tab_signing_in_someone_else_leaves_no_key_behind(browser, tmp_path):
+    # Two tabs of the tablet's app: the technician shown is shared (IndexedDB), the keys are each
+    # tab's. Alice is unlocked in the first; Bruno signs in in the second. The first tab must not keep
+    # Alice's key while it shows Bruno's lock screen, or choosing Alice there opens her round without
+    # her PIN.
+    from tests.e2e.pwa_support import enrol, enrolled_tablet
+    with enrolled_tablet(browser, tmp_path, "tech.elec1") as (office, context, first, reading):
+        alice = idb(first, "return tech;")
+        second = context.new_page()
+        enrol(second, first.url.split("/app/")[0], "tech.eau2")
+        first.evaluate("location.hash = '#/sync'")          # any screen change reads the shown technician again
+        first.wait_for_selector("#unlock-pin")
+        first.evaluate("tournee.switchUser()")
+        first.wait_for_selector("#login")
+        first.evaluate("(id) => tournee.choose(id)", alice)
+        first.wait_for_selector("#unlock-pin")
+        assert not first.locator("#orders").count()

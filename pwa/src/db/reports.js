@@ -1,6 +1,7 @@
 /** Finished reports. Finishing writes the report, links its photos, queues its outbox entry,
  *  drops the draft and marks the order, all in ONE transaction (PITFALLS 4). */
 import { t } from '../i18n.js';
+import { requireKey } from '../vault.js';
 import { blobsOf, openRow, openRows, sealRow, withClearOf } from './sealed.js';
 
 export class MissingPhoto extends Error {}
@@ -59,6 +60,15 @@ async function writeFinished(db, tech, body, proof) {
 
 export async function getReport(db, uuid) {
   return openRow('reports', await db.read(['reports'], (t) => t.get('reports', uuid)));
+}
+
+/** A queued report to send, opened; null when its technician's key does not open it (a damaged
+ *  row: it stays queued); Locked when the technician was locked meanwhile (the push stops). */
+export async function reportToSend(db, uuid) {
+  const row = await getReport(db, uuid);
+  if (!row || !row.sealed) return row;
+  requireKey(row.tech);
+  return null;
 }
 
 export async function listReports(db, tech) {

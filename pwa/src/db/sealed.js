@@ -35,6 +35,20 @@ function withIndexFields(store, row) {
   return row;
 }
 
+function keyPathOf(store, row) {
+  if (store === 'technicians') return row.id;
+  if (store === 'orders') return [row.tech, row.id];
+  if (store === 'drafts') return [row.tech, row.order_id];
+  if (store === 'blobs') return [row.tech, row.sha256];
+  return row.uuid;
+}
+
+/** The AES-GCM additional data of a row's sealed part: its store and key (clear fields), so a sealed
+ *  part copied onto another row, of this store or another, no longer opens (it is read as stored). */
+function contextOf(store, row) {
+  return `${store}:${JSON.stringify(keyPathOf(store, row))}`;
+}
+
 /** The row as stored: clear fields, the rest sealed under `tech`'s key (Locked without it). */
 export async function sealRow(store, row) {
   const key = requireKey(row.tech ?? row.id);
@@ -46,28 +60,29 @@ export async function sealRow(store, row) {
     if (CLEAR[store].includes(name)) clear[name] = value;
     else if (!(store === 'blobs' && name === 'data')) secret[name] = value;
   }
-  const out = { ...clear, sealed: await seal(key, secret) };
+  const out = { ...clear, sealed: await seal(key, secret, contextOf(store, full)) };
   if (store === 'blobs' && full.data) {
-    const bytes = await sealBytes(key, full.data);
+    const bytes = await sealBytes(key, full.data, `${contextOf(store, full)}:data`);
     Object.assign(out, { data: bytes.data, data_iv: bytes.iv });
   }
   return out;
 }
 
 /** The row as the app reads it: its sealed part opened with the technician's key. Without the key
- *  (another technician, locked), or sealed under a key no secret opens any more (README), the row
- *  as stored: clear fields and `sealed`, which tells callers it is not readable. */
+ *  (another technician, locked), sealed under a key no secret opens any more (README), or damaged,
+ *  the row as stored: clear fields and `sealed`, which tells callers it is not readable. */
 export async function openRow(store, row) {
   if (!row || !row.sealed) return row || null;
   const key = keyOf(row.tech ?? row.id);
   if (!key) return row;
   const { sealed, data_iv: iv, ...clear } = row;
   try {
-    const out = { ...clear, ...(await open(key, sealed)) };
-    if (store === 'blobs' && row.data) out.data = await openBytes(key, { iv, data: row.data });
+    const out = { ...clear, ...(await open(key, sealed, contextOf(store, row))) };
+    if (store === 'blobs' && row.data) out.data = await openBytes(key, { iv, data: row.data }, `${contextOf(store, row)}:data`);
     return out;
-  } catch (err) {
-    if (err.name !== 'OperationError') throw err;
+  } catch (_) {
+    // Not this key's, moved from another row, or damaged (a changed byte fails GCM's check, a lost
+    // IV is not even a BufferSource): read as stored, so one bad row never hides the others.
     return row;
   }
 }
@@ -114,12 +129,4 @@ export async function sealLegacyRows(db, tech) {
 export function withClearOf(store, row, now) {
   const clearNow = Object.fromEntries(CLEAR[store].filter((f) => f in now).map((f) => [f, now[f]]));
   return { ...row, ...clearNow };
-}
-
-function keyPathOf(store, row) {
-  if (store === 'technicians') return row.id;
-  if (store === 'orders') return [row.tech, row.id];
-  if (store === 'drafts') return [row.tech, row.order_id];
-  if (store === 'blobs') return [row.tech, row.sha256];
-  return row.uuid;
 }

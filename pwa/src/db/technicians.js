@@ -54,6 +54,20 @@ export function updateTechnician(db, id, changes) {
   });
 }
 
+/** One PIN try counted before the PIN is checked, in one transaction: the technician's row with
+ *  `pin_failures` already raised, or null when no try is left (PIN forgotten, or `max` tries under
+ *  way or failed). Counting first keeps tries made at once (the form sent again and again while the
+ *  key derivation runs) within the limit; a right PIN sets the count back to 0. */
+export function takePinTry(db, id, max) {
+  return db.write(['technicians'], async (t) => {
+    const row = await t.get('technicians', id);
+    if (!row || !row.pin || (row.pin_failures || 0) >= max) return null;
+    const next = { ...row, pin_failures: (row.pin_failures || 0) + 1 };
+    await t.put('technicians', next);
+    return next;
+  });
+}
+
 export async function currentTechnician(db) {
   return db.read(['meta', 'technicians'], async (t) => {
     const current = await t.get('meta', 'current');

@@ -4,12 +4,12 @@
  *  sealed under a key in memory only while they are (vault.js); the others' outboxes wait for them. */
 import { ApiError, isRetryable } from '../api.js';
 import { getBlob } from '../db/blobs.js';
-import { getReport } from '../db/reports.js';
+import { reportToSend } from '../db/reports.js';
 import { dueEntries, listOutbox, reschedule, techniciansWithQueue } from '../db/outbox.js';
 import { DEFAULT_RETENTION_DAYS, purgePersonalData } from '../db/retention.js';
 import { currentTechnician, listTechnicians, openTechnician, updateTechnician } from '../db/technicians.js';
 import { t } from '../i18n.js';
-import { isUnlocked } from '../vault.js';
+import { Locked, isUnlocked } from '../vault.js';
 import { backoffDelay } from './backoff.js';
 import { protocolRefusal } from './protocol.js';
 import { pullAll } from './pull.js';
@@ -53,9 +53,9 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
     const horizon = force ? Infinity : clock.now();
     const entries = await dueEntries(db, techId, horizon);
     if (!entries.length) return;
-    const bytesTotal = await pendingBytes(entries);
-    const ctx = { api, db, technician, now: () => clock.now(), progress: progressTracker(onProgress, entries.length, bytesTotal) };
     try {
+      const bytesTotal = await pendingBytes(entries);
+      const ctx = { api, db, technician, now: () => clock.now(), progress: progressTracker(onProgress, entries.length, bytesTotal) };
       const waiting = await pushEntries(ctx, entries);
       if (waiting.length) await failEntries(entries.filter((e) => waiting.includes(e.uuid)), new Error(t('Photos en attente')));
     } catch (err) {
@@ -68,8 +68,8 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
   async function pendingBytes(entries) {
     let bytes = 0;
     for (const entry of entries) {
-      const row = await getReport(db, entry.uuid);
-      for (const a of row.body.attachments) {
+      const row = await reportToSend(db, entry.uuid);
+      for (const a of row?.body.attachments || []) {
         const blob = await getBlob(db, entry.tech, a.sha256);
         if (blob && !blob.uploaded) bytes += blob.size;
       }
@@ -78,6 +78,7 @@ export function createSyncEngine({ api, db, clock = { now: () => Date.now() }, r
   }
 
   async function handleError(err, techId, summary) {
+    if (err instanceof Locked) return;   // locked meanwhile: what was not written waits for the next unlock
     summary.error = err.message;
     if (protocolRefusal(err)) summary.protocol = protocolRefusal(err);   // one side must be updated
     if (err instanceof ApiError && err.status === 401) {

@@ -4,8 +4,9 @@
  *  until acknowledged; the server's verdict on it is kept on the report (§8). */
 import { ApiError, isRetryable } from '../api.js';
 import { getBlob, markUploaded } from '../db/blobs.js';
-import { acknowledge, getReport, park } from '../db/reports.js';
+import { acknowledge, park, reportToSend } from '../db/reports.js';
 import { t } from '../i18n.js';
+import { requireKey } from '../vault.js';
 import { uploadBlob as uploadBlobData } from './upload.js';
 
 export const ACKNOWLEDGED = new Set(['applied', 'duplicate', 'conflict']);
@@ -15,8 +16,13 @@ const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Uploads one blob unless already acknowledged; a permanent refusal is returned as a reason. */
 async function uploadBlob({ api, db, technician, sha256, force, progress }) {
   const blob = await getBlob(db, technician.id, sha256);
-  if (!blob) return { refused: t('Pièce jointe {hash}… absente de la tablette', { hash: sha256.slice(0, 12) }) };
+  const missing = { refused: t('Pièce jointe {hash}… absente de la tablette', { hash: sha256.slice(0, 12) }) };
+  if (!blob) return missing;
   if (blob.uploaded && !force) return {};
+  if (blob.sealed) {              // never its sealed bytes: locked meanwhile (Locked stops the push), or damaged
+    requireKey(technician.id);
+    return missing;
+  }
   try {
     await uploadBlobData(api, technician.token, sha256, blob.data, blob.content_type);
   } catch (err) {
@@ -87,7 +93,8 @@ export async function pushEntries(context, entries) {
   for (const entry of entries) if (entry.proof) ctx.proofs[entry.uuid] = entry.proof;
   const bodies = [];
   for (const entry of entries) {
-    const row = await getReport(ctx.db, entry.uuid);
+    const row = await reportToSend(ctx.db, entry.uuid);
+    if (!row) continue;
     const refused = await uploadBlobsOf(ctx, row.body);
     if (refused) await park(ctx.db, entry.uuid, { status: 'blob_refused', message: refused });
     else bodies.push(row.body);
