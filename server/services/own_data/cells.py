@@ -86,14 +86,9 @@ def day_of_text(value: str):
             return date(int(french[3]), int(french[2]), int(french[1]))
         if iso:
             return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        return datetime.strptime(value, "%Y-%m-%d").date()  # "2026-3-5": the day-first forms are all above
     except ValueError:
-        pass
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise CellError(f"date invalide « {value} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+        raise CellError(f"date invalide « {value} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)") from None
 
 
 # A file holds few distinct dates (installation days, billing dates): each is read once. The cache wraps the
