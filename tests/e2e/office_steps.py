@@ -31,8 +31,8 @@ def open_report_of(page: Page, base_url: str, order_ref: str) -> None:
     page.wait_for_selector("h1:has-text('Compte-rendu')")
 
 
-def countersign(page: Page) -> None:
-    canvas = page.locator("canvas.signature-pad")
+def draw_signature(page: Page, canvas_selector: str = "canvas.signature-pad") -> None:
+    canvas = page.locator(canvas_selector)
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + 100)
@@ -40,6 +40,10 @@ def countersign(page: Page) -> None:
     for x, y in ((80, 40), (140, 110), (220, 30), (300, 90)):
         page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
     page.mouse.up()
+
+
+def countersign(page: Page) -> None:
+    draw_signature(page)
     page.click("#countersign-form button[type=submit]")
     page.wait_for_selector("text=Compte-rendu contresigné et scellé.")
 

@@ -4,7 +4,7 @@ takes is printed (bench/README.md keeps the figure)."""
 import time
 from datetime import timedelta
 
-from tests.e2e.office_steps import signed_in
+from tests.e2e.office_steps import draw_signature, signed_in
 from tests.e2e.pwa_support import Office, start_server
 
 COUNT = 20
@@ -48,14 +48,7 @@ def test_E7_a_chief_reviews_and_countersigns_20_clean_reports(browser, tmp_path)
                 page.keyboard.press("b")
         page.wait_for_selector("#batch-form")
         assert f"({COUNT})" in page.inner_text("#batch h2")
-        canvas = page.locator("#batch canvas.signature-pad")
-        canvas.scroll_into_view_if_needed()
-        box = canvas.bounding_box()
-        page.mouse.move(box["x"] + 20, box["y"] + 100)
-        page.mouse.down()
-        for x, y in ((80, 40), (140, 110), (220, 30), (300, 90)):
-            page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
-        page.mouse.up()
+        draw_signature(page, "#batch canvas.signature-pad")
         page.click("#batch-submit")
         page.wait_for_selector("text=chacun scellé")
         elapsed = time.monotonic() - started
