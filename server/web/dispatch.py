@@ -19,8 +19,11 @@ def _now() -> datetime:
 
 
 def _back(day: date | None = None):
-    day = day or DayForm(request.args).day.data
-    return redirect(url_for("web.dispatch_board", day=day.isoformat() if day else None))
+    """To the board the change was made from: the team's, or one technician's round."""
+    form = DayForm(request.args)
+    day = day or form.day.data
+    return redirect(url_for("web.dispatch_board", day=day.isoformat() if day else None,
+                            technician=form.technician.data if form.validate() else None))
 
 
 def _refused(form) -> None:
@@ -32,14 +35,26 @@ def _refused(form) -> None:
 @roles_required(*PLANNERS)
 def dispatch_board():
     form = DayForm(request.args)
-    day = form.day.data if form.validate() and form.day.data else _now().date()
-    board = dispatch.day_board(current_user, day, now=_now(), page=requested_page(dispatch.UNASSIGNED_PER_PAGE))
+    valid = form.validate()
+    day = form.day.data if valid and form.day.data else _now().date()
+    board = dispatch.day_board(current_user, day, now=_now(), page=requested_page(dispatch.UNASSIGNED_PER_PAGE),
+                               technician_id=form.technician.data if valid else None)
     return render_template("dispatch/board.html", board=board, labels=dispatch.COLUMN_LABELS, window_of=dispatch.window_label,
-                           assign_form=AssignForm(), move_form=MoveForm(), window_form=WindowForm(), cancel_form=ReasonForm(),
-                           # The planner's section (issue 17): dispatch/_planning.html
-                           planning=planning.planning_section(current_user, board, now=_now()),
+                           column_shown=dispatch.COLUMN_SHOWN, assign_form=AssignForm(), cancel_form=ReasonForm(),
+                           # The planner's section (issue 17): dispatch/_planning.html, on the team's board
+                           planning=None if board.technician else planning.planning_section(current_user, board, now=_now()),
                            propose_form=ProposeForm(), accept_form=AcceptForm(), dismiss_form=DismissForm(),
                            technician_day_form=TechnicianDayForm())
+
+
+@web_bp.route("/dispatch/orders/<int:order_id>")
+@roles_required(*PLANNERS)
+def dispatch_order(order_id: int):
+    form = DayForm(request.args)
+    valid = form.validate()
+    return render_template("dispatch/order.html", planning=dispatch.order_to_plan(order_id, chief=current_user),
+                           day=form.day.data if valid else None, technician=form.technician.data if valid else None,
+                           assign_form=AssignForm(), cancel_form=ReasonForm())
 
 
 @web_bp.route("/dispatch/orders/<int:order_id>/assign", methods=["POST"])

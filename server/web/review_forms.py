@@ -11,6 +11,7 @@ class DayForm(FlaskForm):
         csrf = False  # a GET that changes nothing
 
     day = DateField("Jour", validators=[Optional()])
+    technician = IntegerField("Technicien", validators=[Optional()])  # one technician's round, its columns paged
 
 
 class AssignForm(FlaskForm):

@@ -227,3 +227,34 @@ def test_staff_read_flags_and_messages_without_rule_codes(sqlite_demo_app):
     assert without_rule_codes("Contrat résilié au 01/12/2026 (W14/W15).") == "Contrat résilié au 01/12/2026."
     assert rule_codes("Contrat résilié au 01/12/2026 (W14/W15).") == "W14/W15"
     assert without_rule_codes("Dossier DEP0001 clos.") == "Dossier DEP0001 clos."
+
+
+def test_the_chief_changes_an_order_from_its_planning_page_and_comes_back_to_the_round(office, sqlite_demo_app):
+    """Issue 14: the board links each order still to do to its planning page (technician, window,
+    cancellation) instead of carrying those forms for every order; a change made there leads back to the
+    board it was opened from, here one technician's round."""
+    chief = office("chef.eau")
+    with sqlite_demo_app.app_context():
+        order, julien, lea = demo_order("P00000001"), user("tech.eau1").id, user("tech.eau2").id
+        order_id, ref = order.id, order.ref
+    board = chief.get(f"/dispatch?technician={julien}").get_data(as_text=True)
+    assert "Tournée de Julien Roux" in board and 'id="unassigned"' not in board
+    link = f'/dispatch/orders/{order_id}?day='
+    assert link in board and f"technician={julien}" in board.split(link, 1)[1].split('"', 1)[0]
+    page = chief.get(f"/dispatch/orders/{order_id}?technician={julien}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and ref in html and "Motif d’annulation" in html and "Léa Girard" in html
+    answer = chief.post(f"/dispatch/orders/{order_id}/assign?technician={julien}",
+                        data={"csrf_token": csrf_token_from(html), "technician_id": str(lea)})
+    assert answer.status_code == 302 and f"technician={julien}" in answer.headers["Location"]
+    with sqlite_demo_app.app_context():
+        assert db.session.get(Order, order_id).assignee_id == lea
+    assert chief.get(f"/dispatch?technician={user_id_of(sqlite_demo_app, 'tech.elec1')}").status_code == 403  # not of the team
+    with sqlite_demo_app.app_context():
+        other = demo_order("P00000121").id
+    assert chief.get(f"/dispatch/orders/{other}").status_code == 404  # another utility's order: not found
+
+
+def user_id_of(app, login: str) -> int:
+    with app.app_context():
+        return user(login).id

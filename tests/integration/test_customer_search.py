@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server import create_app
 from server.extensions import db
 from server.models import Contract, Customer, DeliveryPoint, Meter, User
 from server.services.intake.customers import search_customers
+from tests.statements import statements_of
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,19 +31,6 @@ def migrated_demo(request, tmp_path):
         db.engine.dispose()
     if pg:
         pg.drop(name)
-
-
-def _statements_of(fn):
-    seen = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, parameters))
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        result = fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return result, seen
 
 
 def _plans(statements):
@@ -89,7 +77,7 @@ def test_every_search_lookup_is_served_by_an_index(migrated_demo):
     customer, contract, meter = _sample()
     admin = _admin()
     for query in (customer.last_name, contract.number, meter.serial, "rue des"):
-        found, statements = _statements_of(lambda: search_customers(query, admin))
+        found, statements = statements_of(lambda: search_customers(query, admin))
         assert found and statements
         postgres, plans = _plans(statements)
         for plan in plans:

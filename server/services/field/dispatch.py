@@ -24,6 +24,7 @@ COLUMN_LABELS = {"unassigned": "Non affectés", "assigned": "Affectés", "on_tab
 ACTIVE_STATES = ("issued", "assigned", "reported", "countersigned", "closed")
 ROUNDS_PER_PAGE = 5  # technicians' rounds a page of the board shows
 UNASSIGNED_PER_PAGE = 20  # unassigned orders a page shows, each with the team to choose from
+COLUMN_SHOWN = 25  # orders a column of a round shows on the board; the rest on the technician's own pages
 
 
 @dataclass
@@ -31,14 +32,22 @@ class Round:
     technician: User
     last_sync_at: datetime | None
     orders: dict = field(default_factory=lambda: {c: [] for c in COLUMNS})
+    counts: dict = field(default_factory=dict)  # orders in each column, when `orders` holds a page of them
+
+    def count(self, column: str) -> int:
+        return self.counts.get(column, len(self.orders[column]))
+
+    def hidden(self, column: str) -> int:
+        """Orders of the column not on this page."""
+        return self.count(column) - len(self.orders[column])
 
     @property
     def total(self) -> int:
-        return sum(len(v) for v in self.orders.values())
+        return sum(self.count(c) for c in COLUMNS)
 
     @property
     def finished(self) -> int:
-        return len(self.orders["done"]) + len(self.orders["countersigned"])
+        return self.count("done") + self.count("countersigned")
 
     @property
     def ordered(self) -> list[Order]:
@@ -53,6 +62,7 @@ class DayBoard:
     technicians: list[User]
     report_of: dict = field(default_factory=dict)  # order id -> its latest report id
     page: Page = field(default_factory=Page)  # rounds and unassigned orders are paged together
+    technician: User | None = None  # the board of one technician's round, its columns paged
 
 
 def utility_of_user(user: User) -> str | None:
@@ -67,19 +77,26 @@ def team_of(chief: User) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def _orders_of_day(utility: str | None, day: date, *, assignees: list[int] | None = None,
-                   unassigned: bool = False, page: PageRequest | None = None) -> list[Order]:
-    """The day's orders (with their premises and commune loaded in the same query): of the given
-    technicians, or a page of the unassigned ones. Found on the orders table alone first (still to
-    do from this day or before, or planned this day whatever became of it: two index ranges), then
-    read with their premises: a join first would make SQLite walk every premises of the utility."""
-    found = select(Order.id).where(or_(and_(Order.state.in_(("issued", "assigned")), Order.planned_date <= day),
-                                       and_(Order.state.in_(ACTIVE_STATES), Order.planned_date == day)))
+def _day_orders_found(day: date, *, assignees: list[int] | None = None, unassigned: bool = False) -> list:
+    """What places the day's orders on the board, in round order: rows of (id, state, change_seq,
+    assignee_id, report_id: the latest report, a late one flagged as a conflict not being the holder's).
+    Found on the orders table alone (still to do from this day or before, or planned this day whatever
+    became of it: two index ranges); the latest report is one index probe per order, where a join would
+    read every report of the busy days."""
+    latest = select(func.max(Report.id)).where(Report.order_id == Order.id, Report.conflict.is_(None)).scalar_subquery()
+    found = select(Order.id, Order.state, Order.change_seq, Order.assignee_id, latest.label("report_id")).where(
+        or_(and_(Order.state.in_(("issued", "assigned")), Order.planned_date <= day),
+            and_(Order.state.in_(ACTIVE_STATES), Order.planned_date == day))).order_by(Order.round_position, Order.id)
     if assignees is not None:
         found = found.where(Order.assignee_id.in_(assignees))
     if unassigned:
         found = found.where(Order.assignee_id.is_(None))
-    ids = list(db.session.scalars(found))
+    return db.session.execute(found).all()
+
+
+def _orders_by_id(ids: list[int], utility: str | None, page: PageRequest | None = None) -> list[Order]:
+    """The orders of the utility among `ids`, in round order, with their premises and commune loaded in
+    the same query (read after the ids: a join first would make SQLite walk every premises of the utility)."""
     if not ids:
         return []
     query = (select(Order).join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id).join(Commune)
@@ -92,6 +109,13 @@ def _orders_of_day(utility: str | None, day: date, *, assignees: list[int] | Non
     return list(db.session.scalars(query))
 
 
+def _orders_of_day(utility: str | None, day: date, *, assignees: list[int] | None = None,
+                   unassigned: bool = False, page: PageRequest | None = None) -> list[Order]:
+    """The day's orders of the given technicians, or (a page of) the unassigned ones."""
+    found = _day_orders_found(day, assignees=assignees, unassigned=unassigned)
+    return _orders_by_id([row.id for row in found], utility, page)
+
+
 def _last_syncs(technician_ids: list[int]) -> dict[int, tuple[datetime | None, int | None]]:
     """Technician -> (last sync time, highest delivery receipt) over their tablets still enrolled."""
     rows = db.session.execute(select(Device.user_id, func.max(Device.last_sync_at), func.max(Device.delivered_seq))
@@ -100,8 +124,8 @@ def _last_syncs(technician_ids: list[int]) -> dict[int, tuple[datetime | None, i
     return {user_id: (at, seq) for user_id, at, seq in rows}
 
 
-def column_of(order: Order, reported: set[int], delivered_seq: int | None) -> str:
-    """Where an assigned order stands: countersigned, done (a report synced), on the tablet (the
+def column_of(order, reported, delivered_seq: int | None) -> str:
+    """Where an assigned order (an Order, or a row with its id, state and change_seq) stands: countersigned, done (a report synced), on the tablet (the
     technician's tablet handed back a cursor covering the order's last change), else assigned."""
     if order.state in ("countersigned", "closed"):
         return "countersigned"
@@ -113,35 +137,72 @@ def column_of(order: Order, reported: set[int], delivered_seq: int | None) -> st
 
 
 def day_board(chief: User, day: date, *, now: datetime, page: PageRequest | None = None,
-              rounds_per_page: int = ROUNDS_PER_PAGE) -> DayBoard:
+              rounds_per_page: int = ROUNDS_PER_PAGE, technician_id: int | None = None) -> DayBoard:
     """The board of the chief's section for a day, with what has synced so far. With `page` (the office
-    page), one page of the technicians' rounds and one page of the unassigned orders; without, all of
-    them (the planner)."""
+    page), one page of the technicians' rounds, their columns cut at COLUMN_SHOWN orders, and one page of
+    the unassigned orders; with `technician_id` too, that technician's round alone, its columns paged;
+    without `page`, everything (the planner)."""
     absorb_synced_reports(now)
     team = team_of(chief)
     utility = utility_of_user(chief)
+    technician = next((t for t in team if t.id == technician_id), None) if technician_id is not None else None
+    if technician_id is not None and technician is None:
+        raise Forbidden("Ce technicien n'est pas dans votre équipe.")
     if page is None:
         shown, more_rounds = team, False
         free = Page(_orders_of_day(utility, day, unassigned=True), 1, False)
+    elif technician is not None:
+        shown, more_rounds, free = [technician], False, Page([], page.number, False)
     else:
         shown = team[(page.number - 1) * rounds_per_page:page.number * rounds_per_page]
         more_rounds = len(team) > page.number * rounds_per_page
         free = Page.of(_orders_of_day(utility, day, unassigned=True, page=page), page)
-    orders = _orders_of_day(utility, day, assignees=[t.id for t in shown]) + free.items
-    reports = dict(db.session.execute(select(Report.order_id, func.max(Report.id))
-                                      .where(Report.order_id.in_([o.id for o in orders]),
-                                             Report.conflict.is_(None))  # a late report is not the holder's
-                                      .group_by(Report.order_id)).all())
-    reported = set(reports)
+    found = _day_orders_found(day, assignees=[t.id for t in shown])
+    report_of = {row.id: row.report_id for row in found if row.report_id is not None}
     syncs = _last_syncs([t.id for t in shown])
     rounds = {t.id: Round(t, syncs.get(t.id, (None, None))[0]) for t in shown}
-    for order in orders:
-        if order.assignee_id not in rounds:
-            continue
-        column = column_of(order, reported, syncs.get(order.assignee_id, (None, None))[1])
-        rounds[order.assignee_id].orders[column].append(order)
-    return DayBoard(day, free.items, list(rounds.values()), team, reports,
-                    Page([], free.number, free.has_next or more_rounds))
+    for row in found:  # ids first: only the orders a page shows are read whole
+        if row.assignee_id in rounds:
+            column = column_of(row, report_of, syncs.get(row.assignee_id, (None, None))[1])
+            rounds[row.assignee_id].orders[column].append(row.id)
+    if page is not None:
+        first = (page.number - 1) * COLUMN_SHOWN if technician is not None else 0
+        cut = [_cut_columns(r, first) for r in rounds.values()]
+        more_rounds |= technician is not None and any(cut)  # the team's board links to the rest instead
+    orders = {o.id: o for o in _orders_by_id([i for r in rounds.values() for ids in r.orders.values() for i in ids], utility)}
+    for r in rounds.values():
+        r.orders = {column: [orders[i] for i in ids if i in orders] for column, ids in r.orders.items()}
+    return DayBoard(day, free.items, list(rounds.values()), team, report_of,
+                    Page([], free.number, free.has_next or more_rounds), technician)
+
+
+def _cut_columns(round_: Round, first: int) -> bool:
+    """Keep COLUMN_SHOWN orders of each column from `first` (the round's order), counting them all;
+    whether a column has more after them."""
+    more = False
+    for column, orders in round_.orders.items():
+        round_.counts[column] = len(orders)
+        round_.orders[column] = orders[first:first + COLUMN_SHOWN]
+        more |= len(orders) > first + COLUMN_SHOWN
+    return more
+
+
+@dataclass
+class OrderPlanning:
+    """One order of the board with what the chief may change: its technician, window, cancellation."""
+    order: Order
+    team: list[User]
+    window: str | None
+
+    @property
+    def plannable(self) -> bool:
+        return self.order.state in ("issued", "assigned")
+
+
+def order_to_plan(order_id: int, *, chief: User) -> OrderPlanning:
+    order = get_order(order_id)
+    _check_scope(chief, order)
+    return OrderPlanning(order, team_of(chief), window_label(order))
 
 
 def _check_scope(chief: User, order: Order, technician_id: int | None = None) -> None:
@@ -183,11 +244,9 @@ def move_in_round(order_id: int, step: int, *, chief: User, now: datetime, day: 
     order = get_order(order_id)
     technicians = [t.id for t in team_of(chief)]
     shown = [order.assignee_id] if order.assignee_id in technicians else []
-    orders = _orders_of_day(utility_of_user(chief), day, assignees=shown)
-    reported = set(db.session.scalars(select(Report.order_id).where(Report.order_id.in_([o.id for o in orders]),
-                                                                    Report.conflict.is_(None))))
-    current = sorted((o for o in orders if column_of(o, reported, None) == "assigned"), key=lambda o: o.round_position)
-    ids = [o.id for o in current]
+    found = _day_orders_found(day, assignees=shown)
+    reported = {row.id for row in found if row.report_id is not None}
+    ids = [row.id for row in found if column_of(row, reported, None) == "assigned"]
     if order.id not in ids:
         raise DomainError("Seul un ordre non réalisé de la tournée se déplace.")
     i = ids.index(order.id)

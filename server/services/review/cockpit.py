@@ -17,7 +17,7 @@ from ..rules.checks import Flag
 from ..rules.signatures import strokes_from_text  # noqa: F401  (the office countersignature reads it here)
 from ..rules.paging import FIRST_PAGE, Page, PageRequest
 from .arrivals import absorb_synced_reports
-from .reports import ReportReview, report_for, report_review, review_flags, versions_of
+from .reports import ReportReview, report_for, report_review, review_flags_of, versions_of
 
 QUEUE_STATES = ("awaiting_blobs", "received", "countersigned")
 QUEUE_PAGE_SIZE = 25  # each row runs the reconciliation checks of its report
@@ -36,11 +36,24 @@ class QueueRow:
         return not self.flags
 
 
-def customer_of(order: Order) -> Customer | None:
-    """The account holder the order is about: its contract's, else the point's latest contract's."""
-    contract = db.session.get(Contract, order.contract_id) if order.contract_id else db.session.scalar(
-        select(Contract).where(Contract.delivery_point_id == order.delivery_point_id).order_by(Contract.start_on.desc()).limit(1))
-    return db.session.get(Customer, contract.customer_id) if contract else None
+def customers_of(orders: list[Order]) -> dict[int, Customer]:
+    """Order id -> the account holder it is about: its contract's, else its point's latest contract's."""
+    holders = {o.id: o.contract_id for o in orders if o.contract_id}
+    unnamed = {o.delivery_point_id: o.id for o in orders if not o.contract_id}
+    if unnamed:
+        latest = {}
+        for contract in db.session.scalars(select(Contract).where(Contract.delivery_point_id.in_(unnamed))
+                                           .order_by(Contract.start_on)):
+            latest[contract.delivery_point_id] = contract.id
+        holders.update({o.id: latest[o.delivery_point_id] for o in orders
+                        if not o.contract_id and o.delivery_point_id in latest})
+    if not holders:
+        return {}
+    customer_of_contract = dict(db.session.execute(select(Contract.id, Contract.customer_id)
+                                                   .where(Contract.id.in_(set(holders.values())))).all())
+    customers = {c.id: c for c in db.session.scalars(select(Customer).where(
+        Customer.id.in_(set(customer_of_contract.values()))))}
+    return {order_id: customers[customer_of_contract[contract_id]] for order_id, contract_id in holders.items()}
 
 
 def _matching(text: str):
@@ -76,7 +89,9 @@ def review_queue(user: User, *, now: datetime, page: PageRequest = FIRST_PAGE, t
                                   page.offset, wanted))
     technicians = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_({report.technician_id for report, _ in pairs})))} if pairs else {}
-    rows = [QueueRow(report, order, technicians.get(report.technician_id), review_flags(report), customer_of(order))
+    flags = review_flags_of([report for report, _ in pairs])
+    customers = customers_of([order for _, order in pairs])
+    rows = [QueueRow(report, order, technicians.get(report.technician_id), flags[report.id], customers.get(order.id))
             for report, order in pairs]
     return Page.of(rows, page)
 

@@ -123,12 +123,15 @@ def report_for(report_id: int, user: User) -> Report:
 
 def versions_of(report: Report) -> list[VersionView]:
     """Version 1 is the report as received; corrections follow, each with its author and reason."""
+    return _version_views(report, db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
+                                                     .order_by(ReportVersion.number)))
+
+
+def _version_views(report: Report, corrections) -> list[VersionView]:
     first = VersionView(1, report.content, report.content_sha256, None, None, report.received_at,
                         content_sha256(report.content) == report.content_sha256)
-    rows = db.session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
-                              .order_by(ReportVersion.number))
     return [first] + [VersionView(v.number, v.content, v.content_sha256, db.session.get(User, v.author_id), v.reason,
-                                  v.created_at, content_sha256(v.content) == v.content_sha256) for v in rows]
+                                  v.created_at, content_sha256(v.content) == v.content_sha256) for v in corrections]
 
 
 def version_content(report: Report, number: int) -> dict:
@@ -153,9 +156,13 @@ def seal_facts_of(report: Report, cs: Countersignature) -> SealFacts:
         countersign_device_id=cs.device_id, countersign_device_time=cs.device_time, signed_at=cs.signed_at)
 
 
-def report_facts(report: Report, versions: list[VersionView] | None = None) -> ReportFacts:
-    """What the reconciliation checks look at, from the database."""
+def report_facts(report: Report, versions: list[VersionView] | None = None, quarantined: int | None = None) -> ReportFacts:
+    """What the reconciliation checks look at, from the database (`versions` and the count of contents
+    kept aside under its UUID when the caller read them already)."""
     versions = versions or versions_of(report)
+    if quarantined is None:
+        quarantined = db.session.scalar(select(func.count()).select_from(QuarantinedReport)
+                                        .where(QuarantinedReport.uuid == report.uuid)) or 0
     content = versions[-1].content
     order = db.session.get(Order, report.order_id)
     point, meter = order.point, order.meter
@@ -173,8 +180,7 @@ def report_facts(report: Report, versions: list[VersionView] | None = None) -> R
         position=content.get("position"),
         sync_flags=list(report.flags or []), conflict=report.conflict,
         missing_blobs=attached if report.state == "awaiting_blobs" else [],
-        quarantined=db.session.scalar(select(func.count()).select_from(QuarantinedReport)
-                                      .where(QuarantinedReport.uuid == report.uuid)) or 0,
+        quarantined=quarantined,
         point_lat=point.lat, point_lon=point.lon, meter_serial=meter.serial if meter else None,
         dials=meter.dials if meter else None, reading_mode=meter.reading_mode if meter else None,
         history=history, definition=definition_of(report),
@@ -217,6 +223,29 @@ def aware(moment: datetime) -> datetime:
 def review_flags(report: Report, versions: list[VersionView] | None = None) -> list[Flag]:
     """The cockpit's flags: the automatic checks and a refused tablet countersignature."""
     return run_checks(report_facts(report, versions)) + tablet_countersignature_flags(report)
+
+
+def review_flags_of(reports: list[Report]) -> dict[int, list[Flag]]:
+    """review_flags of a page of reports (report id -> flags), their corrections, the contents kept aside
+    under their UUIDs and their premises and meters read once for the page, not once a report."""
+    if not reports:
+        return {}
+    ids = [r.id for r in reports]
+    corrections: dict[int, list[ReportVersion]] = {i: [] for i in ids}
+    for version in db.session.scalars(select(ReportVersion).where(ReportVersion.report_id.in_(ids))
+                                      .order_by(ReportVersion.report_id, ReportVersion.number)):
+        corrections[version.report_id].append(version)
+    quarantined = dict(db.session.execute(select(QuarantinedReport.uuid, func.count()).where(
+        QuarantinedReport.uuid.in_({r.uuid for r in reports})).group_by(QuarantinedReport.uuid)).all())
+    orders = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_({r.order_id for r in reports})))}
+    # Held here, in the session's identity map (it keeps weak references only), where each order's point
+    # and meter are then found without a query.
+    points = list(db.session.scalars(select(DeliveryPoint).where(DeliveryPoint.id.in_({o.delivery_point_id for o in orders.values()}))))
+    meters = list(db.session.scalars(select(Meter).where(Meter.id.in_({o.meter_id for o in orders.values() if o.meter_id}))))
+    flags = {r.id: run_checks(report_facts(r, _version_views(r, corrections[r.id]), quarantined.get(r.uuid, 0)))
+            + tablet_countersignature_flags(r) for r in reports}
+    del points, meters
+    return flags
 
 
 def report_review(report_id: int) -> ReportReview:
