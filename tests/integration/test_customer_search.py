@@ -86,3 +86,18 @@ def test_every_search_lookup_is_served_by_an_index(migrated_demo):
             else:
                 # only the address lookup may scan (its one table, stopped at the limit)
                 assert not re.search(r"\bSCAN (customers|contracts|meters)\b", plan), plan
+
+
+def test_a_code_is_not_looked_up_among_names_and_addresses_but_a_numbered_address_is(migrated_demo):
+    """Issue 14: a single word with a digit is a reference, a serial or a contract number; the trigram
+    lookups of names and addresses (those that grow with the customers) are spared for it."""
+    customer, contract, meter = _sample()
+    admin = _admin()
+    for code in (contract.number, meter.serial, customer.ref):
+        found, statements = statements_of(lambda: search_customers(code, admin))
+        assert customer.id in {c.id for c in found}, code
+        lookups = " ".join(statement for statement, _ in statements[:-1])  # the last one reads the customers found
+        assert "customers.id" in lookups and not re.search(r"last_name|first_name|address", lookups), code
+    numbered = contract.point.address.split(",")[0]  # "12 rue des Tilleuls"
+    found, statements = statements_of(lambda: search_customers(numbered, admin))
+    assert customer.id in {c.id for c in found} and any("address" in s for s, _ in statements)

@@ -18,26 +18,41 @@ def _address_lookup(text: str):
     return DeliveryPoint.address.ilike("%" + escape_like(text) + "%", escape="\\")
 
 
+def may_be_a_name(text: str) -> bool:
+    """A name holds no digit: a text with one is a code or an address, and the trigram lookups of the
+    names (the costliest, growing with the customers) are spared."""
+    return not any(c.isdigit() for c in text)
+
+
+def may_be_an_address(text: str) -> bool:
+    """An address is words ("rue des Tilleuls", "12 rue"); a single word with a digit in it is a code
+    (reference, serial, contract number)."""
+    return " " in text or may_be_a_name(text)
+
+
 def search_customers(query: str, user: User) -> list[Customer]:
     """Customers of the user's utility matching a name, an address, a customer reference, a meter serial or a contract number.
 
     Each criterion is its own indexed lookup on one table, limited, then the customer ids are united:
     no OR across a join (that forced full scans of four tables). References, serials and contract
-    numbers are typed from their start: prefix (or exact) matches."""
+    numbers are typed from their start: prefix (or exact) matches. Names and addresses are looked up only
+    when the text may be one (may_be_a_name, may_be_an_address)."""
     text = " ".join(query.split())
     if len(text) < 2:
         return []
     code = text.upper().replace(" ", "")
     lookups = [
-        select(Customer.id).where(name_lookup(Customer.last_name, text)).limit(BRANCH_LIMIT),
-        select(Customer.id).where(name_lookup(Customer.first_name, text)).limit(BRANCH_LIMIT),
         select(Customer.id).where(starts_with(Customer.ref, code)).limit(BRANCH_LIMIT),
         select(Contract.customer_id).where(starts_with(Contract.number, code)).limit(BRANCH_LIMIT),
         select(Contract.customer_id).where(Contract.delivery_point_id.in_(
             select(Meter.delivery_point_id).where(starts_with(Meter.serial, code)).limit(BRANCH_LIMIT))),
-        select(Contract.customer_id).where(Contract.delivery_point_id.in_(
-            select(DeliveryPoint.id).where(_address_lookup(text)).limit(BRANCH_LIMIT))),
     ]
+    if may_be_a_name(text):
+        lookups += [select(Customer.id).where(name_lookup(Customer.last_name, text)).limit(BRANCH_LIMIT),
+                    select(Customer.id).where(name_lookup(Customer.first_name, text)).limit(BRANCH_LIMIT)]
+    if may_be_an_address(text):
+        lookups.append(select(Contract.customer_id).where(Contract.delivery_point_id.in_(
+            select(DeliveryPoint.id).where(_address_lookup(text)).limit(BRANCH_LIMIT))))
     ids: set[int] = set()
     for lookup in lookups:
         ids.update(db.session.scalars(lookup))
