@@ -16,6 +16,7 @@ from .webforms import ConfirmForm, SearchForm
 READERS = ("agent", "chief", "controller", "admin")
 DECIDERS = ("agent", "admin")
 CORRECTORS = ("agent", "chief", "admin")
+LEFT_SHOWN = 10  # reports left out named one by one after a bulk acceptance (the flashes live in the session cookie)
 
 
 def _now() -> datetime:
@@ -107,6 +108,10 @@ def report_bulk_accept():
     if ConfirmForm().validate_on_submit():
         result = decisions.bulk_accept_clean(user=current_user, now=_now())
         flash(f"{result.accepted} compte(s)-rendu(s) sans alerte accepté(s).", "info")
-        for ref, why in result.left:
+        for ref, why in result.left[:LEFT_SHOWN]:
             flash(f"{ref} laissé de côté : {why}", "error")
+        if len(result.left) > LEFT_SHOWN:
+            flash(f"… et {len(result.left) - LEFT_SHOWN} autre(s) laissé(s) de côté, avec une alerte dans la liste.", "error")
+        if result.more:
+            flash("D'autres comptes-rendus contresignés restent à examiner : relancez l'acceptation.", "info")
     return redirect(url_for("web.report_queue"))

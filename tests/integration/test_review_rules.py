@@ -385,3 +385,20 @@ def test_W15_reading_visit_report_terminates_with_the_announced_travel_fee(demo_
     invoice = db.session.scalar(select(Invoice).where(Invoice.contract_id == 1))
     assert invoice.kind in ("closing", "credit_note") and invoice.travel_fee and invoice.reading_source == "agent"
     assert invoice.reading_index == 850
+
+
+def test_bulk_accept_looks_at_a_bounded_batch_oldest_first_and_says_more_remain(demo_ctx):
+    """Issue 14: after a busy day thousands of reports may be countersigned; one bulk acceptance looks at a
+    bounded number of them (oldest first, past those it leaves out) and says whether more remain."""
+    def at(hours: int) -> dict:
+        return {"received_at": NOW - timedelta(hours=hours), "device_time": NOW - timedelta(hours=hours, minutes=5)}
+    first = store_report(demo_order("P00000002"), answers={"index": 1160}, **at(3))
+    flagged = store_report(demo_order("P00000005"), answers={"index": 900, "meter_serial": "WRONG"}, **at(2))
+    last = store_report(demo_order("P00000001"), answers={"index": 850}, **at(1))
+    for r in (first, flagged, last):
+        countersign(r)
+    result = bulk_accept_clean(user=user("agent.eau"), now=NOW, examined=2)
+    assert (result.accepted, result.more) == (1, True) and first.state == "accepted" and last.state == "countersigned"
+    assert [ref for ref, _ in result.left] == [db.session.get(Order, flagged.order_id).ref]
+    again = bulk_accept_clean(user=user("agent.eau"), now=NOW, examined=2)  # the flagged one is still looked at
+    assert (again.accepted, again.more, last.state) == (1, False, "accepted") and len(again.left) == 1

@@ -3,18 +3,18 @@ services.outcomes), reject with a reason (the order is issued again), bulk accep
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 
 from ...errors import DomainError, IllegalTransition
 from ...extensions import db
-from ...models import Order, Report, User
+from ...models import Commune, DeliveryPoint, Order, Report, User
 from ..base.audit import record
 from ..dossiers.orders import issue_order, touch_order
 from ..dossiers.dossiers import add_event
 from ..dossiers.dossiers import close_when_done, finish_return_task
 from .outcomes import apply_report_outcome, dossier_of
 from .arrivals import absorb_synced_reports, moves_its_order
-from .reports import report_for, review_flags, versions_of
+from .reports import report_for, review_flags_of, versions_of
 
 
 def countersignature_required(order: Order) -> bool:
@@ -102,42 +102,63 @@ def _close(report: Report, order: Order, state: str, user: User, now: datetime) 
         touch_order(order)
 
 
-def clean_reports(utility: str | None) -> list[Report]:
-    """Countersigned reports without any flag: they may be accepted in bulk."""
-    return [r for r, flags in countersigned_with_flags(utility) if not flags]
+BULK_EXAMINED = 400  # countersigned reports one bulk acceptance looks at, oldest first: the request stays short
+BULK_BATCH = 100  # read with their flags this many at a time
 
 
-def countersigned_with_flags(utility: str | None) -> list[tuple[Report, list]]:
-    """Countersigned reports of the utility, oldest first, with their review flags."""
-    reports = db.session.scalars(select(Report).where(Report.state == "countersigned").order_by(Report.received_at))
-    return [(r, review_flags(r)) for r in reports if utility is None or _utility(r) == utility]
+def countersigned_with_flags(utility: str | None, *, after: tuple | None = None,
+                             limit: int = BULK_BATCH) -> list[tuple[Report, list]]:
+    """Countersigned reports of the utility, oldest first (after the (received_at, id) given), with their
+    review flags: one batch of them."""
+    reports = list(db.session.scalars(_countersigned(utility, after).limit(limit)))
+    flags = review_flags_of(reports)
+    return [(r, flags[r.id]) for r in reports]
+
+
+def _countersigned(utility: str | None, after: tuple | None):
+    query = (select(Report).join(Order, Report.order_id == Order.id).where(Report.state == "countersigned")
+             .order_by(Report.received_at, Report.id))
+    if utility:
+        query = query.join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id) \
+            .join(Commune, DeliveryPoint.commune_id == Commune.id).where(Commune.utility == utility)
+    if after is not None:
+        query = query.where(tuple_(Report.received_at, Report.id) > after)
+    return query
 
 
 @dataclass
 class BulkAcceptance:
     accepted: int
     left: list[tuple[str, str]]      # (order reference, why it was left for a look)
+    more: bool = False               # countersigned reports remain past those looked at: another run goes on
 
 
-def bulk_accept_clean(*, user: User, now: datetime) -> BulkAcceptance:
-    """Accept every clean countersigned report of the user's utility, each in its own transaction; say
-    why each other one was left out (its flags, or the rule that refused it)."""
+def bulk_accept_clean(*, user: User, now: datetime, examined: int = BULK_EXAMINED) -> BulkAcceptance:
+    """Accept the clean countersigned reports of the user's utility, each in its own transaction, among
+    the `examined` oldest; say why each other one was left out (its flags, or the rule that refused it),
+    and whether more remain to look at."""
     absorb_synced_reports(now)
-    result = BulkAcceptance(0, [])
-    for report, flags in countersigned_with_flags(user.utility):
-        ref = db.session.get(Order, report.order_id).ref
-        if flags:
-            result.left.append((ref, " ; ".join(f.message for f in flags)))
-            continue
-        try:
-            accept_report(report.id, user=user, now=now)
-            result.accepted += 1
-        except DomainError as refusal:  # a rule refused this one (e.g. taken over meanwhile): left for a look
-            db.session.rollback()
-            result.left.append((ref, str(refusal)))
+    result, after, seen = BulkAcceptance(0, []), None, 0
+    while seen < examined:
+        batch = countersigned_with_flags(user.utility, after=after, limit=min(BULK_BATCH, examined - seen))
+        if not batch:
+            return result
+        seen += len(batch)
+        after = (batch[-1][0].received_at, batch[-1][0].id)
+        orders = {o.id: o.ref for o in db.session.execute(
+            select(Order.id, Order.ref).where(Order.id.in_({r.order_id for r, _ in batch})))}
+        for report, flags in batch:
+            ref = orders[report.order_id]
+            if flags:
+                result.left.append((ref, " ; ".join(f.message for f in flags)))
+                continue
+            try:
+                accept_report(report.id, user=user, now=now)
+                result.accepted += 1
+            except DomainError as refusal:  # a rule refused this one (e.g. taken over meanwhile): left for a look
+                db.session.rollback()
+                result.left.append((ref, str(refusal)))
+    result.more = db.session.scalars(_countersigned(user.utility, after).limit(1)).first() is not None
     return result
 
 
-def _utility(report: Report) -> str:
-    order = db.session.get(Order, report.order_id)
-    return order.point.commune.utility
