@@ -21,15 +21,16 @@ def absorb_synced_reports(now: datetime, report_ids=None, proofs: dict[str, str]
     the tablet is judged once: sealed, or flagged with its reason; without, it waits for its push.
     Idempotent; returns how many countersignatures were judged."""
     handled, reported = 0, set()
-    if report_ids is not None:
-        if not report_ids:
-            return 0
-        query = select(Report, Order.state).join(Order, Order.id == Report.order_id) \
-            .where(Report.state == "received", Report.id.in_(report_ids))
+    if report_ids is not None and not report_ids:
+        return 0
+    if report_ids is None and proofs is None:  # only the orders still "assigned" have something to take in
+        query = _received_on_assigned_orders()
+    else:
+        query = select(Report, Order.state).join(Order, Order.id == Report.order_id).where(Report.state == "received")
+        if report_ids is not None:
+            query = query.where(Report.id.in_(report_ids))
         if proofs is None:
             query = query.where(Order.state == "assigned")
-    else:  # only the orders still "assigned" have something to take in (not every report waiting)
-        query = _received_on_assigned_orders()
     for report, order_state in db.session.execute(query).all():
         if moves_its_order(report) and order_state == "assigned" and report.order_id not in reported:
             set_order_state(report.order_id, "reported", user=None, now=now)
