@@ -18,11 +18,13 @@ def signed_in(browser, base_url: str, login: str) -> Page:
 def assign_on_board(page: Page, base_url: str, order_ref: str, technician_name: str) -> None:
     page.goto(base_url + "/dispatch")
     item = page.locator(f"li[data-order='{order_ref}']").first
-    if item.locator("summary").count():
-        item.locator("summary").click()  # the planning actions of a round are folded
+    if not item.locator("select[name=technician_id]").count():  # already in a round: on its planning page
+        item.locator("a.edit-order").click()
+        item = page.locator(f"section[data-order='{order_ref}']")
     item.locator("select[name=technician_id]").select_option(label=technician_name)
-    item.locator("form:has(select[name=technician_id]) button").click()
-    page.wait_for_selector("text=affecté")
+    with page.expect_navigation():
+        item.locator("form:has(select[name=technician_id]) button").click()
+    page.wait_for_selector(f".flash:has-text('Ordre {order_ref} affecté')")
 
 
 def open_report_of(page: Page, base_url: str, order_ref: str) -> None:
