@@ -104,3 +104,36 @@ def test_the_queue_flags_a_page_as_each_report_alone(demo_ctx):
     assert together == alone
     assert {f.code for f in together[aside.id]} - {f.code for f in together[plain.id]}  # the page is not all alike
     assert {f.code for f in together[corrected.id]} != {f.code for f in together[plain.id]}
+
+
+def test_the_queue_pages_follow_one_another_what_the_role_acts_on_first(demo_ctx):
+    """The queue is cut into pages by the database: the pages, read one after the other, give what the
+    role acts on first (the agent: countersigned), then the other waiting reports, each oldest first."""
+    from datetime import timedelta
+
+    from server.services.review.reports import countersign_report
+    from tests.review_reports import CHIEF_SIGNATURE
+    orders = [db.session.get(Order, i) for i in lengthen_round("tech.eau1", 7)]
+    reports = [store_report(order, answers={"index": 10 + i}, received_at=NOW - timedelta(minutes=60 - 7 * i),
+                            device_time=NOW - timedelta(minutes=65 - 7 * i)) for i, order in enumerate(orders)]
+    for report in reports[1::2]:
+        countersign_report(report.id, chief=user("chef.eau"), signature=CHIEF_SIGNATURE, now=NOW)
+    reports[2].state = "awaiting_blobs"
+    db.session.commit()
+    mine = {r.id for r in reports}
+
+    def pages(login: str, size: int) -> list[int]:
+        seen, number = [], 1
+        while True:
+            page = cockpit.review_queue(user(login), now=NOW, page=PageRequest(number, size=size))
+            seen += [row.report.id for row in page if row.report.id in mine]
+            if not page.has_next:
+                return seen
+            number += 1
+    by_age = sorted(reports, key=lambda r: (r.received_at, r.id))
+    countersigned = [r.id for r in by_age if r.state == "countersigned"]
+    waiting = [r.id for r in by_age if r.state != "countersigned"]
+    for size in (1, 2, 3):  # the first role's reports end inside a page, or with one
+        assert pages("agent.eau", size) == countersigned + waiting, size
+        assert pages("chef.eau", size) == [r.id for r in by_age if r.state == "received"] + \
+            [r.id for r in by_age if r.state != "received"], size

@@ -125,8 +125,9 @@ def _last_syncs(technician_ids: list[int]) -> dict[int, tuple[datetime | None, i
 
 
 def column_of(order, reported, delivered_seq: int | None) -> str:
-    """Where an assigned order (an Order, or a row with its id, state and change_seq) stands: countersigned, done (a report synced), on the tablet (the
-    technician's tablet handed back a cursor covering the order's last change), else assigned."""
+    """Where an assigned order (an Order, or a row of its id, state and change_seq) stands: countersigned,
+    done (a report synced), on the tablet (the technician's tablet handed back a cursor covering the
+    order's last change), else assigned."""
     if order.state in ("countersigned", "closed"):
         return "countersigned"
     if order.state == "reported" or order.id in reported:
@@ -169,7 +170,8 @@ def day_board(chief: User, day: date, *, now: datetime, page: PageRequest | None
         first = (page.number - 1) * COLUMN_SHOWN if technician is not None else 0
         cut = [_cut_columns(r, first) for r in rounds.values()]
         more_rounds |= technician is not None and any(cut)  # the team's board links to the rest instead
-    orders = {o.id: o for o in _orders_by_id([i for r in rounds.values() for ids in r.orders.values() for i in ids], utility)}
+    shown_ids = [i for r in rounds.values() for ids in r.orders.values() for i in ids]
+    orders = {o.id: o for o in _orders_by_id(shown_ids, utility)}
     for r in rounds.values():
         r.orders = {column: [orders[i] for i in ids if i in orders] for column, ids in r.orders.items()}
     return DayBoard(day, free.items, list(rounds.values()), team, report_of,

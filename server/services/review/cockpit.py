@@ -1,12 +1,10 @@
 """The reconciliation cockpit: the queue of synced reports with their flags, and the parsing of what
 the office sends back (a drawn countersignature, a corrected answer)."""
-import heapq
-import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from ...blobs import BlobStore, sniffed_kind
 from ...errors import DomainError, NotFound
@@ -63,16 +61,31 @@ def _matching(text: str):
     return or_(starts_with(Order.ref, text.upper().replace(" ", "")), Order.delivery_point_id.in_(named))
 
 
-def _queue_rows(user: User, state: str, limit: int, text: str = "") -> list[tuple[Report, Order]]:
-    """Reports of one state, oldest first, in the user's utility (index reports(state, received_at, id))."""
-    query = (select(Report, Order).join(Order, Report.order_id == Order.id)
-             .where(Report.state == state).order_by(Report.received_at, Report.id).limit(limit))
+def _queue_ids(user: User, states: tuple[str, ...], text: str = ""):
+    """Ids of the reports of these states, oldest first, in the user's utility: a narrow query the page is
+    cut from by the database (index reports(state, received_at, id))."""
+    query = (select(Report.id).join(Order, Report.order_id == Order.id)
+             .where(Report.state.in_(states)).order_by(Report.received_at, Report.id))
     if user.role != "admin" and user.utility:
         query = query.join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id) \
             .join(Commune, DeliveryPoint.commune_id == Commune.id).where(Commune.utility == user.utility)
     if text:
         query = query.where(_matching(text))
-    return [tuple(row) for row in db.session.execute(query)]
+    return query
+
+
+def _queue_page_ids(user: User, first: str, text: str, page: PageRequest) -> list[int]:
+    """The page's report ids (one more than it shows): those of the `first` state, then those of the other
+    states together, each oldest first. Counted only when the page starts past the `first` ones."""
+    ids = list(db.session.scalars(_queue_ids(user, (first,), text).offset(page.offset).limit(page.fetch)))
+    if len(ids) < page.fetch:
+        start = 0
+        if not ids and page.offset:
+            start = page.offset - db.session.scalar(
+                select(func.count()).select_from(_queue_ids(user, (first,), text).order_by(None).subquery()))
+        others = tuple(state for state in QUEUE_STATES if state != first)
+        ids += db.session.scalars(_queue_ids(user, others, text).offset(start).limit(page.fetch - len(ids)))
+    return ids
 
 
 def review_queue(user: User, *, now: datetime, page: PageRequest = FIRST_PAGE, text: str = "") -> Page[QueueRow]:
@@ -80,13 +93,11 @@ def review_queue(user: User, *, now: datetime, page: PageRequest = FIRST_PAGE, t
     acts on first, then the others, each oldest first; one page of them. With `text`, only those whose
     order reference or customer matches."""
     absorb_synced_reports(now)
-    text = " ".join(text.split())
     first = "received" if user.role == "chief" else "countersigned"  # what this role acts on comes first
-    wanted = page.offset + page.fetch
-    others = [_queue_rows(user, state, wanted, text) for state in QUEUE_STATES if state != first]
-    merged = heapq.merge(*others, key=lambda pair: (pair[0].received_at, pair[0].id))
-    pairs = list(itertools.islice(itertools.chain(_queue_rows(user, first, wanted, text), merged),
-                                  page.offset, wanted))
+    ids = _queue_page_ids(user, first, " ".join(text.split()), page)
+    found = {report.id: (report, order) for report, order in db.session.execute(
+        select(Report, Order).join(Order, Report.order_id == Order.id).where(Report.id.in_(ids)))} if ids else {}
+    pairs = [found[i] for i in ids]
     technicians = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_({report.technician_id for report, _ in pairs})))} if pairs else {}
     flags = review_flags_of([report for report, _ in pairs])

@@ -240,7 +240,8 @@ def review_flags_of(reports: list[Report]) -> dict[int, list[Flag]]:
     orders = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_({r.order_id for r in reports})))}
     # Held here, in the session's identity map (it keeps weak references only), where each order's point
     # and meter are then found without a query.
-    points = list(db.session.scalars(select(DeliveryPoint).where(DeliveryPoint.id.in_({o.delivery_point_id for o in orders.values()}))))
+    points = list(db.session.scalars(select(DeliveryPoint).where(
+        DeliveryPoint.id.in_({o.delivery_point_id for o in orders.values()}))))
     meters = list(db.session.scalars(select(Meter).where(Meter.id.in_({o.meter_id for o in orders.values() if o.meter_id}))))
     flags = {r.id: run_checks(report_facts(r, _version_views(r, corrections[r.id]), quarantined.get(r.uuid, 0)))
             + tablet_countersignature_flags(r) for r in reports}
