@@ -18,12 +18,17 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _board_args() -> tuple[date | None, int | None]:
+    """The board's day and technician from the query string (None for what is absent or invalid)."""
+    form = DayForm(request.args)
+    return (form.day.data, form.technician.data) if form.validate() else (None, None)
+
+
 def _back(day: date | None = None):
     """To the board the change was made from: the team's, or one technician's round."""
-    form = DayForm(request.args)
-    day = day or form.day.data
-    return redirect(url_for("web.dispatch_board", day=day.isoformat() if day else None,
-                            technician=form.technician.data if form.validate() else None))
+    shown_day, technician = _board_args()
+    day = day or shown_day
+    return redirect(url_for("web.dispatch_board", day=day.isoformat() if day else None, technician=technician))
 
 
 def _refused(form) -> None:
@@ -34,11 +39,9 @@ def _refused(form) -> None:
 @web_bp.route("/dispatch")
 @roles_required(*PLANNERS)
 def dispatch_board():
-    form = DayForm(request.args)
-    valid = form.validate()
-    day = form.day.data if valid and form.day.data else _now().date()
-    board = dispatch.day_board(current_user, day, now=_now(), page=requested_page(dispatch.UNASSIGNED_PER_PAGE),
-                               technician_id=form.technician.data if valid else None)
+    day, technician = _board_args()
+    board = dispatch.day_board(current_user, day or _now().date(), now=_now(),
+                               page=requested_page(dispatch.UNASSIGNED_PER_PAGE), technician_id=technician)
     return render_template("dispatch/board.html", board=board, labels=dispatch.COLUMN_LABELS, window_of=dispatch.window_label,
                            column_shown=dispatch.COLUMN_SHOWN, assign_form=AssignForm(), cancel_form=ReasonForm(),
                            # The planner's section (issue 17): dispatch/_planning.html, on the team's board
@@ -50,11 +53,9 @@ def dispatch_board():
 @web_bp.route("/dispatch/orders/<int:order_id>")
 @roles_required(*PLANNERS)
 def dispatch_order(order_id: int):
-    form = DayForm(request.args)
-    valid = form.validate()
+    day, technician = _board_args()
     return render_template("dispatch/order.html", planning=dispatch.order_to_plan(order_id, chief=current_user),
-                           day=form.day.data if valid else None, technician=form.technician.data if valid else None,
-                           assign_form=AssignForm(), cancel_form=ReasonForm())
+                           day=day, technician=technician, assign_form=AssignForm(), cancel_form=ReasonForm())
 
 
 @web_bp.route("/dispatch/orders/<int:order_id>/assign", methods=["POST"])

@@ -32,7 +32,7 @@ class Round:
     technician: User
     last_sync_at: datetime | None
     orders: dict = field(default_factory=lambda: {c: [] for c in COLUMNS})
-    counts: dict = field(default_factory=dict)  # orders in each column, when `orders` holds a page of them
+    counts: dict = field(default_factory=dict)  # orders in each column, `orders` holding a page of them
 
     def count(self, column: str) -> int:
         return self.counts.get(column, len(self.orders[column]))
@@ -161,32 +161,22 @@ def day_board(chief: User, day: date, *, now: datetime, page: PageRequest | None
     found = _day_orders_found(day, assignees=[t.id for t in shown])
     report_of = {row.id: row.report_id for row in found if row.report_id is not None}
     syncs = _last_syncs([t.id for t in shown])
-    rounds = {t.id: Round(t, syncs.get(t.id, (None, None))[0]) for t in shown}
-    for row in found:  # ids first: only the orders a page shows are read whole
-        if row.assignee_id in rounds:
-            column = column_of(row, report_of, syncs.get(row.assignee_id, (None, None))[1])
-            rounds[row.assignee_id].orders[column].append(row.id)
-    if page is not None:
+    placed = {t.id: {c: [] for c in COLUMNS} for t in shown}  # ids first: only the orders shown are read whole
+    for row in found:
+        if row.assignee_id in placed:
+            placed[row.assignee_id][column_of(row, report_of, syncs.get(row.assignee_id, (None, None))[1])].append(row.id)
+    counts = {t: {c: len(ids) for c, ids in columns.items()} for t, columns in placed.items()}
+    if page is not None:  # COLUMN_SHOWN of each column, from the page's first on one technician's board
         first = (page.number - 1) * COLUMN_SHOWN if technician is not None else 0
-        cut = [_cut_columns(r, first) for r in rounds.values()]
-        more_rounds |= technician is not None and any(cut)  # the team's board links to the rest instead
-    shown_ids = [i for r in rounds.values() for ids in r.orders.values() for i in ids]
-    orders = {o.id: o for o in _orders_by_id(shown_ids, utility)}
-    for r in rounds.values():
-        r.orders = {column: [orders[i] for i in ids if i in orders] for column, ids in r.orders.items()}
-    return DayBoard(day, free.items, list(rounds.values()), team, report_of,
-                    Page([], free.number, free.has_next or more_rounds), technician)
-
-
-def _cut_columns(round_: Round, first: int) -> bool:
-    """Keep COLUMN_SHOWN orders of each column from `first` (the round's order), counting them all;
-    whether a column has more after them."""
-    more = False
-    for column, orders in round_.orders.items():
-        round_.counts[column] = len(orders)
-        round_.orders[column] = orders[first:first + COLUMN_SHOWN]
-        more |= len(orders) > first + COLUMN_SHOWN
-    return more
+        more_rounds |= technician is not None and any(n > first + COLUMN_SHOWN for c in counts.values() for n in c.values())
+        placed = {t: {c: ids[first:first + COLUMN_SHOWN] for c, ids in columns.items()} for t, columns in placed.items()}
+    orders = {o.id: o for o in _orders_by_id([i for columns in placed.values() for ids in columns.values() for i in ids],
+                                             utility)}
+    rounds = [Round(t, syncs.get(t.id, (None, None))[0],
+                    {c: [orders[i] for i in ids if i in orders] for c, ids in placed[t.id].items()},
+                    counts[t.id]) for t in shown]
+    return DayBoard(day, free.items, rounds, team, report_of, Page([], free.number, free.has_next or more_rounds),
+                    technician)
 
 
 @dataclass

@@ -9,13 +9,14 @@ from sqlalchemy import func, or_, select
 from ...blobs import BlobStore, sniffed_kind
 from ...errors import DomainError, NotFound
 from ...extensions import db
-from ...models import Commune, Contract, Customer, DeliveryPoint, Order, QuarantinedReport, Report, User
+from ...models import Contract, Customer, Order, QuarantinedReport, Report, User
+from ..base.scope import utility_of
 from ..base.text_search import name_lookup, starts_with
 from ..rules.checks import Flag
 from ..rules.signatures import strokes_from_text  # noqa: F401  (the office countersignature reads it here)
 from ..rules.paging import FIRST_PAGE, Page, PageRequest
 from .arrivals import absorb_synced_reports
-from .reports import ReportReview, report_for, report_review, review_flags_of, versions_of
+from .reports import ReportReview, in_utility, report_for, report_review, review_flags_of, versions_of
 
 QUEUE_STATES = ("awaiting_blobs", "received", "countersigned")
 QUEUE_PAGE_SIZE = 25  # each row runs the reconciliation checks of its report
@@ -64,11 +65,8 @@ def _matching(text: str):
 def _queue_ids(user: User, states: tuple[str, ...], text: str = ""):
     """Ids of the reports of these states, oldest first, in the user's utility: a narrow query the page is
     cut from by the database (index reports(state, received_at, id))."""
-    query = (select(Report.id).join(Order, Report.order_id == Order.id)
-             .where(Report.state.in_(states)).order_by(Report.received_at, Report.id))
-    if user.role != "admin" and user.utility:
-        query = query.join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id) \
-            .join(Commune, DeliveryPoint.commune_id == Commune.id).where(Commune.utility == user.utility)
+    query = in_utility(select(Report.id).join(Order, Report.order_id == Order.id)
+                       .where(Report.state.in_(states)).order_by(Report.received_at, Report.id), utility_of(user))
     if text:
         query = query.where(_matching(text))
     return query

@@ -7,14 +7,14 @@ from sqlalchemy import select, tuple_, update
 
 from ...errors import DomainError, IllegalTransition
 from ...extensions import db
-from ...models import Commune, DeliveryPoint, Order, Report, User
+from ...models import Order, Report, User
 from ..base.audit import record
 from ..dossiers.orders import issue_order, touch_order
 from ..dossiers.dossiers import add_event
 from ..dossiers.dossiers import close_when_done, finish_return_task
 from .outcomes import apply_report_outcome, dossier_of
 from .arrivals import absorb_synced_reports, moves_its_order
-from .reports import report_for, review_flags_of, versions_of
+from .reports import in_utility, report_for, review_flags_of, versions_of
 
 
 def countersignature_required(order: Order) -> bool:
@@ -116,11 +116,8 @@ def countersigned_with_flags(utility: str | None, *, after: tuple | None = None,
 
 
 def _countersigned(utility: str | None, after: tuple | None):
-    query = (select(Report).join(Order, Report.order_id == Order.id).where(Report.state == "countersigned")
-             .order_by(Report.received_at, Report.id))
-    if utility:
-        query = query.join(DeliveryPoint, Order.delivery_point_id == DeliveryPoint.id) \
-            .join(Commune, DeliveryPoint.commune_id == Commune.id).where(Commune.utility == utility)
+    query = in_utility(select(Report).join(Order, Report.order_id == Order.id).where(Report.state == "countersigned")
+                       .order_by(Report.received_at, Report.id), utility)
     if after is not None:
         query = query.where(tuple_(Report.received_at, Report.id) > after)
     return query
