@@ -174,10 +174,10 @@ def generate_points(count: int, today: date, seed: int = 7, batch: int = 5000,
     return done
 
 
-def refresh_statistics() -> None:
-    """ANALYZE after a bulk load: the planner's statistics describe the tables as they now are (a pull
-    at 1 M points ran several times slower until autovacuum got to it)."""
-    db.session.execute(text("ANALYZE"))
+def refresh_statistics(table: str | None = None) -> None:
+    """ANALYZE after a bulk load (of one table, or all): the planner's statistics describe the tables as
+    they now are (a pull at 1 M points ran several times slower until autovacuum got to it, issue 14)."""
+    db.session.execute(text(f"ANALYZE {table}" if table else "ANALYZE"))
     db.session.commit()
 
 

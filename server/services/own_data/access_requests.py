@@ -10,6 +10,7 @@ from ...extensions import db
 from ...models import (Communication, Contract, Customer, DeliveryPoint, Dossier, Invoice, Meter, Order, Payment,
                        Reading, Report)
 from ..base.audit import record
+from ..closing.cashier import invoice_currencies
 from ..rules.seals import signatures_of
 
 READINGS_PER_METER = 200  # bounded: the history of the meters during the customer's contracts
@@ -25,11 +26,6 @@ def _plain(value):
 
 def _row(obj, *names) -> dict:
     return {name: _plain(getattr(obj, name)) for name in names}
-
-
-def _currency_of(contract_id: int) -> str:
-    """The currency of the contract's commune: amounts held on the customer are in it."""
-    return db.session.get(Contract, contract_id).point.commune.currency
 
 
 def _utility_of(contracts: list[Contract], dossiers: list[Dossier]) -> str | None:
@@ -62,7 +58,7 @@ def customer_record(customer_id: int, *, by=None, now: datetime) -> dict:
             readings += [{"meter": meter.serial, **_row(r, "read_on", "index", "source", "billed")}
                          for r in db.session.scalars(query.order_by(Reading.read_on).limit(READINGS_PER_METER))]
     invoices = db.session.scalars(select(Invoice).where(Invoice.customer_id == customer.id).order_by(Invoice.id)).all()
-    contract_of = {i.id: i.contract_id for i in invoices}  # a payment's amount is in its invoice's currency
+    currency_of = invoice_currencies(invoices)  # a payment's amount is in its invoice's currency
     payments = db.session.scalars(select(Payment).where(Payment.invoice_id.in_([i.id for i in invoices]))
                                   .order_by(Payment.id)).all() if invoices else []
     dossiers = db.session.scalars(select(Dossier).where(Dossier.customer_id == customer.id).order_by(Dossier.id)).all()
@@ -84,14 +80,14 @@ def customer_record(customer_id: int, *, by=None, now: datetime) -> dict:
         "contracts": [{"point": points[c.delivery_point_id].ref, **_row(
             c, "number", "service", "voltage", "start_on", "end_on", "state", "prepaid_until", "direct_debit", "iban",
             "deposit_amount", "deposit_payer_name", "deposit_payer_identity", "billing_address"),
-            "currency": _currency_of(c.id)} for c in contracts],
+            "currency": c.point.commune.currency} for c in contracts],
         "points": [_row(p, "ref", "address", "kind", "state", "closed_on") for p in points.values()],
         "readings": readings,
         "invoices": [{**_row(i, "number", "kind", "state", "issued_on", "period_start", "period_end", "total",
                              "send_to", "reading_index", "reading_date", "reading_source", "paid_on"),
-                      "currency": _currency_of(i.contract_id)} for i in invoices],
+                      "currency": currency_of[i.id]} for i in invoices],
         "payments": [{**_row(p, "direction", "amount", "method", "payee_name", "payee_identity", "iban", "at"),
-                      "currency": _currency_of(contract_of[p.invoice_id])} for p in payments],
+                      "currency": currency_of[p.invoice_id]} for p in payments],
         "dossiers": [_row(d, "ref", "type", "state", "created_at") for d in dossiers],
         "orders": [_row(o, "ref", "type", "state", "planned_date", "requester_name", "requester_identity")
                    for o in orders],

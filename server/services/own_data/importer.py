@@ -9,11 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
-from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy import bindparam, insert, update
 
 from ...errors import DomainError
 from ...extensions import db
 from ...models import AuditEntry, User
+from ..base.seeding import refresh_statistics
 from ..rules.iban import mask_iban
 from .cells import CellError
 from .import_kinds import KINDS, Row
@@ -162,13 +163,6 @@ class ParsedBatches:
         """Stop the reader (the caller gave up or finished) and wait for it, so the file can be closed."""
         self._stopped.set()
         self._thread.join()
-
-
-def refresh_statistics(table_name: str) -> None:
-    """ANALYZE the imported table: the planner's statistics describe it as it now is, not as autovacuum
-    last saw it (a pull at 1 M points ran several times slower until it did, issue 14)."""
-    db.session.execute(text(f"ANALYZE {table_name}"))
-    db.session.commit()
 
 
 def _columns_of(handler, header: list[str], result: ImportResult) -> tuple:
